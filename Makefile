@@ -1,0 +1,31 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DATA_DIR ?= .assistant
+
+.PHONY: run test lint bench clean
+
+# torch first and pinned: that CPU build lies on this machine's disk, any other request
+# pulls gigabytes of CUDA builds.
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(VENV)/bin/assistant --data-dir $(DATA_DIR) ingest seeds
+	$(VENV)/bin/assistant --data-dir $(DATA_DIR) search "Who said Russian troops were driven out of Azovstal?" -k 3
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check assistant vectorstore tests scripts
+	$(VENV)/bin/ruff format --check assistant vectorstore tests scripts
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) $(DATA_DIR)

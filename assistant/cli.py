@@ -1,0 +1,153 @@
+"""The `assistant` command line. Library errors become one clear line here and nowhere else."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from assistant.api import Assistant
+    from assistant.records import IngestReport
+
+EXIT_SOME_FILES_FAILED = 3
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def user_errors(command: F) -> F:
+    """Turn library errors into a one-line message on stderr and a non-zero exit."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from pydantic import ValidationError
+
+        from assistant.errors import AssistantError
+        from vectorstore.errors import VectorStoreError
+
+        try:
+            return command(*args, **kwargs)
+        except (AssistantError, VectorStoreError) as exc:
+            raise click.ClickException(str(exc)) from exc
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            raise click.ClickException(f"Invalid setting ({problems}).") from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data-dir", envvar="ASSISTANT_DATA_DIR", type=click.Path(path_type=Path),
+              help="Folder of the index (default ./.assistant).")
+@click.option("--chroma-host", envvar="ASSISTANT_CHROMA_HOST", help="Use the Chroma server on this host.")
+@click.option("--chroma-port", envvar="ASSISTANT_CHROMA_PORT", type=int, help="Chroma server port (default 8000).")
+@click.option("--model", envvar="ASSISTANT_MODEL",
+              help="Local sentence-transformers folder (default: bundled all-MiniLM-L6-v2).")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, chroma_host: str | None,
+        chroma_port: int | None, model: str | None) -> None:
+    """Ask questions about news articles and get answers that cite file, lines and quote."""
+
+    def open_assistant() -> Assistant:
+        from assistant.api import Assistant
+
+        return Assistant(data_dir=data_dir, chroma_host=chroma_host, chroma_port=chroma_port, model=model)
+
+    ctx.obj = open_assistant
+
+
+@cli.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+@user_errors
+def ingest_command(open_assistant: Callable[[], Assistant], paths: tuple[Path, ...], as_json: bool) -> None:
+    """Index .txt and .md files and folders (recursively).
+
+    Exit code 0 when every file was indexed, 3 when some files failed (listed), 1 on errors.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    assistant = open_assistant()
+    console = Console(stderr=True)
+    with Progress(TextColumn("Ingesting"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), console=console, transient=True,
+                  disable=as_json) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(source: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=source)
+
+        report = assistant.ingest(paths, progress=progress)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        _print_report(report)
+    if not report.ok:
+        sys.exit(EXIT_SOME_FILES_FAILED)
+
+
+def _print_report(report: IngestReport) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Ingest summary")
+    for column in ("added", "replaced", "unchanged", "failed", "chunks embedded", "seconds"):
+        table.add_column(column, justify="right")
+    table.add_row(*(str(n) for n in (len(report.added), len(report.replaced),
+                                     len(report.unchanged), len(report.failed),
+                                     report.chunks, report.seconds)))
+    console = Console()
+    console.print(table)
+    for problem in report.failed:
+        console.print(f"[red]failed[/red] {problem.source}: {problem.reason}", markup=True,
+                      highlight=False)
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option("-k", "k", default=5, show_default=True, type=click.IntRange(min=1), help="Passages to return.")
+@click.option("--source", "sources", multiple=True, help="Only search this source (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print passages as a JSON list.")
+@click.pass_obj
+@user_errors
+def search_command(open_assistant: Callable[[], Assistant], query: str, k: int,
+                   sources: tuple[str, ...], as_json: bool) -> None:
+    """Show the passages most similar to QUERY, with file, lines and offsets."""
+    passages = open_assistant().retrieve(query, k=k, sources=list(sources) or None)
+    if as_json:
+        click.echo(json.dumps([p.to_dict() for p in passages], indent=2, ensure_ascii=False))
+        return
+    if not passages:
+        click.echo("Nothing indexed matches. Ingest files first: assistant ingest PATH")
+    for rank, p in enumerate(passages, start=1):
+        click.secho(f"[{rank}] {p.source}, lines {p.start_line}-{p.end_line}, "
+                    f"chars {p.start_char}-{p.end_char}, score {p.score:.3f}", bold=True)
+        click.echo(f"    {p.text}\n")
+
+
+@cli.command("sources")
+@click.option("--json", "as_json", is_flag=True, help="Print sources as a JSON list.")
+@click.pass_obj
+@user_errors
+def sources_command(open_assistant: Callable[[], Assistant], as_json: bool) -> None:
+    """List the indexed files with their titles and chunk counts."""
+    sources = open_assistant().sources()
+    if as_json:
+        rows = [{"source": s.source, "title": s.title, "chunks": s.chunks} for s in sources]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not sources:
+        click.echo("No sources indexed yet. Run: assistant ingest PATH")
+    for s in sources:
+        click.echo(f"{s.chunks:5d}  {s.source}  {s.title}")
+
+
+def main() -> None:
+    """Entry point of the `assistant` console script."""
+    cli(prog_name="assistant")

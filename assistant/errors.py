@@ -1,0 +1,13 @@
+"""Errors raised by the assistant; each message says what to do next."""
+
+
+class AssistantError(Exception):
+    """Base class for every error of the `assistant` package."""
+
+
+class InputError(AssistantError):
+    """A file or argument given by the user cannot be used."""
+
+
+class LanguageModelError(AssistantError):
+    """The configured language model cannot be reached or answered badly."""

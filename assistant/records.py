@@ -1,0 +1,120 @@
+"""Records that cross module lines; each passage carries its exact provenance."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source file's text as read: `text[a:b]` is what offsets into this file mean."""
+
+    source: str
+    text: str
+    sha256: str
+    title: str
+    date: str | None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A run of whole sentences of one document, with its place in the file."""
+
+    source: str
+    chunk_index: int
+    text: str
+    start_char: int
+    end_char: int
+    start_line: int
+    end_line: int
+    title: str
+    date: str | None
+    sha256: str
+
+    @property
+    def id(self) -> str:
+        """Deterministic id: the same file content always gives the same ids."""
+        source_key = hashlib.sha1(self.source.encode("utf-8")).hexdigest()[:16]
+        return f"{source_key}-{self.sha256[:16]}-{self.chunk_index}"
+
+    def metadata(self) -> dict[str, str | int]:
+        """Chroma metadata (no None values allowed there)."""
+        meta = asdict(self)
+        del meta["text"]
+        if meta["date"] is None:
+            del meta["date"]
+        return meta
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk: `text` is exactly `file_text[start_char:end_char]`."""
+
+    source: str
+    title: str
+    date: str | None
+    start_char: int
+    end_char: int
+    start_line: int
+    end_line: int
+    text: str
+    score: float
+
+    @classmethod
+    def from_stored(cls, text: str, metadata: dict[str, Any], score: float) -> Passage:
+        """Build from what the store returns."""
+        return cls(
+            source=str(metadata["source"]),
+            title=str(metadata.get("title", "")),
+            date=metadata.get("date"),
+            start_char=int(metadata["start_char"]),
+            end_char=int(metadata["end_char"]),
+            start_line=int(metadata["start_line"]),
+            end_line=int(metadata["end_line"]),
+            text=text,
+            score=round(score, 4),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """A file that was not ingested, and why."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one ingest did, file by file."""
+
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[FileProblem] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when no file failed."""
+        return not self.failed
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """An indexed source file and how many chunks it has."""
+
+    source: str
+    title: str
+    chunks: int

@@ -1,0 +1,28 @@
+"""All settings in one place, read from `ASSISTANT_*` environment variables.
+
+Built at the edges (CLI, UI) and passed down as plain parameters.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where the index lives and which model embeds it.
+
+    Example:
+        >>> Settings(data_dir=Path("/tmp/index")).chroma_port
+        8000
+    """
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+
+    data_dir: Path = Field(Path(".assistant"), description="Folder of the embedded Chroma index.")
+    chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded Chroma.")
+    chroma_port: int = Field(8000, ge=1, le=65535, description="Chroma server port.")
+    model: str | None = Field(None, description="Local sentence-transformers folder; unset = MiniLM.")
+    chunk_tokens: int = Field(180, ge=16, le=512, description="Target chunk size in word pieces.")

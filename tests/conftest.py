@@ -1,0 +1,117 @@
+"""Shared fixtures: every data directory under tmp_path, real model, real Chroma."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+SHARED = REPO.parent / "shared"
+ASSISTANT_BIN = Path(sys.executable).parent / "assistant"
+CHROMA_BIN = Path(sys.executable).parent / "chroma"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the user's ASSISTANT_* settings or writes outside tmp_path."""
+    for name in list(os.environ):
+        if name.startswith("ASSISTANT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    """A private copy of the seed articles at `./seeds` (the working directory is tmp_path)."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class ChromaServer:
+    """A real `chroma run` process on 127.0.0.1."""
+
+    host: str
+    port: int
+    path: Path
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_chroma_server(path: Path) -> ChromaServer:
+    port = free_port()
+    log = (path.parent / f"chroma-{port}.log").open("wb")
+    process = subprocess.Popen(
+        [str(CHROMA_BIN), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    server = ChromaServer("127.0.0.1", port, path, process)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1):
+                return server
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"chroma run did not start on 127.0.0.1:{port}")
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[ChromaServer]:
+    """A fresh Chroma server with its own storage, stopped after the test."""
+    server = start_chroma_server(tmp_path / "chroma-server")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["embedded", "server"])
+def store_options(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, object]:
+    """Assistant keyword arguments for each backend a behaviour must hold on."""
+    if request.param == "embedded":
+        return {"data_dir": tmp_path / "index"}
+    server = request.getfixturevalue("chroma_server")
+    return {"chroma_host": server.host, "chroma_port": server.port}
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed `assistant` console script in a new process."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [str(ASSISTANT_BIN), *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=300
+    )
+
+
+def line_of(text: str, offset: int) -> int:
+    """1-based line number of the character at `offset`."""
+    return text.count("\n", 0, offset) + 1

@@ -1,0 +1,16 @@
+"""Embeddings and the Chroma store: the persistence layer under `assistant`."""
+
+from vectorstore.embeddings import DEFAULT_MODEL, Embedder
+from vectorstore.errors import ModelError, ModelMismatchError, StoreUnavailableError, VectorStoreError
+from vectorstore.store import ChromaStore, Hit
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "ChromaStore",
+    "Embedder",
+    "Hit",
+    "ModelError",
+    "ModelMismatchError",
+    "StoreUnavailableError",
+    "VectorStoreError",
+]

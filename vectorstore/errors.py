@@ -1,0 +1,17 @@
+"""Errors raised by the vector store; each message says what to do next."""
+
+
+class VectorStoreError(Exception):
+    """Base class for every error of the `vectorstore` package."""
+
+
+class ModelError(VectorStoreError):
+    """The embedding model cannot be found, loaded or verified."""
+
+
+class ModelMismatchError(VectorStoreError):
+    """The index was built with a different embedding model than the one asked for."""
+
+
+class StoreUnavailableError(VectorStoreError):
+    """The Chroma server cannot be reached or the local store cannot be opened."""
