@@ -52,9 +52,7 @@ class Assistant:
         self.settings = settings
         self.embedder = Embedder(settings.model)
         if settings.chroma_host:
-            self.store = ChromaStore(
-                self.embedder.name, host=settings.chroma_host, port=settings.chroma_port
-            )
+            self.store = ChromaStore(self.embedder.name, host=settings.chroma_host, port=settings.chroma_port)
         else:
             self.store = ChromaStore(self.embedder.name, data_dir=Path(settings.data_dir))
         self.store.count()  # refuses an index built with another model, now rather than later
@@ -65,7 +63,9 @@ class Assistant:
             target_tokens=settings.chunk_tokens,
         )
 
-    def ingest(self, paths: str | Path | Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
+    def ingest(
+        self, paths: str | Path | Iterable[str | Path], progress: Progress | None = None
+    ) -> IngestReport:
         """Index .txt/.md files and folders (recursively); see `IngestReport` for the outcome."""
         if isinstance(paths, str | Path):
             paths = [paths]

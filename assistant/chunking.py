@@ -38,7 +38,7 @@ class Chunker:
     ) -> None:
         if max_tokens < 8:
             raise ValueError("max_tokens must be at least 8")
-        if not 1 <= target_tokens:
+        if not target_tokens >= 1:
             raise ValueError("target_tokens must be at least 1")
         if overlap < 0:
             raise ValueError("overlap must be 0 or more")

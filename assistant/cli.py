@@ -41,15 +41,29 @@ def user_errors(command: F) -> F:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--data-dir", envvar="ASSISTANT_DATA_DIR", type=click.Path(path_type=Path),
-              help="Folder of the index (default ./.assistant).")
+@click.option(
+    "--data-dir",
+    envvar="ASSISTANT_DATA_DIR",
+    type=click.Path(path_type=Path),
+    help="Folder of the index (default ./.assistant).",
+)
 @click.option("--chroma-host", envvar="ASSISTANT_CHROMA_HOST", help="Use the Chroma server on this host.")
-@click.option("--chroma-port", envvar="ASSISTANT_CHROMA_PORT", type=int, help="Chroma server port (default 8000).")
-@click.option("--model", envvar="ASSISTANT_MODEL",
-              help="Local sentence-transformers folder (default: bundled all-MiniLM-L6-v2).")
+@click.option(
+    "--chroma-port", envvar="ASSISTANT_CHROMA_PORT", type=int, help="Chroma server port (default 8000)."
+)
+@click.option(
+    "--model",
+    envvar="ASSISTANT_MODEL",
+    help="Local sentence-transformers folder (default: bundled all-MiniLM-L6-v2).",
+)
 @click.pass_context
-def cli(ctx: click.Context, data_dir: Path | None, chroma_host: str | None,
-        chroma_port: int | None, model: str | None) -> None:
+def cli(
+    ctx: click.Context,
+    data_dir: Path | None,
+    chroma_host: str | None,
+    chroma_port: int | None,
+    model: str | None,
+) -> None:
     """Ask questions about news articles and get answers that cite file, lines and quote."""
 
     def open_assistant() -> Assistant:
@@ -75,9 +89,15 @@ def ingest_command(open_assistant: Callable[[], Assistant], paths: tuple[Path, .
 
     assistant = open_assistant()
     console = Console(stderr=True)
-    with Progress(TextColumn("Ingesting"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}"), console=console, transient=True,
-                  disable=as_json) as bar:
+    with Progress(
+        TextColumn("Ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+        disable=as_json,
+    ) as bar:
         task = bar.add_task("", total=None)
 
         def progress(source: str, done: int, total: int) -> None:
@@ -99,14 +119,23 @@ def _print_report(report: IngestReport) -> None:
     table = Table(title="Ingest summary")
     for column in ("added", "replaced", "unchanged", "failed", "chunks embedded", "seconds"):
         table.add_column(column, justify="right")
-    table.add_row(*(str(n) for n in (len(report.added), len(report.replaced),
-                                     len(report.unchanged), len(report.failed),
-                                     report.chunks, report.seconds)))
+    table.add_row(
+        *(
+            str(n)
+            for n in (
+                len(report.added),
+                len(report.replaced),
+                len(report.unchanged),
+                len(report.failed),
+                report.chunks,
+                report.seconds,
+            )
+        )
+    )
     console = Console()
     console.print(table)
     for problem in report.failed:
-        console.print(f"[red]failed[/red] {problem.source}: {problem.reason}", markup=True,
-                      highlight=False)
+        console.print(f"[red]failed[/red] {problem.source}: {problem.reason}", markup=True, highlight=False)
 
 
 @cli.command("search")
@@ -116,8 +145,9 @@ def _print_report(report: IngestReport) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print passages as a JSON list.")
 @click.pass_obj
 @user_errors
-def search_command(open_assistant: Callable[[], Assistant], query: str, k: int,
-                   sources: tuple[str, ...], as_json: bool) -> None:
+def search_command(
+    open_assistant: Callable[[], Assistant], query: str, k: int, sources: tuple[str, ...], as_json: bool
+) -> None:
     """Show the passages most similar to QUERY, with file, lines and offsets."""
     passages = open_assistant().retrieve(query, k=k, sources=list(sources) or None)
     if as_json:
@@ -126,8 +156,11 @@ def search_command(open_assistant: Callable[[], Assistant], query: str, k: int,
     if not passages:
         click.echo("Nothing indexed matches. Ingest files first: assistant ingest PATH")
     for rank, p in enumerate(passages, start=1):
-        click.secho(f"[{rank}] {p.source}, lines {p.start_line}-{p.end_line}, "
-                    f"chars {p.start_char}-{p.end_char}, score {p.score:.3f}", bold=True)
+        click.secho(
+            f"[{rank}] {p.source}, lines {p.start_line}-{p.end_line}, "
+            f"chars {p.start_char}-{p.end_char}, score {p.score:.3f}",
+            bold=True,
+        )
         click.echo(f"    {p.text}\n")
 
 

@@ -56,9 +56,7 @@ def ingest(
     )
 
 
-def _ingest_file(
-    path: Path, store: ChromaStore, embedder: Embedder, chunker: Chunker
-) -> tuple[str, int]:
+def _ingest_file(path: Path, store: ChromaStore, embedder: Embedder, chunker: Chunker) -> tuple[str, int]:
     """Index one file; returns its outcome ("added", "replaced", "unchanged") and chunks embedded."""
     document = read_document(path)
     chunks = chunker.chunk(document)

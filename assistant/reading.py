@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 import re
@@ -13,8 +14,21 @@ from assistant.records import Document
 
 SUFFIXES = (".txt", ".md")
 TITLE_MAX = 160
-_MONTHS = "January February March April May June July August September October November December".split()
-_MONTH_RE = "|".join(_MONTHS + [m[:3] + r"\.?" for m in _MONTHS])
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_MONTH_RE = "|".join(_MONTHS + [r"Sept\.?"] + [m[:3] + r"\.?" for m in _MONTHS])
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _LONG_DATE = re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}}),?\s+(\d{{4}})\b")
 _DAY_FIRST_DATE = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\s+(\d{{4}})\b")
@@ -86,18 +100,26 @@ def title_of(text: str) -> str:
 
 
 def date_of(text: str) -> str | None:
-    """The first date the text states, as YYYY-MM-DD, or None."""
+    """The first valid date the text states, as YYYY-MM-DD, or None."""
     found: list[tuple[int, str]] = []
     for match in _ISO_DATE.finditer(text):
-        year, month, day = (int(g) for g in match.groups())
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            found.append((match.start(), f"{year:04d}-{month:02d}-{day:02d}"))
+        iso = _valid_date(*match.groups())
+        if iso:
+            found.append((match.start(), iso))
             break
+    abbreviations = [m[:3] for m in _MONTHS]
     for pattern, order in ((_LONG_DATE, (2, 0, 1)), (_DAY_FIRST_DATE, (2, 1, 0))):
-        match = pattern.search(text)
-        if match:
+        for match in pattern.finditer(text):
             year, month_name, day = (match.groups()[i] for i in order)
-            month = [m[:3] for m in _MONTHS].index(month_name[:3].title()) + 1
-            if 1 <= int(day) <= 31:
-                found.append((match.start(), f"{int(year):04d}-{month:02d}-{int(day):02d}"))
+            iso = _valid_date(year, str(abbreviations.index(month_name[:3].title()) + 1), day)
+            if iso:
+                found.append((match.start(), iso))
+                break
     return min(found)[1] if found else None
+
+
+def _valid_date(year: str, month: str, day: str) -> str | None:
+    try:
+        return datetime.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None

@@ -1,3 +1,4 @@
+import itertools
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,7 @@ def test_seed_chunks_are_whole_sentences_that_fit_the_model(
     # Every sentence is in some chunk; neighbours share a sentence (overlap).
     for start, end in spans:
         assert any(c.start_char <= start and end <= c.end_char for c in chunks)
-    for before, after in zip(chunks, chunks[1:], strict=False):
+    for before, after in itertools.pairwise(chunks):
         assert after.start_char < before.end_char
 
 
@@ -103,8 +104,9 @@ def test_windows_newlines_and_bom_keep_offsets_exact(tmp_path: Path, chunker: Ch
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     paragraphs=st.lists(
-        st.lists(st.sampled_from(["Kyiv", "said", "the", "plant", "“No", "one.”", "71", "days."]), max_size=60)
-        .map(" ".join),
+        st.lists(
+            st.sampled_from(["Kyiv", "said", "the", "plant", "“No", "one.”", "71", "days."]), max_size=60
+        ).map(" ".join),
         min_size=1,
         max_size=12,
     ),

@@ -24,7 +24,12 @@ def test_closing_quotes_stay_with_their_sentence() -> None:
 
 def test_every_line_break_ends_a_sentence() -> None:
     text = "A headline without a stop\n\nThe body starts here. It goes on\r\nand ends."
-    assert sentences(text) == ["A headline without a stop", "The body starts here.", "It goes on", "and ends."]
+    assert sentences(text) == [
+        "A headline without a stop",
+        "The body starts here.",
+        "It goes on",
+        "and ends.",
+    ]
 
 
 def test_no_split_before_lowercase_or_inside_numbers() -> None:
@@ -33,7 +38,7 @@ def test_no_split_before_lowercase_or_inside_numbers() -> None:
     ]
 
 
-@given(st.text(alphabet=st.sampled_from("ab A.!?“”\"\n\r\t 1"), max_size=200))
+@given(st.text(alphabet=st.sampled_from('ab A.!?“”"\n\r\t 1'), max_size=200))
 def test_spans_cover_every_visible_character_once_in_order(text: str) -> None:
     spans = sentence_spans(text)
     covered = [False] * len(text)

@@ -163,9 +163,9 @@ class ChromaStore:
             Hit(id=i, text=text or "", metadata=dict(meta or {}), score=1.0 - float(distance))
             for i, text, meta, distance in zip(
                 result["ids"][0],
-                result["documents"][0],  # type: ignore[index]
-                result["metadatas"][0],  # type: ignore[index]
-                result["distances"][0],  # type: ignore[index]
+                result["documents"][0],
+                result["metadatas"][0],
+                result["distances"][0],
                 strict=True,
             )
         ]
