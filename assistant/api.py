@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.chain import State, build_chain, previous_answer, retrieve_step, standalone_step
 from assistant.chunking import SPECIAL_TOKENS, Chunker
-from assistant.errors import InputError
+from assistant.citations import verify
+from assistant.errors import AssistantError, InputError, LanguageModelError
+from assistant.evidence import Scorer
+from assistant.extractive import ExtractiveAnswerer
+from assistant.followups import History
 from assistant.ingest import Progress, ingest
-from assistant.records import IngestReport, Passage, SourceInfo
+from assistant.llm import answer_messages, chat_model
+from assistant.records import Answer, IngestReport, Passage, SourceInfo
 from assistant.settings import Settings
-from vectorstore import ChromaStore, Embedder
+from vectorstore import ChromaStore, Embedder, VectorStoreError
 
 if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
     from langchain_core.retrievers import BaseRetriever
+    from langchain_core.runnables import Runnable
 
 
 class Assistant:
@@ -39,6 +48,8 @@ class Assistant:
         chroma_port: int | None = None,
         model: str | None = None,
         *,
+        llm: str | None = None,
+        llm_base_url: str | None = None,
         settings: Settings | None = None,
     ) -> None:
         settings = settings or Settings()
@@ -47,6 +58,8 @@ class Assistant:
             "chroma_host": chroma_host,
             "chroma_port": chroma_port,
             "model": model,
+            "llm": llm,
+            "llm_base_url": llm_base_url,
         }
         settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
         self.settings = settings
@@ -62,6 +75,76 @@ class Assistant:
             max_tokens=self.embedder.max_tokens - SPECIAL_TOKENS,
             target_tokens=settings.chunk_tokens,
         )
+        self.scorer = Scorer(self.embedder)
+        self.extractive = ExtractiveAnswerer(self.scorer)
+        self.chat_model: BaseChatModel | None = None
+        if settings.llm:
+            self.chat_model = chat_model(settings.llm, settings.llm_base_url, settings.llm_timeout)
+        self._chain: Runnable[State, Answer] | None = None
+
+    @property
+    def mode(self) -> str:
+        """`"llm"` when a language model writes the answers, else `"extractive"`."""
+        return "extractive" if self.chat_model is None else "llm"
+
+    def ask(
+        self,
+        question: str,
+        history: History | None = None,
+        sources: list[str] | None = None,
+        k: int | None = None,
+    ) -> Answer:
+        """Answer `question` with citations, from the sources only (see `Answer`).
+
+        `history` is the earlier turns as (question, answer) pairs, for follow-ups.
+        """
+        self._check_question(question)
+        if self._chain is None:
+            self._chain = build_chain(self)
+        state = {"question": question, "history": list(history or []), "sources": sources, "k": k}
+        try:
+            return self._chain.invoke(state)
+        except (AssistantError, VectorStoreError):
+            raise
+        except Exception as exc:
+            raise LanguageModelError(_model_failure(self.settings.llm, exc)) from exc
+
+    def stream(
+        self,
+        question: str,
+        history: History | None = None,
+        sources: list[str] | None = None,
+        k: int | None = None,
+    ) -> Iterator[str | Answer]:
+        """Like `ask`, but yields text pieces as they are ready, then the final Answer.
+
+        With a model the pieces are its raw words; the final Answer is the verified text.
+        """
+        self._check_question(question)
+        state: State = {"question": question, "history": list(history or []), "sources": sources, "k": k}
+        try:
+            state = (standalone_step(self) | retrieve_step(self)).invoke(state)
+            if self.chat_model is None:
+                said = previous_answer(state)
+                for piece in self.extractive.stream(state["query"], state["passages"], said):
+                    yield replace(piece, question=question) if isinstance(piece, Answer) else piece
+                return
+            draft = ""
+            for chunk in self.chat_model.stream(answer_messages(question, state["passages"])):
+                text = str(chunk.content)
+                draft += text
+                if text:
+                    yield text
+        except (AssistantError, VectorStoreError):
+            raise
+        except Exception as exc:
+            raise LanguageModelError(_model_failure(self.settings.llm, exc)) from exc
+        yield verify(question, draft, state["passages"], self.scorer)
+
+    @staticmethod
+    def _check_question(question: str) -> None:
+        if not question or not question.strip():
+            raise InputError("The question is empty: ask something.")
 
     def ingest(
         self, paths: str | Path | Iterable[str | Path], progress: Progress | None = None
@@ -102,3 +185,11 @@ class Assistant:
         from assistant.retriever import PassageRetriever
 
         return PassageRetriever(assistant=self, k=k, sources=sources)
+
+
+def _model_failure(llm: str | None, exc: Exception) -> str:
+    """One line on a failed model call: which model, what went wrong, what to check."""
+    return (
+        f"The language model {llm} failed ({type(exc).__name__}: {exc}). Check that its server is "
+        "running and --llm-base-url is right, or leave --llm unset to answer offline."
+    )

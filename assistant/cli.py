@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -13,7 +13,7 @@ import click
 
 if TYPE_CHECKING:
     from assistant.api import Assistant
-    from assistant.records import IngestReport
+    from assistant.records import Answer, IngestReport
 
 EXIT_SOME_FILES_FAILED = 3
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,10 +66,12 @@ def cli(
 ) -> None:
     """Ask questions about news articles and get answers that cite file, lines and quote."""
 
-    def open_assistant() -> Assistant:
+    def open_assistant(**options: Any) -> Assistant:
         from assistant.api import Assistant
 
-        return Assistant(data_dir=data_dir, chroma_host=chroma_host, chroma_port=chroma_port, model=model)
+        return Assistant(
+            data_dir=data_dir, chroma_host=chroma_host, chroma_port=chroma_port, model=model, **options
+        )
 
     ctx.obj = open_assistant
 
@@ -179,6 +181,80 @@ def sources_command(open_assistant: Callable[[], Assistant], as_json: bool) -> N
         click.echo("No sources indexed yet. Run: assistant ingest PATH")
     for s in sources:
         click.echo(f"{s.chunks:5d}  {s.source}  {s.title}")
+
+
+def llm_options(command: F) -> F:
+    """The options that choose a language model; without them answers are extractive, offline."""
+    command = click.option(
+        "--llm-base-url",
+        envvar="ASSISTANT_LLM_BASE_URL",
+        help="Base URL of an OpenAI-compatible server (vLLM, llama.cpp, LM Studio) or of Ollama.",
+    )(command)
+    return click.option(
+        "--llm",
+        envvar="ASSISTANT_LLM",
+        help="openai:MODEL or ollama:MODEL (keys from OPENAI_API_KEY). Default: offline answers.",
+    )(command)
+
+
+@cli.command("ask")
+@click.argument("question")
+@click.option("--source", "sources", multiple=True, help="Only answer from this source (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the Answer as one JSON object.")
+@llm_options
+@click.pass_obj
+@user_errors
+def ask_command(open_assistant: Callable[..., Assistant], question: str, sources: tuple[str, ...],
+                as_json: bool, llm: str | None, llm_base_url: str | None) -> None:
+    """Answer QUESTION from the indexed sources, citing file, lines and quote."""
+    assistant = open_assistant(llm=llm, llm_base_url=llm_base_url)
+    if as_json:
+        answer = assistant.ask(question, sources=list(sources) or None)
+        click.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
+        return
+    _print_answer(assistant.stream(question, sources=list(sources) or None))
+
+
+@cli.command("chat")
+@llm_options
+@click.pass_obj
+@user_errors
+def chat_command(open_assistant: Callable[..., Assistant], llm: str | None, llm_base_url: str | None) -> None:
+    """Ask questions in turn; follow-ups use the conversation. Ctrl-D or an empty line ends it."""
+    assistant = open_assistant(llm=llm, llm_base_url=llm_base_url)
+    history: list[tuple[str, str]] = []
+    while True:
+        try:
+            question = click.prompt("\nYou", default="", show_default=False).strip()
+        except (EOFError, click.Abort):
+            return
+        if not question:
+            return
+        answer = _print_answer(assistant.stream(question, history=history))
+        history.append((question, answer.text))
+
+
+def _print_answer(pieces: Iterator[str | Answer]) -> Answer:
+    """Print text pieces as they arrive, then the verified answer's citations; return the Answer."""
+    streamed = False
+    for piece in pieces:
+        if isinstance(piece, str):
+            click.echo(piece, nl=False)
+            streamed = True
+            continue
+        if streamed:
+            click.echo("\n")
+        if piece.mode == "llm":  # the model's raw words were streamed; this is the checked text
+            click.secho("Checked answer:", bold=True)
+            click.echo(piece.text + "\n")
+        for c in piece.citations:
+            where = f"{c.source}, lines {c.start_line}-{c.end_line}, chars {c.start_char}-{c.end_char}"
+            click.secho(f"[{c.n}] {where}" + (f" ({c.date})" if c.date else ""), bold=True)
+            click.echo(f"    {c.quote}")
+        for claim in piece.unsupported:
+            click.secho(f"Not supported by the cited sources: {claim}", fg="yellow")
+        return piece
+    raise RuntimeError("the answer stream ended without an Answer")
 
 
 def main() -> None:

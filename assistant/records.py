@@ -118,3 +118,35 @@ class SourceInfo:
     source: str
     title: str
     chunks: int
+
+
+@dataclass(frozen=True)
+class Citation:
+    """The exact sentence(s) of a file that support one claim; `quote == text[start_char:end_char]`."""
+
+    n: int
+    source: str
+    title: str
+    date: str | None
+    start_char: int
+    end_char: int
+    start_line: int
+    end_line: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer whose markers `[n]` refer to `citations` with the same `n`."""
+
+    question: str
+    text: str
+    citations: list[Citation]
+    passages: list[Passage]
+    grounded: bool
+    unsupported: list[str]
+    mode: str  # "extractive" or "llm"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return asdict(self)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -12,8 +13,12 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from assistant import Assistant
+from assistant.records import Answer
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -115,3 +120,37 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproc
 def line_of(text: str, offset: int) -> int:
     """1-based line number of the character at `offset`."""
     return text.count("\n", 0, offset) + 1
+
+
+def assert_citations_exact(answer: Answer) -> None:
+    """Each citation's file text, sliced by its offsets, is its quote; its lines are right."""
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
+    assert markers == {c.n for c in answer.citations}, (answer.text, answer.citations)
+    for citation in answer.citations:
+        text = (Path.cwd() / citation.source).read_bytes().decode("utf-8-sig")
+        assert text[citation.start_char : citation.end_char] == citation.quote
+        assert citation.start_line == line_of(text, citation.start_char)
+        assert citation.end_line == line_of(text, citation.end_char - 1)
+        assert 0 < len(citation.quote) < 600  # a sentence or two, never a whole chunk
+    if not answer.grounded:
+        assert answer.citations == []
+
+
+@pytest.fixture(autouse=True)
+def _every_answer_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever a test asks, in any mode, every Answer produced is checked for exact citations."""
+    ask, stream = Assistant.ask, Assistant.stream
+
+    def checked_ask(self: Assistant, *args: Any, **kwargs: Any) -> Answer:
+        answer = ask(self, *args, **kwargs)
+        assert_citations_exact(answer)
+        return answer
+
+    def checked_stream(self: Assistant, *args: Any, **kwargs: Any) -> Iterator[str | Answer]:
+        for piece in stream(self, *args, **kwargs):
+            if isinstance(piece, Answer):
+                assert_citations_exact(piece)
+            yield piece
+
+    monkeypatch.setattr(Assistant, "ask", checked_ask)
+    monkeypatch.setattr(Assistant, "stream", checked_stream)
