@@ -23,8 +23,8 @@ test: $(VENV)/.installed
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check assistant vectorstore tests
-	$(VENV)/bin/ruff format --check assistant vectorstore tests
+	$(VENV)/bin/ruff check assistant vectorstore tests scripts
+	$(VENV)/bin/ruff format --check assistant vectorstore tests scripts
 	$(VENV)/bin/mypy
 
 clean:

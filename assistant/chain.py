@@ -44,7 +44,11 @@ def retrieve_step(assistant: Assistant) -> Runnable[State, State]:
     """Adds `passages`: the passages retrieved for `query`."""
 
     def retrieve(state: State) -> State:
-        passages = assistant.retrieve(state["query"], k=state.get("k") or assistant.settings.answer_passages, sources=state.get("sources"))
+        passages = assistant.retrieve(
+            state["query"],
+            k=state.get("k") or assistant.settings.answer_passages,
+            sources=state.get("sources"),
+        )
         return {**state, "passages": passages}
 
     return RunnableLambda(retrieve)
@@ -86,4 +90,9 @@ def previous_answer(state: State) -> str:
 
 def build_chain(assistant: Assistant) -> Runnable[State, Answer]:
     """The whole chain; input `{"question", "history"?, "sources"?, "k"?}`, output an Answer."""
-    return standalone_step(assistant) | retrieve_step(assistant) | answer_step(assistant) | verify_step(assistant)
+    return (
+        standalone_step(assistant)
+        | retrieve_step(assistant)
+        | answer_step(assistant)
+        | verify_step(assistant)
+    )

@@ -26,12 +26,13 @@ NOT_IN_SOURCES = "NOT_IN_SOURCES"
 MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 _QUOTED = re.compile(r"[“\"]([^”\"]{8,}?)[”\"]")
 _SPACES = re.compile(r"\s+")
+_PLAIN_QUOTES = str.maketrans("“”‘’", "\"\"''")
 _MARKERS_AFTER_STOP = re.compile(r"([.!?][\"”’]?)((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
 
 
 def _normalized(text: str) -> str:
     """Same quote marks and spacing, for checking quotations verbatim."""
-    text = text.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"}))
+    text = text.translate(_PLAIN_QUOTES)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -52,9 +53,7 @@ def best_support(
     return float(scores[best]), with_speaker(evidence, best)
 
 
-def verify(
-    question: str, draft: str, passages: Sequence[Passage], scorer: Scorer
-) -> Answer:
+def verify(question: str, draft: str, passages: Sequence[Passage], scorer: Scorer) -> Answer:
     """Turn a model's draft into an Answer whose every citation is checked and exact."""
     if draft.strip().startswith(NOT_IN_SOURCES) or not passages:
         from assistant.extractive import NOT_COVERED
@@ -109,6 +108,5 @@ def _quotes_are_verbatim(claim: str, cited: Sequence[Passage]) -> bool:
     """Every quotation in `claim` occurs word for word in one of the cited passages."""
     haystacks = [_normalized(p.text) for p in cited]
     return all(
-        any(_normalized(quote) in haystack for haystack in haystacks)
-        for quote in _QUOTED.findall(claim)
+        any(_normalized(quote) in haystack for haystack in haystacks) for quote in _QUOTED.findall(claim)
     )

@@ -46,7 +46,6 @@ class Sentence:
     text: str
 
 
-
 def cite(passages: Sequence[Passage], n: int, first: Sentence, last: Sentence | None = None) -> Citation:
     """A citation of `first`, or of `first` through `last` (a later sentence of the same passage)."""
     last = last or first

@@ -21,7 +21,7 @@ from assistant.records import Answer, Citation, Passage
 
 # Below this combined score no sentence answers the question. Calibrated on SQuAD questions
 # against their own article vs. against other articles (scripts/calibrate.py, README).
-RELEVANCE_THRESHOLD = 0.45
+RELEVANCE_THRESHOLD = 0.30
 NOT_COVERED = "The indexed sources do not cover this question."
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 

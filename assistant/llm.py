@@ -49,7 +49,7 @@ def chat_model(spec: str, base_url: str | None = None, timeout: float = 60.0) ->
         return ChatOpenAI(
             model=name,
             base_url=base_url or os.environ.get("OPENAI_BASE_URL"),
-            api_key=key,  # type: ignore[arg-type]
+            api_key=key,
             timeout=timeout,
             max_retries=1,
             temperature=0,

@@ -9,13 +9,13 @@ from collections.abc import Sequence
 
 STOP_WORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had
-    has have having he her here hers herself him himself his how i if in into is it its itself just
-    me more most my myself no nor not now of off on once only or other our ours ourselves out over
-    own same she should so some such than that the their theirs them themselves then there these
-    they this those through to too under until up very was we were what when where which while who
-    whom whose why will with would you your yours yourself yourselves also said says say tell told
-    according many much one ones did does doing get got make made""".split()
+    below between both but by can could did do does doing down during each few for from further
+    had has have having he her here hers herself him himself his how i if in into is it its itself
+    just me more most my myself no nor not now of off on once only or other our ours ourselves out
+    over own same she should so some such than that the their theirs them themselves then there
+    these they this those through to too under until up very was we were what when where which
+    while who whom whose why will with would you your yours yourself yourselves also said says say
+    tell told according many much one ones did does doing get got make made""".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"[\w]+(?:['’][\w]+)*")
 
@@ -32,7 +32,7 @@ def stem(word: str) -> str:
 def terms(text: str) -> list[str]:
     """Stemmed content words of `text`, in order, repeats kept."""
     words = (w.lower().replace("’", "'") for w in _WORD.findall(text))
-    return [stem(w.removesuffix("'s")) for w in words if w not in STOP_WORDS and len(w) > 1 or w.isdigit()]
+    return [stem(w.removesuffix("'s")) for w in words if (w not in STOP_WORDS and len(w) > 1) or w.isdigit()]
 
 
 def idf_weights(documents: Sequence[Sequence[str]]) -> dict[str, float]:

@@ -98,7 +98,9 @@ def calibrate(assistant: Assistant, questions: list[Question], sources: list[str
     for question in questions:
         wrong = rng.choice([s for s in sources if s != question.source])
         for restrict, scores in (([question.source], answerable), ([wrong], unanswerable)):
-            passages = assistant.retrieve(question.text, k=assistant.settings.answer_passages, sources=restrict)
+            passages = assistant.retrieve(
+                question.text, k=assistant.settings.answer_passages, sources=restrict
+            )
             claims = probe.claims(question.text, passages)
             scores.append(claims[0].score if claims else 0.0)
     best_cut, best_accuracy = 0.0, 0.0
@@ -118,7 +120,9 @@ def calibrate(assistant: Assistant, questions: list[Question], sources: list[str
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--squad", type=Path, default=REPO.parent / "shared" / "eval" / "squad-dev-v1.1.json")
     parser.add_argument("--sample", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
@@ -133,8 +137,10 @@ def main() -> None:
     assistant = Assistant(data_dir=cache / "index")
     started = time.perf_counter()
     report = assistant.ingest([cache / "articles"])
-    print(f"ingest: {len(report.added) + len(report.replaced)} indexed, {len(report.unchanged)} unchanged, "
-          f"{report.chunks} chunks embedded in {time.perf_counter() - started:.1f}s")
+    print(
+        f"ingest: {len(report.added) + len(report.replaced)} indexed, {len(report.unchanged)} unchanged, "
+        f"{report.chunks} chunks embedded in {time.perf_counter() - started:.1f}s"
+    )
 
     order = list(range(len(questions)))
     random.Random(args.seed).shuffle(order)
@@ -142,7 +148,9 @@ def main() -> None:
     held_out = [questions[i] for i in order[args.sample : args.sample + args.calibrate]]
     if held_out:
         sources = sorted({q.source for q in questions})
-        print("calibration (questions outside the sample):", json.dumps(calibrate(assistant, held_out, sources)))
+        print(
+            "calibration (questions outside the sample):", json.dumps(calibrate(assistant, held_out, sources))
+        )
     print("answers:", json.dumps(benchmark(assistant, sample)))
 
 

@@ -109,8 +109,9 @@ def test_the_chain_is_made_of_reusable_runnables(assistant: Assistant) -> None:
 
 
 def test_cli_ask_json(assistant: Assistant, module_dir: Path) -> None:
-    result = run_cli("--data-dir", str(module_dir / "index"), "ask", "Who is Vadym Boichenko?", "--json",
-                     cwd=module_dir)
+    result = run_cli(
+        "--data-dir", str(module_dir / "index"), "ask", "Who is Vadym Boichenko?", "--json", cwd=module_dir
+    )
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert set(answer) >= {"text", "citations", "passages", "grounded", "unsupported", "mode"}

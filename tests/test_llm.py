@@ -43,12 +43,22 @@ class FakeOpenAI:
                     self._json(reply)
 
             def _json(self, reply: str) -> None:
-                payload = json.dumps({
-                    "id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": "scripted",
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": reply},
-                                 "finish_reason": "stop"}],
-                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-                }).encode()
+                payload = json.dumps(
+                    {
+                        "id": "chatcmpl-1",
+                        "object": "chat.completion",
+                        "created": 0,
+                        "model": "scripted",
+                        "choices": [
+                            {
+                                "index": 0,
+                                "message": {"role": "assistant", "content": reply},
+                                "finish_reason": "stop",
+                            }
+                        ],
+                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                    }
+                ).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
@@ -61,13 +71,22 @@ class FakeOpenAI:
                 self.end_headers()
                 words = re.findall(r"\S+\s*", reply)
                 for word in words:
-                    chunk = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0,
-                             "model": "scripted",
-                             "choices": [{"index": 0, "delta": {"content": word}, "finish_reason": None}]}
+                    chunk = {
+                        "id": "chatcmpl-1",
+                        "object": "chat.completion.chunk",
+                        "created": 0,
+                        "model": "scripted",
+                        "choices": [{"index": 0, "delta": {"content": word}, "finish_reason": None}],
+                    }
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                     self.wfile.flush()
-                done = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0, "model": "scripted",
-                        "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+                done = {
+                    "id": "chatcmpl-1",
+                    "object": "chat.completion.chunk",
+                    "created": 0,
+                    "model": "scripted",
+                    "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                }
                 self.wfile.write(f"data: {json.dumps(done)}\n\ndata: [DONE]\n\n".encode())
 
             def log_message(self, *args: object) -> None:
@@ -119,7 +138,10 @@ def test_a_good_answer_keeps_its_citations_narrowed_to_the_sentence(
 ) -> None:
     def script(prompt: str) -> str:
         n = passage_number(prompt, "Mariupol Mayor Vadym Boichenko")
-        return f"Vadym Boichenko is the mayor of Mariupol [{n}]. He called for the evacuations to continue [{n}]."
+        return (
+            f"Vadym Boichenko is the mayor of Mariupol [{n}]. "
+            f"He called for the evacuations to continue [{n}]."
+        )
 
     fake_llm.script = script
     answer = assistant.ask("Who is Vadym Boichenko?")
@@ -197,7 +219,9 @@ def test_follow_ups_are_rewritten_by_the_model(assistant: Assistant, fake_llm: F
         if "<<<PASSAGE" not in prompt:
             return "What did the Kremlin say about ground fighting at Azovstal?"
         n = passage_number(prompt, "Kremlin spokesman Dmitry Peskov")
-        return f"Kremlin spokesman Dmitry Peskov said the commander in chief had issued no other orders [{n}]."
+        return (
+            f"Kremlin spokesman Dmitry Peskov said the commander in chief had issued no other orders [{n}]."
+        )
 
     fake_llm.script = script
     history = [("Were Russian troops driven out of Azovstal?", "An adviser said so [1].")]
