@@ -204,8 +204,14 @@ def llm_options(command: F) -> F:
 @llm_options
 @click.pass_obj
 @user_errors
-def ask_command(open_assistant: Callable[..., Assistant], question: str, sources: tuple[str, ...],
-                as_json: bool, llm: str | None, llm_base_url: str | None) -> None:
+def ask_command(
+    open_assistant: Callable[..., Assistant],
+    question: str,
+    sources: tuple[str, ...],
+    as_json: bool,
+    llm: str | None,
+    llm_base_url: str | None,
+) -> None:
     """Answer QUESTION from the indexed sources, citing file, lines and quote."""
     assistant = open_assistant(llm=llm, llm_base_url=llm_base_url)
     if as_json:
