@@ -4,7 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DATA_DIR ?= .assistant
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench screenshot clean
+
+# Debian's chromium for the browser tests; Playwright never downloads a browser.
+CHROMIUM := /usr/bin/chromium
 
 # torch first and pinned: that CPU build lies on this machine's disk, any other request
 # pulls gigabytes of CUDA builds.
@@ -15,12 +18,18 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
+$(CHROMIUM):
+	apt-get update && apt-get install -y chromium chromium-driver
+
 run: $(VENV)/.installed
 	$(VENV)/bin/assistant --data-dir $(DATA_DIR) ingest seeds
-	$(VENV)/bin/assistant --data-dir $(DATA_DIR) search "Who said Russian troops were driven out of Azovstal?" -k 3
+	$(VENV)/bin/assistant --data-dir $(DATA_DIR) serve --host 127.0.0.1 --port 7860
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(CHROMIUM)
 	$(PY) -m pytest
+
+screenshot: $(VENV)/.installed $(CHROMIUM)
+	$(PY) scripts/screenshot.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check assistant vectorstore tests scripts

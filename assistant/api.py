@@ -16,8 +16,10 @@ from assistant.evidence import Scorer
 from assistant.extractive import ExtractiveAnswerer
 from assistant.followups import History
 from assistant.ingest import Progress, ingest
+from assistant.lexical import LexicalIndex
 from assistant.llm import answer_messages, chat_model
 from assistant.records import Answer, IngestReport, Passage, SourceInfo
+from assistant.retrieval import HybridRetriever
 from assistant.settings import Settings
 from vectorstore import ChromaStore, Embedder, VectorStoreError
 
@@ -69,6 +71,11 @@ class Assistant:
         else:
             self.store = ChromaStore(self.embedder.name, data_dir=Path(settings.data_dir))
         self.store.count()  # refuses an index built with another model, now rather than later
+        cache = Path(settings.data_dir) / (
+            f"lexical-{settings.chroma_host}-{settings.chroma_port}" if settings.chroma_host else "lexical"
+        )
+        self.lexical = LexicalIndex(self.store, cache)
+        self.retriever = HybridRetriever(self.store, self.embedder, self.lexical)
         self.chunker = Chunker(
             count_tokens=self.embedder.count_tokens,
             token_spans=self.embedder.token_spans,
@@ -93,15 +100,16 @@ class Assistant:
         history: History | None = None,
         sources: list[str] | None = None,
         k: int | None = None,
+        llm: bool | None = None,
     ) -> Answer:
         """Answer `question` with citations, from the sources only (see `Answer`).
 
-        `history` is the earlier turns as (question, answer) pairs, for follow-ups.
+        `history` is the earlier turns as (question, answer) pairs, for follow-ups;
+        `llm=False` answers offline even when a model is configured.
         """
-        self._check_question(question)
         if self._chain is None:
             self._chain = build_chain(self)
-        state = {"question": question, "history": list(history or []), "sources": sources, "k": k}
+        state = self._state(question, history, sources, k, llm)
         try:
             return self._chain.invoke(state)
         except (AssistantError, VectorStoreError):
@@ -115,22 +123,23 @@ class Assistant:
         history: History | None = None,
         sources: list[str] | None = None,
         k: int | None = None,
+        llm: bool | None = None,
     ) -> Iterator[str | Answer]:
         """Like `ask`, but yields text pieces as they are ready, then the final Answer.
 
         With a model the pieces are its raw words; the final Answer is the verified text.
         """
-        self._check_question(question)
-        state: State = {"question": question, "history": list(history or []), "sources": sources, "k": k}
+        state = self._state(question, history, sources, k, llm)
         try:
             state = (standalone_step(self) | retrieve_step(self)).invoke(state)
-            if self.chat_model is None:
+            model = state["model"]
+            if model is None:
                 said = previous_answer(state)
                 for piece in self.extractive.stream(state["query"], state["passages"], said):
                     yield replace(piece, question=question) if isinstance(piece, Answer) else piece
                 return
             draft = ""
-            for chunk in self.chat_model.stream(answer_messages(question, state["passages"])):
+            for chunk in model.stream(answer_messages(question, state["passages"])):
                 text = str(chunk.content)
                 draft += text
                 if text:
@@ -141,10 +150,27 @@ class Assistant:
             raise LanguageModelError(_model_failure(self.settings.llm, exc)) from exc
         yield verify(question, draft, state["passages"], self.scorer)
 
-    @staticmethod
-    def _check_question(question: str) -> None:
+    def _state(
+        self,
+        question: str,
+        history: History | None,
+        sources: list[str] | None,
+        k: int | None,
+        llm: bool | None,
+    ) -> State:
+        """The chain's input; `model` is None for an offline answer."""
         if not question or not question.strip():
             raise InputError("The question is empty: ask something.")
+        if llm and self.chat_model is None:
+            raise InputError("No language model is configured: set --llm (or ASSISTANT_LLM).")
+        model = None if llm is False else self.chat_model
+        return {
+            "question": question,
+            "history": list(history or []),
+            "sources": sources,
+            "k": k,
+            "model": model,
+        }
 
     def ingest(
         self, paths: str | Path | Iterable[str | Path], progress: Progress | None = None
@@ -157,18 +183,27 @@ class Assistant:
             raise InputError("No paths given: name at least one file or folder to ingest.")
         return ingest(paths, self.store, self.embedder, self.chunker, progress)
 
-    def retrieve(self, query: str, k: int = 5, sources: list[str] | None = None) -> list[Passage]:
-        """The `k` passages most similar to `query`, best first, optionally only from `sources`."""
+    def retrieve(
+        self,
+        query: str,
+        k: int = 5,
+        sources: list[str] | None = None,
+        per_source: int | None = None,
+        mode: str = "hybrid",
+    ) -> list[Passage]:
+        """The `k` passages that best match `query`, best first.
+
+        Dense and BM25 rankings are fused (`mode="dense"` or `"lexical"` for one alone);
+        `sources` restricts to those files, `per_source` caps passages from any one file.
+        `Passage.score` is the cosine similarity of query and passage.
+        """
         if not query or not query.strip():
             raise InputError("The query is empty: ask something.")
         if k < 1:
             raise InputError(f"k must be at least 1, not {k}.")
-        where = None
-        if sources:
-            where = {"source": sources[0]} if len(sources) == 1 else {"source": {"$in": list(sources)}}
-        vector = self.embedder.embed([query])[0]
-        hits = self.store.query(vector, k, where)
-        return [Passage.from_stored(hit.text, hit.metadata, hit.score) for hit in hits]
+        if per_source is not None and per_source < 1:
+            raise InputError(f"per_source must be at least 1, not {per_source}.")
+        return self.retriever.retrieve(query, k, sources, per_source, mode)
 
     def sources(self) -> list[SourceInfo]:
         """Every indexed source with its title and number of chunks, sorted by name."""

@@ -30,8 +30,9 @@ def standalone_step(assistant: Assistant) -> Runnable[State, State]:
 
     def standalone(state: State) -> State:
         question, history = state["question"], state.get("history")
-        if history and assistant.chat_model is not None:
-            reply = assistant.chat_model.invoke(rewrite_messages(question, history))
+        model = state.get("model", assistant.chat_model)
+        if history and model is not None:
+            reply = model.invoke(rewrite_messages(question, history))
             query = str(reply.content).strip() or question
         else:
             query = carry_entities(question, history)
@@ -58,12 +59,13 @@ def answer_step(assistant: Assistant) -> Runnable[State, State]:
     """Adds `draft`: the model's text, or the finished extractive Answer when there is no model."""
 
     def answer(state: State) -> State:
-        if assistant.chat_model is None:
+        model = state.get("model", assistant.chat_model)
+        if model is None:
             # Rank by the standalone query (it carries a follow-up's entities), report the question.
             found = assistant.extractive.answer(state["query"], state["passages"], previous_answer(state))
             draft: str | Answer = replace(found, question=state["question"])
         else:
-            reply = assistant.chat_model.invoke(answer_messages(state["question"], state["passages"]))
+            reply = model.invoke(answer_messages(state["question"], state["passages"]))
             draft = str(reply.content)
         return {**state, "draft": draft}
 
@@ -89,7 +91,10 @@ def previous_answer(state: State) -> str:
 
 
 def build_chain(assistant: Assistant) -> Runnable[State, Answer]:
-    """The whole chain; input `{"question", "history"?, "sources"?, "k"?}`, output an Answer."""
+    """The whole chain; input `{"question", "history"?, "sources"?, "k"?, "model"?}`, output an Answer.
+
+    `model` (a LangChain chat model, or None for offline answers) defaults to the assistant's.
+    """
     return (
         standalone_step(assistant)
         | retrieve_step(assistant)

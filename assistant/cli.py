@@ -240,6 +240,40 @@ def chat_command(open_assistant: Callable[..., Assistant], llm: str | None, llm_
         history.append((question, answer.text))
 
 
+def _parse_auth(value: str | None) -> tuple[str, str] | None:
+    """USER:PASS as a (user, password) pair."""
+    if value is None:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user or not password:
+        raise click.BadParameter("expected USER:PASS", param_hint="--auth")
+    return user, password
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535), help="Port.")
+@click.option("--auth", envvar="ASSISTANT_AUTH", metavar="USER:PASS", help="Require this login.")
+@llm_options
+@click.pass_obj
+@user_errors
+def serve_command(
+    open_assistant: Callable[..., Assistant],
+    host: str,
+    port: int,
+    auth: str | None,
+    llm: str | None,
+    llm_base_url: str | None,
+) -> None:
+    """Serve the web chat (never a public share link); Ctrl-C stops it."""
+    credentials = _parse_auth(auth)
+    assistant = open_assistant(llm=llm, llm_base_url=llm_base_url)
+    from assistant.ui import serve
+
+    click.echo(f"Serving on http://{host}:{port}", err=True)
+    serve(assistant, host=host, port=port, auth=credentials)
+
+
 def _print_answer(pieces: Iterator[str | Answer]) -> Answer:
     """Print text pieces as they arrive, then the verified answer's citations; return the Answer."""
     streamed = False

@@ -21,6 +21,7 @@ import gradio as gr
 
 from assistant.errors import AssistantError
 from assistant.records import Answer, Citation
+from vectorstore.errors import VectorStoreError
 
 if TYPE_CHECKING:
     from assistant.api import Assistant
@@ -54,20 +55,25 @@ table.sources td, table.sources th { padding: 0.2em 0.6em; text-align: left; }
 
 # Markers live inside the chat (another component), so one document-level listener forwards
 # their clicks, with the turn and citation number, as this panel's click event.
-CITE_CLICK_JS = """
+CITE_CLICK_JS = r"""
 if (window.__citeClick) document.removeEventListener('click', window.__citeClick, true);
 window.__citeClick = (event) => {
-  const marker = event.target.closest && event.target.closest('[data-cite]');
-  if (!marker) return;
+  const marker = event.target.closest && event.target.closest('.cite-marker');
+  const match = marker && /\bcite-(\d+)-(\d+)\b/.exec(marker.className);
+  if (!match) return;
   event.preventDefault();
-  trigger('click', {turn: Number(marker.dataset.turn), cite: Number(marker.dataset.cite)});
+  trigger('click', {turn: Number(match[1]), cite: Number(match[2])});
 };
 document.addEventListener('click', window.__citeClick, true);
 """
+# Scroll only the article's own box, so the page and the chat stay where the reader left them.
 SCROLL_TO_QUOTE_JS = """
 watch('value', () => {
   const quote = element.querySelector('mark.quote');
-  if (quote) quote.scrollIntoView({block: 'center'});
+  const box = quote && quote.closest('.html-container');
+  if (!box) return;
+  const offset = quote.getBoundingClientRect().top - box.getBoundingClientRect().top;
+  box.scrollTop += offset - box.clientHeight / 3;
 });
 """
 NO_CITATIONS = "<p class='citation-meta'>Cited passages appear here.</p>"
@@ -89,11 +95,8 @@ def inert(text: str) -> str:
 
 
 def marker(turn: int, n: int) -> str:
-    """A clickable citation marker."""
-    return (
-        f'<button type="button" class="cite-marker" data-turn="{turn}" data-cite="{n}" '
-        f'title="Show source {n}">[{n}]</button>'
-    )
+    """A clickable citation marker; the chat's sanitizer drops data attributes, so a class names it."""
+    return f'<button type="button" class="cite-marker cite-{turn}-{n}" title="Show source {n}">[{n}]</button>'
 
 
 def render_text(text: str, turn: int, cited: set[int]) -> str:
@@ -202,7 +205,7 @@ def render_citations(answer: Answer | None, turn: int, selected: int | None = No
             context = highlighted(text, citation.start_char, citation.end_char, CONTEXT_CHARS)
         css = "citation-card selected" if citation.n == selected else "citation-card"
         cards.append(
-            f'<div class="{css}" data-turn="{turn}" data-cite="{citation.n}">'
+            f'<div class="{css}">'
             f"{marker(turn, citation.n)} {citation_meta(citation)}"
             f'<div class="article-text">{context}</div></div>'
         )
@@ -263,8 +266,6 @@ def render_ingest_result(added: int, replaced: int, unchanged: int, problems: li
 
 def error_message(exc: Exception) -> str:
     """What the chat says when answering fails."""
-    from vectorstore.errors import VectorStoreError
-
     if isinstance(exc, AssistantError | VectorStoreError):
         return str(exc)
     log.exception("answering failed")
@@ -323,8 +324,6 @@ class ChatApp:
 
     def ingest_uploads(self, files: list[str] | None) -> tuple[str, str, Any]:
         """Ingest uploaded files; returns the result, the sources table and the source choices."""
-        from vectorstore.errors import VectorStoreError
-
         saved, problems = save_uploads(files or [], self.upload_dir, self.max_upload_bytes)
         counts = (0, 0, 0)
         if saved:
@@ -403,9 +402,11 @@ def build_app(
                         send = gr.Button("Ask", variant="primary", elem_id="ask", scale=1)
                     clear = gr.Button("New conversation", size="sm")
                 with gr.Column(scale=2):
+                    gr.Markdown("**Cited passages**")
                     panel = gr.HTML(
                         NO_CITATIONS, elem_id="citations", js_on_load=CITE_CLICK_JS, max_height=320
                     )
+                    gr.Markdown("**Article**")
                     article = gr.HTML(
                         NO_ARTICLE, elem_id="article", js_on_load=SCROLL_TO_QUOTE_JS, max_height=420
                     )
@@ -434,6 +435,9 @@ def build_app(
             lambda: ([], [], NO_CITATIONS, NO_ARTICLE),
             outputs=[chat, turns, panel, article],
             api_visibility="private",
+        )
+        chat.clear(
+            lambda: ([], NO_CITATIONS, NO_ARTICLE), outputs=[turns, panel, article], api_visibility="private"
         )
         panel.click(handlers.show_citation, [turns], [panel, article], api_visibility="private")
         ingest.click(

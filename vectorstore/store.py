@@ -105,16 +105,53 @@ class ChromaStore:
 
     def metadatas(self, page: int = 5000) -> Iterator[dict[str, Any]]:
         """Every stored passage's metadata, read page by page."""
+        for _, _, metadata in self.everything(page, with_text=False):
+            yield metadata
+
+    def everything(
+        self, page: int = 5000, with_text: bool = True
+    ) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every stored passage as (id, text, metadata), read page by page."""
         collection = self._existing()
         if collection is None:
             return
+        include = ["documents", "metadatas"] if with_text else ["metadatas"]
         offset = 0
         while True:
-            batch = collection.get(include=["metadatas"], limit=page, offset=offset)
-            yield from (dict(m or {}) for m in batch["metadatas"] or [])
+            batch = collection.get(include=include, limit=page, offset=offset)
+            texts = batch["documents"] if with_text else [""] * len(batch["ids"])
+            for i, text, meta in zip(batch["ids"], texts or [], batch["metadatas"] or [], strict=True):
+                yield i, text or "", dict(meta or {})
             if len(batch["ids"]) < page:
                 return
             offset += page
+
+    def get(self, ids: Sequence[str], query: np.ndarray | None = None) -> list[Hit]:
+        """The passages with these ids, in that order; scored by cosine with `query` if given."""
+        collection = self._existing()
+        if collection is None or not ids:
+            return []
+        include = ["documents", "metadatas"] + (["embeddings"] if query is not None else [])
+        batch = collection.get(ids=list(ids), include=include)
+        found = {}
+        for n, i in enumerate(batch["ids"]):
+            score = float(batch["embeddings"][n] @ query) if query is not None else 0.0
+            found[i] = Hit(i, batch["documents"][n] or "", dict(batch["metadatas"][n] or {}), score)
+        return [found[i] for i in ids if i in found]
+
+    def generation(self) -> int:
+        """A number that changes whenever passages are added or deleted (by any process)."""
+        collection = self._existing()
+        if collection is None:
+            return 0
+        collection = self._client.get_collection(COLLECTION, embedding_function=None)  # fresh metadata
+        return int((collection.metadata or {}).get("generation", 0))
+
+    def _bump_generation(self, collection: Any) -> None:
+        """Mark the collection changed, for caches derived from it (the lexical index)."""
+        metadata = dict(self._client.get_collection(COLLECTION, embedding_function=None).metadata or {})
+        metadata["generation"] = int(metadata.get("generation", 0)) + 1
+        collection.modify(metadata=metadata)
 
     def add(
         self,
@@ -127,6 +164,7 @@ class ChromaStore:
         if not ids:
             return
         collection = self._create(int(embeddings.shape[1]))
+        self._bump_generation(collection)  # before and after: a reader never caches a half-write
         step = max(1, min(1000, self._client.get_max_batch_size()))
         for start in range(0, len(ids), step):
             end = start + step
@@ -136,12 +174,15 @@ class ChromaStore:
                 metadatas=[dict(m) for m in metadatas[start:end]],
                 embeddings=embeddings[start:end],
             )
+        self._bump_generation(collection)
 
     def delete(self, ids: Sequence[str]) -> None:
         """Remove passages by id."""
         collection = self._existing()
         if collection is not None and ids:
+            self._bump_generation(collection)
             collection.delete(ids=list(ids))
+            self._bump_generation(collection)
 
     def query(self, embedding: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
         """The `k` passages closest to `embedding`, best first."""

@@ -1,0 +1,71 @@
+"""Take docs/screenshot.png: a real answer over the seeds, with one citation opened in its article.
+
+Run from the repository root: `.venv/bin/python scripts/screenshot.py`. Needs Debian's chromium
+(`apt-get install chromium`); the index is built in a temporary folder and thrown away.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from assistant import Assistant
+from assistant.ui import serve
+
+QUESTION = "How long have the defenders been fighting?"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+]
+
+
+def free_port() -> int:
+    """A port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def capture(url: str, target: Path) -> None:
+    """Ask QUESTION at `url`, open the last citation and save the page to `target`."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 860})
+        page.goto(url)
+        page.locator("#question textarea").fill(QUESTION)
+        page.locator("#question textarea").press("Enter")
+        markers = page.locator("#chat .cite-marker:not(.pending)")
+        markers.first.wait_for(timeout=120_000)
+        markers.last.click()
+        page.locator("#article mark.quote").wait_for(timeout=10_000)
+        page.wait_for_timeout(500)
+        page.screenshot(path=target)
+        browser.close()
+
+
+def main() -> None:
+    """Index the seeds in a temporary folder, serve them and take the screenshot."""
+    target = Path("docs/screenshot.png")
+    target.parent.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as data_dir:
+        assistant = Assistant(data_dir=data_dir)
+        assistant.ingest(["seeds"])
+        port = free_port()
+        app = serve(assistant, port=port, block=False)
+        try:
+            capture(f"http://127.0.0.1:{port}", target)
+        finally:
+            app.close()
+    print(f"wrote {target}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

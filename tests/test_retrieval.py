@@ -1,0 +1,77 @@
+"""Hybrid retrieval: fusion, the lexical index kept in step with the store, caps and filters."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant
+from assistant.retrieval import fuse
+
+
+def test_fusion_rewards_agreement_and_ignores_score_scales() -> None:
+    dense = ["a", "b", "c"]
+    lexical = ["c", "d", "a"]
+    ranked = [item for item, _ in fuse([dense, lexical], rrf_k=60)]
+    assert ranked[0] == "a"  # ranks 1 and 3 beat...
+    assert ranked.index("c") < ranked.index("b") < ranked.index("d")  # ...ranks 3 and 1 vs a single 2
+    assert dict(fuse([["x"]], rrf_k=60))["x"] == pytest.approx(1 / 61)
+
+
+def write(folder: Path, name: str, text: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_lexical_index_follows_adds_replacements_and_deletions(store_options: dict, tmp_path: Path) -> None:
+    news = tmp_path / "news"
+    write(news, "a.txt", "Harbour report\n\nThe harbour master Quillon Vostrikov reopened pier 17 on Monday.")
+    write(news, "b.txt", "Weather\n\nRain is expected across the region this weekend.")
+    assistant = Assistant(**store_options)
+    assistant.ingest([news])
+    hits = assistant.retrieve("Vostrikov", k=1, mode="lexical")
+    assert hits and hits[0].source == "news/a.txt"
+
+    write(news, "a.txt", "Harbour report\n\nThe harbour master Mirela Stanchev reopened pier 17 on Monday.")
+    assistant.ingest([news])
+    assert assistant.retrieve("Vostrikov", k=3, mode="lexical") == []  # the old text is gone
+    assert assistant.retrieve("Stanchev", k=1, mode="lexical")[0].source == "news/a.txt"
+
+    # Another process (a new Assistant on the same store) sees the change without a restart.
+    other = Assistant(**store_options)
+    assert other.retrieve("Stanchev", k=1, mode="lexical")[0].source == "news/a.txt"
+    assistant.store.delete(sorted(assistant.store.ids_where({"source": "news/a.txt"})))
+    assert other.retrieve("Stanchev", k=3, mode="lexical") == []
+    assert other.retrieve("rain weekend", k=1, mode="lexical")[0].source == "news/b.txt"
+
+
+def test_a_damaged_lexical_cache_is_rebuilt(tmp_path: Path, seeds: Path) -> None:
+    assistant = Assistant(data_dir=tmp_path / "index")
+    assistant.ingest([seeds])
+    assert assistant.retrieve("Boichenko", k=1, mode="lexical")
+    cache = tmp_path / "index" / "lexical"
+    assert (cache / "chunks.json").is_file()
+    (cache / "chunks.json").write_text("{not json")
+    fresh = Assistant(data_dir=tmp_path / "index")
+    assert "Boichenko" in fresh.retrieve("Boichenko", k=1, mode="lexical")[0].text
+
+
+def test_hybrid_finds_a_rare_name_that_dense_alone_misses(tmp_path: Path) -> None:
+    news = tmp_path / "news"
+    filler = "The council met to discuss the budget for roads, schools and parks in the city."
+    for i in range(12):
+        write(news, f"council{i:02d}.txt", f"Council {i}\n\n{filler} Meeting {i} ended late.")
+    write(news, "zz.txt", "Budget\n\nThe budget was approved after Okonkwo-Baptiste objected twice.")
+    assistant = Assistant(data_dir=tmp_path / "index")
+    assistant.ingest([news])
+    hybrid = assistant.retrieve("Okonkwo-Baptiste", k=3)
+    assert hybrid[0].source == "news/zz.txt"
+
+
+def test_per_source_cap_and_source_filter(tmp_path: Path, seeds: Path) -> None:
+    assistant = Assistant(data_dir=tmp_path / "index")
+    assistant.ingest([seeds])
+    capped = assistant.retrieve("Azovstal plant fighting", k=6, per_source=2)
+    assert len(capped) == 4
+    assert {p.source for p in capped} == {"seeds/000_729b03bd7a238ff7.txt", "seeds/002_33031038dede83a4.txt"}
+    only = assistant.retrieve("Azovstal plant fighting", k=6, sources=["seeds/002_33031038dede83a4.txt"])
+    assert only and {p.source for p in only} == {"seeds/002_33031038dede83a4.txt"}

@@ -1,0 +1,306 @@
+"""The web chat in a real browser (Debian's chromium, driven by Playwright) and over gradio_client.
+
+One app server (a subprocess with its own working directory, so source paths stay valid while
+each test changes directory) serves every test of this module.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import LanguageModelError
+from assistant.records import Answer
+from assistant.ui import ChatApp, inert, render_answer
+from tests.conftest import SEEDS, free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+QUESTION = "How long have the defenders been fighting?"
+SERVE = (
+    "import sys; from assistant import Assistant; from assistant.ui import serve; "
+    "a = Assistant(data_dir='index'); a.ingest(['seeds']); serve(a, port=int(sys.argv[1]))"
+)
+MARKUP = (
+    "<script>alert(1)</script> Zorbania harbour news\n\n"
+    "The Zorbania harbour reopened after 12 days of repairs <img src=x onerror=alert(2)>.\n\n"
+    'Officials said <iframe src="http://127.0.0.1:{port}/frame"></iframe> the Zorbania harbour '
+    "reopened to ships on Monday.\n\n"
+    "Read [the Zorbania report](javascript:alert(3)) and see "
+    "![harbour](http://127.0.0.1:{port}/track.png) for the harbour photos ${{alert(4)}} {{{{x}}}}.\n"
+)
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class AppServer:
+    url: str
+    cwd: Path
+
+
+class Tracker(http.server.BaseHTTPRequestHandler):
+    """Records every request: a rendered document must never make one."""
+
+    seen: list[str] = []  # noqa: RUF012 (shared on purpose: the server makes new handlers)
+
+    def do_GET(self) -> None:
+        Tracker.seen.append(self.path)
+        self.send_response(404)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        """Silence."""
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """`serve` over the seeds, in a subprocess on 127.0.0.1."""
+    cwd = tmp_path_factory.mktemp("ui")
+    shutil.copytree(SEEDS, cwd / "seeds")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env["GRADIO_ANALYTICS_ENABLED"] = "False"
+    log = (cwd / "server.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVE, str(port)], cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(url, process)
+        yield AppServer(url, cwd)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError("the app server exited; see server.log") from None
+            time.sleep(0.3)
+    raise RuntimeError(f"the app did not start at {url}")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's chromium, headless; Playwright never downloads a browser here."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def tracker() -> Iterator[int]:
+    """A local HTTP server that records requests; yields its port."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tracker)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+
+
+def open_page(browser: object, app: AppServer):  # type: ignore[no-untyped-def]
+    """A fresh browser context (its own session) on the app; records requests and dialogs."""
+    context = browser.new_context(viewport={"width": 1400, "height": 950})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.requests, page.dialogs = [], []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(app.url)
+    page.locator("#question textarea").wait_for()
+    return page
+
+
+def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
+    """Type a question, send it and wait for the finished answer."""
+    before = page.locator("#chat [data-testid='bot']").count()
+    page.locator("#question textarea").fill(question)
+    page.locator("#question textarea").press("Enter")
+    page.wait_for_function(
+        """n => { const bots = document.querySelectorAll('#chat [data-testid="bot"]');
+                  return bots.length > n && bots[bots.length - 1].querySelector(
+                      '.cite-marker:not(.pending), .ungrounded, .problem') !== null; }""",
+        arg=before,
+        timeout=60_000,
+    )
+    page.locator("#question textarea").fill("")
+
+
+def upload(page, paths: list[Path]) -> str:  # type: ignore[no-untyped-def]
+    """Upload files on the Sources tab, ingest them and return the status text."""
+    page.get_by_role("tab", name="Sources").click()
+    page.locator("#upload input[type=file]").set_input_files([str(p) for p in paths])
+    for path in paths:
+        page.locator("#upload").get_by_text(path.stem, exact=True).wait_for(timeout=20_000)
+    page.locator("#ingest").click()
+    page.locator("#ingest-status").get_by_text("Ingested:").first.wait_for(timeout=60_000)
+    return str(page.locator("#ingest-status").inner_text())
+
+
+def test_streamed_answer_with_markers_opens_highlighted_quote(
+    browser: object, app_server: AppServer, tmp_path: Path
+) -> None:
+    page = open_page(browser, app_server)
+    # Record every distinct state of the answer bubble: streaming shows it before it is done.
+    page.evaluate(
+        """() => { window.states = new Set(); new MutationObserver(() => {
+             const bot = document.querySelector('#chat [data-testid="bot"]');
+             if (bot) window.states.add(bot.innerText); })
+           .observe(document.querySelector('#chat'),
+                    {subtree: true, childList: true, characterData: true}); }"""
+    )
+    ask(page, QUESTION)
+    assert page.evaluate("window.states.size") >= 2
+    answer = page.locator("#chat [data-testid='bot']").last
+    assert "71 days" in answer.inner_text()
+    markers = answer.locator(".cite-marker")
+    assert markers.count() >= 1 and markers.first.inner_text() == "[1]"
+    assert page.locator("#citations .citation-card").count() == markers.count()
+
+    markers.last.click()
+    quote = page.locator("#article mark.quote")
+    quote.wait_for(timeout=10_000)
+    source, lines = page.locator("#article .citation-meta").inner_text().split(" · ")[:2]
+    text = (app_server.cwd / source).read_text(encoding="utf-8-sig")
+    assert quote.inner_text() in text and "71 days" in quote.inner_text()
+    assert lines.startswith("line")
+    box = quote.bounding_box()
+    view = page.locator("#article .html-container").bounding_box()
+    assert box and view and view["y"] <= box["y"] and box["y"] + box["height"] <= view["y"] + view["height"]
+    page.screenshot(path=tmp_path / "answer.png")
+    assert not page.dialogs
+
+
+def test_markup_in_a_document_renders_inert(
+    browser: object, app_server: AppServer, tracker: int, tmp_path: Path
+) -> None:
+    evil = tmp_path / "zorbania.md"
+    evil.write_text(MARKUP.format(port=tracker), encoding="utf-8")
+    page = open_page(browser, app_server)
+    status = upload(page, [evil])
+    assert "1 added" in status
+    table = page.locator("#sources-table").inner_text()
+    assert "<script>alert(1)</script> Zorbania harbour news" in table
+
+    page.get_by_role("tab", name="Chat").click()
+    ask(page, "When did the Zorbania harbour reopen after repairs?")
+    answer = page.locator("#chat [data-testid='bot']").last
+    assert "<img src=x onerror=alert(2)>" in answer.inner_text()
+    answer.locator(".cite-marker").first.click()
+    page.locator("#article mark.quote").wait_for(timeout=10_000)
+    article = page.locator("#article").inner_text()
+    for literal in (
+        "<script>alert(1)</script>",
+        "<iframe src=",
+        "](javascript:alert(3))",
+        "![harbour](",
+        "${alert(4)}",
+    ):
+        assert literal in article
+    page.wait_for_timeout(500)
+    page.screenshot(path=tmp_path / "markup.png")
+
+    assert not page.dialogs
+    assert not Tracker.seen
+    assert all(url.startswith(app_server.url) for url in page.requests)
+    for selector in ("#chat img", "#citations img", "#article img", "iframe", "a[href^='javascript']"):
+        assert page.locator(selector).count() == 0, selector
+    assert page.locator("#chat script, #citations script, #article script").count() == 0
+
+
+def test_two_browser_sessions_keep_separate_histories(browser: object, app_server: AppServer) -> None:
+    first = open_page(browser, app_server)
+    second = open_page(browser, app_server)
+    ask(first, QUESTION)
+    ask(second, "What did Palamar ask the world community?")
+    ask(first, "Who is Sviatoslav Palamar?")
+    first_questions = first.locator("#chat [data-testid='user']").all_inner_texts()
+    second_questions = second.locator("#chat [data-testid='user']").all_inner_texts()
+    assert first_questions == [QUESTION, "Who is Sviatoslav Palamar?"]
+    assert second_questions == ["What did Palamar ask the world community?"]
+
+
+def test_upload_ingests_good_file_and_reports_binary_one(
+    browser: object, app_server: AppServer, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(
+        "Quiet week in Tallinn\n\nThe Tallinn ferry timetable did not change.\n", encoding="utf-8"
+    )
+    binary = tmp_path / "picture.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    page = open_page(browser, app_server)
+    status = upload(page, [good, binary])
+    page.screenshot(path=tmp_path / "upload.png")
+    assert "1 added" in status
+    assert "picture.txt" in status and "1 not ingested" in status
+    assert "good.txt" in page.locator("#sources-table").inner_text()
+    assert "picture.txt" not in page.locator("#sources-table").inner_text()
+
+
+def test_ask_endpoint_returns_answer_with_exact_citations(app_server: AppServer) -> None:
+    from gradio_client import Client
+
+    result = Client(app_server.url, verbose=False).predict(QUESTION, api_name="/ask")
+    assert result["grounded"] is True
+    assert result["citations"]
+    for citation in result["citations"]:
+        text = (app_server.cwd / citation["source"]).read_text(encoding="utf-8-sig")
+        assert text[citation["start_char"] : citation["end_char"]] == citation["quote"]
+        assert f"[{citation['n']}]" in result["text"]
+
+
+class _Unreachable:
+    """An assistant whose language model is down: the first thing `stream` does is fail."""
+
+    message = "The language model openai:gpt failed (ConnectError). Check its server."
+
+    def stream(self, question: str, history: object = None, sources: object = None, k: object = None):  # type: ignore[no-untyped-def]
+        raise LanguageModelError(self.message)
+        yield  # a generator, like the real one
+
+
+def test_failure_is_shown_in_the_chat(tmp_path: Path) -> None:
+    app = ChatApp(_Unreachable(), tmp_path, 1000)  # type: ignore[arg-type]
+    *_, (_, messages, _, _, turns) = app.respond(QUESTION, [], None, 5, "offline")
+    assert inert(_Unreachable.message) in messages[-1]["content"]
+    assert turns[-1].error
+
+
+def test_escaping_leaves_no_markup() -> None:
+    text = "<img src=x onerror=alert(1)> ![x](http://e/x.png) [a](javascript:alert(1)) ${x}"
+    escaped = inert(text)
+    for dangerous in ("<", ">", "](", "![", "${", "javascript:"):
+        assert dangerous not in escaped
+    answer = Answer("q", "Nothing here.", [], [], False, [], "extractive")
+    assert "No answer found in the indexed sources" in render_answer(answer, 0)
