@@ -274,6 +274,38 @@ def serve_command(
     serve(assistant, host=host, port=port, auth=credentials)
 
 
+@cli.command("eval")
+@click.argument("dataset", type=click.Choice(["squad", "hotpot"]))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sample", "n", type=click.IntRange(min=1), help="Questions to draw (default: all).")
+@click.option("--seed", default=7, show_default=True, help="Seed of the random sample.")
+@click.option(
+    "--out",
+    "out_dir",
+    default="eval-results",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder for results.json, results.md and hit_at_k.png.",
+)
+@click.option("--no-answers", is_flag=True, help="Measure retrieval only, not offline answers.")
+@click.pass_context
+@user_errors
+def eval_command(
+    ctx: click.Context, dataset: str, path: Path, n: int | None, seed: int, out_dir: Path, no_answers: bool
+) -> None:
+    """Compare retrieval and answers with the LangChain tutorial pipeline and BM25 on DATASET.
+
+    The dataset's articles are written to a throwaway folder and indexed there; the
+    data dir is not touched. --model is honoured.
+    """
+    from assistant.evaluation import evaluate, markdown_table
+
+    model = ctx.find_root().params.get("model")
+    report = evaluate(dataset, path, out_dir, n=n, seed=seed, answers=not no_answers, model=model)
+    click.echo(markdown_table(report))
+    click.echo(f"\nWritten to {out_dir}/ (results.json, results.md, hit_at_k.png)")
+
+
 def _print_answer(pieces: Iterator[str | Answer]) -> Answer:
     """Print text pieces as they arrive, then the verified answer's citations; return the Answer."""
     streamed = False

@@ -1,19 +1,68 @@
-"""Bringing files into the index: read, chunk, embed what is new, drop what is stale."""
+"""Bringing files into the index: read, chunk, embed what is new, drop what is stale.
+
+A file's chunk ids depend only on its name and content, so the set of ids stored for a
+source is its manifest: a file whose ids are all stored (and nothing else) is unchanged;
+otherwise its missing chunks are embedded and added, and only once all of them are stored
+are its stale chunks deleted. A crash at any point leaves a file either at its old version,
+or half-added and detected as changed by the next ingest, which finishes the job.
+
+Chunks of many files are embedded together in batches, so small files cost little.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.chunking import Chunker
 from assistant.errors import InputError
 from assistant.reading import find_files, read_document, source_name
-from assistant.records import FileProblem, IngestReport
+from assistant.records import Chunk, FileProblem, IngestReport
 from vectorstore import ChromaStore, Embedder
 
 Progress = Callable[[str, int, int], None]
 """Called as `progress(source, files_done, files_total)` after each file."""
+
+BATCH_CHUNKS = 256  # chunks embedded and stored together
+
+
+@dataclass
+class _Pending:
+    """A file whose missing chunks are waiting to be embedded."""
+
+    source: str
+    outcome: str  # "added" or "replaced"
+    missing: list[Chunk]
+    stale: list[str]
+
+
+class _Batch:
+    """Files waiting to be embedded; `flush` stores their chunks, then drops their stale ones."""
+
+    def __init__(self, store: ChromaStore, embedder: Embedder) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.files: list[_Pending] = []
+        self.embedded = 0
+
+    def size(self) -> int:
+        return sum(len(f.missing) for f in self.files)
+
+    def flush(self) -> list[_Pending]:
+        chunks = [chunk for pending in self.files for chunk in pending.missing]
+        if chunks:
+            self.store.add(
+                ids=[c.id for c in chunks],
+                texts=[c.text for c in chunks],
+                metadatas=[c.metadata() for c in chunks],
+                embeddings=self.embedder.embed([c.text for c in chunks]),
+            )
+        self.store.delete([i for pending in self.files for i in pending.stale])
+        self.embedded += len(chunks)
+        done, self.files = self.files, []
+        return done
 
 
 def ingest(
@@ -22,54 +71,63 @@ def ingest(
     embedder: Embedder,
     chunker: Chunker,
     progress: Progress | None = None,
+    batch_chunks: int = BATCH_CHUNKS,
 ) -> IngestReport:
-    """Index the .txt/.md files at `paths`; unchanged files cost nothing.
-
-    A file's chunk ids depend only on its name and content, so a file whose ids are all
-    stored already is unchanged; otherwise the missing chunks are embedded and added
-    first, and only then are the file's stale chunks deleted.
-    """
+    """Index the .txt/.md files at `paths`; unchanged files cost nothing."""
     started = time.perf_counter()
     outcomes: dict[str, list[str]] = {"added": [], "replaced": [], "unchanged": []}
     failed: list[FileProblem] = []
-    embedded = 0
     files = list(find_files(paths))
-    for done, (path, problem) in enumerate(files, start=1):
+    batch = _Batch(store, embedder)
+    done = 0
+
+    def report_done(sources: list[str]) -> None:
+        nonlocal done
+        for source in sources:
+            done += 1
+            if progress is not None:
+                progress(source, done, len(files))
+
+    for path, problem in files:
         source = source_name(path)
-        if problem is not None:
-            failed.append(FileProblem(source, problem))
-        else:
-            try:
-                outcome, new_chunks = _ingest_file(path, store, embedder, chunker)
-            except InputError as exc:
-                failed.append(FileProblem(source, str(exc).removeprefix(f"{path}: ")))
-            else:
-                outcomes[outcome].append(source)
-                embedded += new_chunks
-        if progress is not None:
-            progress(source, done, len(files))
+        try:
+            if problem is not None:
+                raise InputError(problem)
+            pending = _plan(path, store, chunker)
+        except InputError as exc:
+            failed.append(FileProblem(source, str(exc).removeprefix(f"{path}: ")))
+            report_done([source])
+            continue
+        if pending is None:
+            outcomes["unchanged"].append(source)
+            report_done([source])
+            continue
+        batch.files.append(pending)
+        if batch.size() >= batch_chunks:
+            report_done(_record(batch.flush(), outcomes))
+    report_done(_record(batch.flush(), outcomes))
     return IngestReport(
-        **outcomes,
-        failed=failed,
-        chunks=embedded,
-        seconds=round(time.perf_counter() - started, 3),
+        **outcomes, failed=failed, chunks=batch.embedded, seconds=round(time.perf_counter() - started, 3)
     )
 
 
-def _ingest_file(path: Path, store: ChromaStore, embedder: Embedder, chunker: Chunker) -> tuple[str, int]:
-    """Index one file; returns its outcome ("added", "replaced", "unchanged") and chunks embedded."""
+def _plan(path: Path, store: ChromaStore, chunker: Chunker) -> _Pending | None:
+    """What one file needs: None when it is stored already, exactly as it is."""
     document = read_document(path)
     chunks = chunker.chunk(document)
-    ids = [chunk.id for chunk in chunks]
+    ids = {chunk.id for chunk in chunks}
     stored = store.ids_where({"source": document.source})
-    if stored == set(ids):
-        return "unchanged", 0
-    missing = [chunk for chunk in chunks if chunk.id not in stored]
-    store.add(
-        ids=[chunk.id for chunk in missing],
-        texts=[chunk.text for chunk in missing],
-        metadatas=[chunk.metadata() for chunk in missing],
-        embeddings=embedder.embed([chunk.text for chunk in missing]),
+    if stored == ids:
+        return None
+    return _Pending(
+        source=document.source,
+        outcome="replaced" if stored else "added",
+        missing=[chunk for chunk in chunks if chunk.id not in stored],
+        stale=sorted(stored - ids),
     )
-    store.delete(sorted(stored - set(ids)))
-    return ("replaced" if stored else "added"), len(missing)
+
+
+def _record(done: list[_Pending], outcomes: dict[str, list[str]]) -> list[str]:
+    for pending in done:
+        outcomes[pending.outcome].append(pending.source)
+    return [pending.source for pending in done]

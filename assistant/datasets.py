@@ -1,0 +1,87 @@
+"""Public QA datasets written out as source files, with where each gold answer lies in them.
+
+SQuAD v1.1: one file per article, paragraphs joined by a blank line, so an answer's span in
+the file is its paragraph's offset plus `answer_start`. HotpotQA (distractor): one file per
+paragraph (title line, blank line, the sentences); a question is answered by two files.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.errors import InputError
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    """A question and its gold evidence: answer spans in files, or whole supporting files."""
+
+    text: str
+    spans: tuple[tuple[str, int, int], ...] = ()  # (file, start, end): any one contained is a hit
+    supporting: tuple[str, ...] = ()  # files that together answer a multi-document question
+
+
+def _load(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: cannot read the dataset ({exc}).") from exc
+
+
+def _file_name(number: int, title: str) -> str:
+    return f"{number:04d}_{re.sub(r'[^A-Za-z0-9]+', '_', title)[:50].strip('_')}.txt"
+
+
+def write_squad(path: Path, folder: Path) -> list[EvalQuestion]:
+    """Write SQuAD articles to `folder`; every question with its answer spans."""
+    data = _load(path)
+    if not isinstance(data, dict) or "data" not in data:
+        raise InputError(f"{path}: not a SQuAD v1.1 file (no 'data' list).")
+    folder.mkdir(parents=True, exist_ok=True)
+    questions = []
+    for number, article in enumerate(data["data"]):
+        name = _file_name(number, article["title"])
+        offset, paragraphs = 0, []
+        for paragraph in article["paragraphs"]:
+            for qa in paragraph["qas"]:
+                spans = tuple(
+                    (name, offset + a["answer_start"], offset + a["answer_start"] + len(a["text"]))
+                    for a in qa["answers"]
+                )
+                questions.append(EvalQuestion(qa["question"], spans=spans))
+            paragraphs.append(paragraph["context"])
+            offset += len(paragraph["context"]) + 2
+        (folder / name).write_text("\n\n".join(paragraphs), encoding="utf-8")
+    return questions
+
+
+def write_hotpot(path: Path, folder: Path) -> list[EvalQuestion]:
+    """Write every HotpotQA paragraph to its own file in `folder`; questions with their two files."""
+    data = _load(path)
+    if not isinstance(data, list) or not data or "supporting_facts" not in data[0]:
+        raise InputError(f"{path}: not a HotpotQA file in the Hugging Face layout.")
+    folder.mkdir(parents=True, exist_ok=True)
+    names: dict[str, str] = {}
+    questions = []
+    for item in data:
+        context = item["context"]
+        for title, sentences in zip(context["title"], context["sentences"], strict=True):
+            if title not in names:
+                names[title] = _file_name(len(names), title)
+                (folder / names[title]).write_text(
+                    f"{title}\n\n{''.join(sentences).strip()}", encoding="utf-8"
+                )
+        supporting = tuple(dict.fromkeys(names[t] for t in item["supporting_facts"]["title"]))
+        questions.append(EvalQuestion(item["question"], supporting=supporting))
+    return questions
+
+
+def sample(questions: list[EvalQuestion], n: int | None, seed: int) -> list[EvalQuestion]:
+    """A fixed random sample of `n` questions (all of them, shuffled, when n is None)."""
+    order = list(range(len(questions)))
+    random.Random(seed).shuffle(order)
+    return [questions[i] for i in order[: n or len(order)]]
