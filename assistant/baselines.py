@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vectorstore.embeddings import bundled_model_dir
+from vectorstore.embeddings import bundled_model_dir, offline_environment
 
 Span = tuple[str, int, int]  # (file name, start, end)
 
@@ -19,6 +19,7 @@ class TutorialPipeline:
     """The LangChain RAG tutorial's indexing and retrieval, over a folder of files."""
 
     def __init__(self, folder: Path, persist_dir: Path, model_dir: Path | None = None) -> None:
+        offline_environment()
         from langchain_chroma import Chroma
         from langchain_core.documents import Document
         from langchain_huggingface import HuggingFaceEmbeddings

@@ -35,6 +35,7 @@ class ConfigResult:
     latencies_ms: list[float] = field(default_factory=list)
     citation_hits: list[bool] = field(default_factory=list)
     quote_lengths: list[int] = field(default_factory=list)
+    ask_latencies_ms: list[float] = field(default_factory=list)
 
     def hit_at(self, k: int) -> float:
         return float(np.mean([r is not None and r <= k for r in self.first_hit]))
@@ -51,6 +52,8 @@ class ConfigResult:
         if self.citation_hits:
             figures["first_citation_hit"] = round(float(np.mean(self.citation_hits)), 3)
             figures["median_quote_chars"] = statistics.median(self.quote_lengths) if self.quote_lengths else 0
+            figures["ask_p50_ms"] = round(float(np.percentile(self.ask_latencies_ms, 50)), 1)
+            figures["ask_p95_ms"] = round(float(np.percentile(self.ask_latencies_ms, 95)), 1)
         figures["p50_ms"] = round(float(np.percentile(self.latencies_ms, 50)), 1)
         figures["p95_ms"] = round(float(np.percentile(self.latencies_ms, 95)), 1)
         return figures
@@ -164,7 +167,9 @@ def _answer_all(
     """Offline answers: does the first citation hold the gold evidence, and how long is its quote?"""
     task = progress.add_task("answers (hybrid, extractive)", total=len(questions))
     for question in questions:
+        started = time.perf_counter()
         answer = assistant.ask(question.text)
+        result.ask_latencies_ms.append((time.perf_counter() - started) * 1000)
         if answer.citations:
             first = answer.citations[0]
             result.citation_hits.append(

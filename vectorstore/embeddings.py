@@ -161,15 +161,19 @@ _MODELS: dict[Path, Any] = {}
 _MODELS_LOCK = threading.Lock()
 
 
+def offline_environment() -> None:
+    """The hub is unreachable and nothing may be downloaded: fail fast, and quietly, instead."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+
 def _load_model(folder: Path, expected_sha256: dict[str, str]) -> Any:
     """Load a model once per process, after checking its files."""
     with _MODELS_LOCK:
         if folder not in _MODELS:
-            # The hub is unreachable and nothing may be downloaded: fail fast instead.
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+            offline_environment()
             verify_files(folder, expected_sha256)
             from sentence_transformers import SentenceTransformer
 
