@@ -75,14 +75,14 @@ class Assistant:
             f"lexical-{settings.chroma_host}-{settings.chroma_port}" if settings.chroma_host else "lexical"
         )
         self.lexical = LexicalIndex(self.store, cache)
-        self.retriever = HybridRetriever(self.store, self.embedder, self.lexical)
+        self.scorer = Scorer(self.embedder)
+        self.retriever = HybridRetriever(self.store, self.embedder, self.lexical, self.scorer)
         self.chunker = Chunker(
             count_tokens=self.embedder.count_tokens,
             token_spans=self.embedder.token_spans,
             max_tokens=self.embedder.max_tokens - SPECIAL_TOKENS,
             target_tokens=settings.chunk_tokens,
         )
-        self.scorer = Scorer(self.embedder)
         self.extractive = ExtractiveAnswerer(self.scorer)
         self.chat_model: BaseChatModel | None = None
         if settings.llm:
@@ -193,7 +193,8 @@ class Assistant:
     ) -> list[Passage]:
         """The `k` passages that best match `query`, best first.
 
-        Dense and BM25 rankings are fused (`mode="dense"` or `"lexical"` for one alone);
+        Dense and BM25 rankings are fused and reranked by best sentence (`mode="fused"` skips
+        the rerank, `"dense"` or `"lexical"` use one ranking alone);
         `sources` restricts to those files, `per_source` caps passages from any one file.
         `Passage.score` is the cosine similarity of query and passage.
         """

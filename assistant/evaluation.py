@@ -136,6 +136,7 @@ def evaluate(
             ("langchain tutorial (dense)", tutorial.search),
             ("bm25 (same chunks)", bm25.search),
             ("this project, dense", project("dense")),
+            ("this project, dense+bm25 (rrf)", project("fused")),
             ("this project, hybrid", project("hybrid")),
         ]
         columns = (

@@ -94,6 +94,7 @@ def test_evaluate_squad_writes_every_report(tmp_path: Path) -> None:
         "langchain tutorial (dense)",
         "bm25 (same chunks)",
         "this project, dense",
+        "this project, dense+bm25 (rrf)",
         "this project, hybrid",
     }
     hybrid = configs["this project, hybrid"]
