@@ -19,6 +19,7 @@ from assistant.ingest import Progress, ingest
 from assistant.lexical import LexicalIndex
 from assistant.llm import answer_messages, chat_model
 from assistant.records import Answer, IngestReport, Passage, SourceInfo
+from assistant.reranking import CrossEncoderReranker
 from assistant.retrieval import HybridRetriever
 from assistant.settings import Settings
 from vectorstore import ChromaStore, Embedder, VectorStoreError
@@ -52,6 +53,7 @@ class Assistant:
         *,
         llm: str | None = None,
         llm_base_url: str | None = None,
+        cross_encoder: str | None = None,
         settings: Settings | None = None,
     ) -> None:
         settings = settings or Settings()
@@ -62,6 +64,7 @@ class Assistant:
             "model": model,
             "llm": llm,
             "llm_base_url": llm_base_url,
+            "cross_encoder": cross_encoder,
         }
         settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
         self.settings = settings
@@ -76,7 +79,10 @@ class Assistant:
         )
         self.lexical = LexicalIndex(self.store, cache)
         self.scorer = Scorer(self.embedder)
-        self.retriever = HybridRetriever(self.store, self.embedder, self.lexical, self.scorer)
+        reranker = CrossEncoderReranker(settings.cross_encoder) if settings.cross_encoder else None
+        self.retriever = HybridRetriever(
+            self.store, self.embedder, self.lexical, self.scorer, cross_encoder=reranker
+        )
         self.chunker = Chunker(
             count_tokens=self.embedder.count_tokens,
             token_spans=self.embedder.token_spans,

@@ -56,6 +56,11 @@ def user_errors(command: F) -> F:
     envvar="ASSISTANT_MODEL",
     help="Local sentence-transformers folder (default: bundled all-MiniLM-L6-v2).",
 )
+@click.option(
+    "--cross-encoder",
+    envvar="ASSISTANT_CROSS_ENCODER",
+    help="Local CrossEncoder folder to rerank retrieved passages with (default: none).",
+)
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -63,6 +68,7 @@ def cli(
     chroma_host: str | None,
     chroma_port: int | None,
     model: str | None,
+    cross_encoder: str | None,
 ) -> None:
     """Ask questions about news articles and get answers that cite file, lines and quote."""
 
@@ -70,7 +76,12 @@ def cli(
         from assistant.api import Assistant
 
         return Assistant(
-            data_dir=data_dir, chroma_host=chroma_host, chroma_port=chroma_port, model=model, **options
+            data_dir=data_dir,
+            chroma_host=chroma_host,
+            chroma_port=chroma_port,
+            model=model,
+            cross_encoder=cross_encoder,
+            **options,
         )
 
     ctx.obj = open_assistant
@@ -144,14 +155,30 @@ def _print_report(report: IngestReport) -> None:
 @click.argument("query")
 @click.option("-k", "k", default=5, show_default=True, type=click.IntRange(min=1), help="Passages to return.")
 @click.option("--source", "sources", multiple=True, help="Only search this source (repeatable).")
+@click.option("--per-source", type=click.IntRange(min=1), help="At most this many passages per source.")
+@click.option(
+    "--mode",
+    default="hybrid",
+    show_default=True,
+    type=click.Choice(["hybrid", "fused", "dense", "lexical"]),
+    help="Ranking to use.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print passages as a JSON list.")
 @click.pass_obj
 @user_errors
 def search_command(
-    open_assistant: Callable[[], Assistant], query: str, k: int, sources: tuple[str, ...], as_json: bool
+    open_assistant: Callable[[], Assistant],
+    query: str,
+    k: int,
+    sources: tuple[str, ...],
+    per_source: int | None,
+    mode: str,
+    as_json: bool,
 ) -> None:
     """Show the passages most similar to QUERY, with file, lines and offsets."""
-    passages = open_assistant().retrieve(query, k=k, sources=list(sources) or None)
+    passages = open_assistant().retrieve(
+        query, k=k, sources=list(sources) or None, per_source=per_source, mode=mode
+    )
     if as_json:
         click.echo(json.dumps([p.to_dict() for p in passages], indent=2, ensure_ascii=False))
         return
@@ -300,8 +327,17 @@ def eval_command(
     """
     from assistant.evaluation import evaluate, markdown_table
 
-    model = ctx.find_root().params.get("model")
-    report = evaluate(dataset, path, out_dir, n=n, seed=seed, answers=not no_answers, model=model)
+    root = ctx.find_root().params
+    report = evaluate(
+        dataset,
+        path,
+        out_dir,
+        n=n,
+        seed=seed,
+        answers=not no_answers,
+        model=root.get("model"),
+        cross_encoder=root.get("cross_encoder"),
+    )
     click.echo(markdown_table(report))
     click.echo(f"\nWritten to {out_dir}/ (results.json, results.md, hit_at_k.png)")
 

@@ -104,6 +104,7 @@ def evaluate(
     seed: int = 7,
     answers: bool = True,
     model: str | None = None,
+    cross_encoder: str | None = None,
 ) -> dict[str, Any]:
     """Index the dataset's files with every pipeline and measure each; writes JSON, Markdown, PNG."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -122,12 +123,13 @@ def evaluate(
         bm25 = BM25Baseline(tutorial)
         started = time.perf_counter()
         assistant = Assistant(data_dir=work / "index", model=model)
+        reranked = Assistant(data_dir=work / "index", model=model, cross_encoder=cross_encoder)
         assistant.ingest([work / "files"])
         timings["project_index_s"] = round(time.perf_counter() - started, 1)
 
-        def project(mode: str) -> Search:
+        def project(mode: str, engine: Any = assistant) -> Search:
             def search(query: str, k: int) -> list[Span]:
-                found = assistant.retrieve(query, k=k, mode=mode)
+                found = engine.retrieve(query, k=k, mode=mode)
                 return [(Path(p.source).name, p.start_char, p.end_char) for p in found]
 
             return search
@@ -139,6 +141,8 @@ def evaluate(
             ("this project, dense+bm25 (rrf)", project("fused")),
             ("this project, hybrid", project("hybrid")),
         ]
+        if cross_encoder:
+            configs.append(("this project, hybrid + cross-encoder", project("hybrid", reranked)))
         columns = (
             TextColumn("{task.description:<28}"),
             BarColumn(),
@@ -148,7 +152,7 @@ def evaluate(
         with Progress(*columns) as progress:
             results = [run_config(name, search, questions, progress) for name, search in configs]
             if answers:
-                _answer_all(assistant, questions, results[-1], progress)
+                _answer_all(assistant, questions, results[4], progress)
     report = {
         "dataset": dataset,
         "path": str(path),

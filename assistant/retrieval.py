@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from assistant.evidence import Scorer, sentences_of
 from assistant.lexical import LexicalIndex
 from assistant.records import Passage
+from assistant.reranking import CrossEncoderReranker
 from vectorstore import ChromaStore, Embedder, Hit
 
 RRF_K = 60
@@ -49,6 +50,7 @@ class HybridRetriever:
         candidates: int = CANDIDATES,
         rrf_k: int = RRF_K,
         rerank_depth: int = RERANK_DEPTH,
+        cross_encoder: CrossEncoderReranker | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -57,6 +59,7 @@ class HybridRetriever:
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.rerank_depth = rerank_depth
+        self.cross_encoder = cross_encoder
 
     def retrieve(
         self,
@@ -68,7 +71,8 @@ class HybridRetriever:
     ) -> list[Passage]:
         """The `k` best passages; at most `per_source` from any one source when given.
 
-        `mode`: "hybrid" (fused, then reranked by best sentence; the default), "fused" (RRF
+        `mode`: "hybrid" (fused, then reranked by best sentence, or by the cross-encoder when
+        one is configured; the default), "fused" (RRF
         only), "dense" or "lexical" (one ranking alone).
         """
         if mode not in MODES:
@@ -90,7 +94,8 @@ class HybridRetriever:
             if hit is not None
         ]
         if mode == "hybrid":
-            top = self.rerank(query, candidates[: self.rerank_depth])
+            reorder = self.cross_encoder.rerank if self.cross_encoder else self.rerank
+            top = reorder(query, candidates[: self.rerank_depth])
             candidates = top + candidates[self.rerank_depth :]
         passages: list[Passage] = []
         taken: dict[str, int] = defaultdict(int)

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     chroma_port: int = Field(8000, ge=1, le=65535, description="Chroma server port.")
     model: str | None = Field(None, description="Local sentence-transformers folder; unset = MiniLM.")
     chunk_tokens: int = Field(180, ge=16, le=512, description="Target chunk size in word pieces.")
+    cross_encoder: str | None = Field(None, description="Local CrossEncoder folder to rerank with.")
     answer_passages: int = Field(12, ge=1, le=50, description="Passages retrieved for an answer.")
     llm: str | None = Field(None, description="openai:MODEL or ollama:MODEL; unset = offline answers.")
     llm_base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible or Ollama server.")

@@ -75,3 +75,26 @@ def test_per_source_cap_and_source_filter(tmp_path: Path, seeds: Path) -> None:
     assert {p.source for p in capped} == {"seeds/000_729b03bd7a238ff7.txt", "seeds/002_33031038dede83a4.txt"}
     only = assistant.retrieve("Azovstal plant fighting", k=6, sources=["seeds/002_33031038dede83a4.txt"])
     assert only and {p.source for p in only} == {"seeds/002_33031038dede83a4.txt"}
+
+
+def test_a_named_cross_encoder_reorders_the_fused_candidates(tmp_path: Path, seeds: Path) -> None:
+    # No trained cross-encoder ships offline; MiniLM's folder loads as a real CrossEncoder with a
+    # fresh scoring head. Whatever it scores, hybrid retrieval must follow its order.
+    from vectorstore.embeddings import bundled_model_dir
+
+    assistant = Assistant(data_dir=tmp_path / "index", cross_encoder=str(bundled_model_dir()))
+    assistant.ingest([seeds])
+    query = "Who said Russian troops were driven out of Azovstal?"
+    fused = assistant.retrieve(query, k=20, mode="fused")
+    reranker = assistant.retriever.cross_encoder
+    assert reranker is not None
+    scores = reranker.scores(query, fused)
+    expected = [p for _, p in sorted(zip(scores, fused, strict=True), key=lambda pair: -pair[0])]
+    assert assistant.retrieve(query, k=5) == expected[:5]
+
+
+def test_a_cross_encoder_that_is_not_a_local_folder_is_refused(tmp_path: Path) -> None:
+    from assistant import InputError
+
+    with pytest.raises(InputError, match="Nothing is downloaded"):
+        Assistant(data_dir=tmp_path / "index", cross_encoder="cross-encoder/ms-marco-MiniLM-L-6-v2")
