@@ -1,7 +1,41 @@
-"""Source-attribution assistant: answers about news articles that cite file, lines and quote."""
+"""Source-attribution assistant: answers about news articles that cite file, lines and quote.
 
-from assistant.api import Assistant
-from assistant.errors import AssistantError, InputError
-from assistant.records import IngestReport, Passage, SourceInfo
+Names are imported on first use, so that `assistant --help` does not load the heavy parts.
+"""
 
-__all__ = ["Assistant", "AssistantError", "IngestReport", "InputError", "Passage", "SourceInfo"]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.api import Assistant
+    from assistant.errors import AssistantError, InputError
+    from assistant.records import Answer, Citation, IngestReport, Passage, SourceInfo
+
+__all__ = [
+    "Answer",
+    "Assistant",
+    "AssistantError",
+    "Citation",
+    "IngestReport",
+    "InputError",
+    "Passage",
+    "SourceInfo",
+]
+_HOMES = {
+    "Assistant": "assistant.api",
+    "AssistantError": "assistant.errors",
+    "InputError": "assistant.errors",
+    "Answer": "assistant.records",
+    "Citation": "assistant.records",
+    "IngestReport": "assistant.records",
+    "Passage": "assistant.records",
+    "SourceInfo": "assistant.records",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'assistant' has no attribute {name!r}")
+    return getattr(import_module(_HOMES[name]), name)

@@ -367,4 +367,7 @@ def _print_answer(pieces: Iterator[str | Answer]) -> Answer:
 
 def main() -> None:
     """Entry point of the `assistant` console script."""
+    from vectorstore.embeddings import offline_environment
+
+    offline_environment()  # before gradio or transformers read the environment
     cli(prog_name="assistant")
