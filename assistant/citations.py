@@ -15,7 +15,15 @@ from dataclasses import replace
 
 import numpy as np
 
-from assistant.evidence import Scorer, Sentence, cite, looks_like_instruction, sentences_of, with_speaker
+from assistant.evidence import (
+    Scorer,
+    Sentence,
+    cite,
+    looks_like_instruction,
+    score_sentences,
+    sentences_of,
+    with_speaker,
+)
 from assistant.records import Answer, Citation, Passage
 from assistant.sentences import sentence_spans
 from assistant.terms import terms
@@ -48,7 +56,7 @@ def best_support(
     ]
     if not evidence:
         return 0.0, []
-    scores, _, _ = scorer.score(claim, [s.text for s in evidence])
+    scores = score_sentences(scorer, claim, evidence)
     best = int(np.argmax(scores))
     return float(scores[best]), with_speaker(evidence, best)
 

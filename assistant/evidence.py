@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.followups import entities
 from assistant.records import Citation, Passage
 from assistant.sentences import sentence_spans
 from assistant.terms import idf_weights, overlap, terms
@@ -23,6 +24,7 @@ from vectorstore import Embedder
 # sample (see scripts/calibrate.py and the README).
 SEMANTIC_WEIGHT = 0.5
 LEXICAL_WEIGHT = 0.5
+_PRONOUN = re.compile(r"\b(he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
 _CITATION_LIKE = re.compile(r"\[(\d{1,3})\]")
 _INSTRUCTION_LIKE = re.compile(
     r"(?i)\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompts?|rules)\b"
@@ -130,6 +132,24 @@ def neutralize_markers(text: str) -> str:
     return _CITATION_LIKE.sub(r"(\1)", text)
 
 
+def score_sentences(scorer: Scorer, query: str, sentences: Sequence[Sentence]) -> np.ndarray:
+    """Combined scores of `sentences`, where a sentence that speaks of "he", "she" or "they"
+    also matches the names of the sentence before it ("... Boichenko called for ..." then
+    "“...,” he said on Telegram."): coreference at its simplest, for the lexical part only."""
+    ending_at = {(s.source, s.end_char): s for s in sentences}
+    context = []
+    for sentence in sentences:
+        previous = None
+        if _PRONOUN.search(sentence.text):  # the sentence before it, in whichever passage it came
+            gap = range(sentence.start_char - 1, max(sentence.start_char - 4, -1), -1)
+            previous = next(
+                (ending_at[(sentence.source, e)] for e in gap if (sentence.source, e) in ending_at), None
+            )
+        context.append(" ".join(entities(previous.text)) if previous else "")
+    scores, _, _ = scorer.score(query, [s.text for s in sentences], context)
+    return scores
+
+
 class Scorer:
     """Scores sentences against a text: cosine of embeddings plus IDF-weighted word overlap.
 
@@ -157,14 +177,20 @@ class Scorer:
                 self._cache.popitem(last=False)
             return np.vstack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1))
 
-    def score(self, query: str, candidates: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Combined, semantic and lexical scores of each candidate against `query`."""
+    def score(
+        self, query: str, candidates: Sequence[str], context: Sequence[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Combined, semantic and lexical scores of each candidate against `query`.
+
+        `context[i]`, when given, adds its words to candidate i's lexical match only.
+        """
         if not candidates:
             empty = np.zeros(0)
             return empty, empty, empty
         vectors = self.vectors([query, *candidates])
         semantic = vectors[1:] @ vectors[0]
-        candidate_terms = [terms(c) for c in candidates]
+        extra = context or [""] * len(candidates)
+        candidate_terms = [terms(c) + terms(e) for c, e in zip(candidates, extra, strict=True)]
         idf = idf_weights(candidate_terms)
         query_terms = terms(query)
         lexical = np.array([overlap(query_terms, ct, idf) for ct in candidate_terms])

@@ -16,7 +16,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 
-from assistant.evidence import Scorer, sentences_of
+from assistant.evidence import Scorer, score_sentences, sentences_of
 from assistant.lexical import LexicalIndex
 from assistant.records import Passage
 from assistant.reranking import CrossEncoderReranker
@@ -113,7 +113,7 @@ class HybridRetriever:
         sentences = sentences_of(passages)
         if not sentences:
             return passages
-        scores, _, _ = self.scorer.score(query, [s.text for s in sentences])
+        scores = score_sentences(self.scorer, query, sentences)
         best = [-math.inf] * len(passages)
         for sentence, value in zip(sentences, scores, strict=True):
             for i, passage in enumerate(passages):  # overlapping chunks share sentences
