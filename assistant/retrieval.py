@@ -24,7 +24,7 @@ from vectorstore import ChromaStore, Embedder, Hit
 
 RRF_K = 60
 CANDIDATES = 50
-RERANK_DEPTH = 20
+RERANK_DEPTH = 30
 RANK_PRIOR = 0.02
 MODES = ("hybrid", "fused", "dense", "lexical")
 
