@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -196,12 +197,15 @@ class Assistant:
         sources: list[str] | None = None,
         per_source: int | None = None,
         mode: str = "hybrid",
+        date_from: str | None = None,
+        date_to: str | None = None,
     ) -> list[Passage]:
         """The `k` passages that best match `query`, best first.
 
         Dense and BM25 rankings are fused and reranked by best sentence (`mode="fused"` skips
         the rerank, `"dense"` or `"lexical"` use one ranking alone);
         `sources` restricts to those files, `per_source` caps passages from any one file.
+        `date_from`/`date_to` (YYYY-MM-DD, inclusive) keep articles whose stated date is within.
         `Passage.score` is the cosine similarity of query and passage.
         """
         if not query or not query.strip():
@@ -210,6 +214,14 @@ class Assistant:
             raise InputError(f"k must be at least 1, not {k}.")
         if per_source is not None and per_source < 1:
             raise InputError(f"per_source must be at least 1, not {per_source}.")
+        if date_from or date_to:
+            for name, value in (("date_from", date_from), ("date_to", date_to)):
+                if value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                    raise InputError(f"{name} must be a date written YYYY-MM-DD, not {value!r}.")
+            dated = self.lexical.sources_dated(date_from, date_to)
+            sources = [s for s in dated if s in sources] if sources else dated
+            if not sources:
+                return []
         return self.retriever.retrieve(query, k, sources, per_source, mode)
 
     def sources(self) -> list[SourceInfo]:

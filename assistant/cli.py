@@ -163,6 +163,8 @@ def _print_report(report: IngestReport) -> None:
     type=click.Choice(["hybrid", "fused", "dense", "lexical"]),
     help="Ranking to use.",
 )
+@click.option("--date-from", help="Only articles dated on or after YYYY-MM-DD.")
+@click.option("--date-to", help="Only articles dated on or before YYYY-MM-DD.")
 @click.option("--json", "as_json", is_flag=True, help="Print passages as a JSON list.")
 @click.pass_obj
 @user_errors
@@ -173,11 +175,19 @@ def search_command(
     sources: tuple[str, ...],
     per_source: int | None,
     mode: str,
+    date_from: str | None,
+    date_to: str | None,
     as_json: bool,
 ) -> None:
     """Show the passages most similar to QUERY, with file, lines and offsets."""
     passages = open_assistant().retrieve(
-        query, k=k, sources=list(sources) or None, per_source=per_source, mode=mode
+        query,
+        k=k,
+        sources=list(sources) or None,
+        per_source=per_source,
+        mode=mode,
+        date_from=date_from,
+        date_to=date_to,
     )
     if as_json:
         click.echo(json.dumps([p.to_dict() for p in passages], indent=2, ensure_ascii=False))

@@ -26,6 +26,7 @@ class _Built:
     generation: int
     ids: list[str]
     sources: np.ndarray  # source of each document, for filtering
+    dates: list[str]  # date of each document ("" when the text states none)
     bm25: Any
 
 
@@ -53,16 +54,17 @@ class LexicalIndex:
     def _build(self, generation: int) -> _Built | None:
         import bm25s
 
-        ids, sources, tokens = [], [], []
+        ids, sources, dates, tokens = [], [], [], []
         for chunk_id, text, metadata in self.store.everything():
             ids.append(chunk_id)
             sources.append(str(metadata.get("source", "")))
+            dates.append(str(metadata.get("date", "")))
             tokens.append(terms(text) or [""])
         if not ids:
             return None
         bm25 = bm25s.BM25()
         bm25.index(tokens, show_progress=False)
-        built = _Built(generation, ids, np.array(sources, dtype=object), bm25)
+        built = _Built(generation, ids, np.array(sources, dtype=object), dates, bm25)
         self._save(built)
         return built
 
@@ -74,7 +76,14 @@ class LexicalIndex:
         try:
             built.bm25.save(str(partial), show_progress=False)
             (partial / "chunks.json").write_text(
-                json.dumps({"generation": built.generation, "ids": built.ids, "sources": list(built.sources)})
+                json.dumps(
+                    {
+                        "generation": built.generation,
+                        "ids": built.ids,
+                        "sources": list(built.sources),
+                        "dates": built.dates,
+                    }
+                )
             )
             shutil.rmtree(self.cache_dir, ignore_errors=True)
             partial.rename(self.cache_dir)  # readers see the old or the new index, whole
@@ -91,9 +100,23 @@ class LexicalIndex:
             if saved["generation"] != generation:
                 return None
             bm25 = bm25s.BM25.load(str(self.cache_dir), show_progress=False)
-        except (OSError, ValueError, KeyError):
-            return None  # damaged or half-written: rebuild from Chroma
-        return _Built(generation, saved["ids"], np.array(saved["sources"], dtype=object), bm25)
+            sources = np.array(saved["sources"], dtype=object)
+            return _Built(generation, saved["ids"], sources, saved["dates"], bm25)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # damaged, half-written or from an older version: rebuild from Chroma
+
+    def sources_dated(self, date_from: str | None, date_to: str | None) -> list[str]:
+        """Sources whose stated date (YYYY-MM-DD) lies within the bounds; undated ones never do."""
+        built = self._current()
+        if built is None:
+            return []
+        return sorted(
+            {
+                source
+                for source, date in zip(built.sources, built.dates, strict=True)
+                if date and (date_from is None or date >= date_from) and (date_to is None or date <= date_to)
+            }
+        )
 
     def search(self, query: str, n: int, sources: list[str] | None = None) -> list[tuple[str, float]]:
         """Up to `n` (chunk id, score) pairs with a positive BM25 score, best first."""

@@ -1,10 +1,11 @@
 """Hybrid retrieval: fusion, the lexical index kept in step with the store, caps and filters."""
 
+import json
 from pathlib import Path
 
 import pytest
 
-from assistant import Assistant
+from assistant import Assistant, InputError
 from assistant.retrieval import fuse
 
 
@@ -44,13 +45,19 @@ def test_lexical_index_follows_adds_replacements_and_deletions(store_options: di
     assert other.retrieve("rain weekend", k=1, mode="lexical")[0].source == "news/b.txt"
 
 
-def test_a_damaged_lexical_cache_is_rebuilt(tmp_path: Path, seeds: Path) -> None:
+@pytest.mark.parametrize("damage", ["not json", "missing field"])
+def test_a_damaged_lexical_cache_is_rebuilt(tmp_path: Path, seeds: Path, damage: str) -> None:
     assistant = Assistant(data_dir=tmp_path / "index")
     assistant.ingest([seeds])
     assert assistant.retrieve("Boichenko", k=1, mode="lexical")
     cache = tmp_path / "index" / "lexical"
     assert (cache / "chunks.json").is_file()
-    (cache / "chunks.json").write_text("{not json")
+    if damage == "not json":
+        (cache / "chunks.json").write_text("{not json")
+    else:  # e.g. written by an older version
+        saved = json.loads((cache / "chunks.json").read_text())
+        del saved["dates"]
+        (cache / "chunks.json").write_text(json.dumps(saved))
     fresh = Assistant(data_dir=tmp_path / "index")
     assert "Boichenko" in fresh.retrieve("Boichenko", k=1, mode="lexical")[0].text
 
@@ -98,3 +105,19 @@ def test_a_cross_encoder_that_is_not_a_local_folder_is_refused(tmp_path: Path) -
 
     with pytest.raises(InputError, match="Nothing is downloaded"):
         Assistant(data_dir=tmp_path / "index", cross_encoder="cross-encoder/ms-marco-MiniLM-L-6-v2")
+
+
+def test_date_filter_keeps_articles_dated_within_the_bounds(tmp_path: Path) -> None:
+    news = tmp_path / "news"
+    write(news, "may.txt", "Port news\n\nPublished May 5, 2022. The ferry to the island resumed service.")
+    write(news, "june.txt", "Port news\n\nPublished 2022-06-20. The ferry to the island stopped again.")
+    write(news, "undated.txt", "Port news\n\nThe ferry to the island is popular with tourists.")
+    assistant = Assistant(data_dir=tmp_path / "index")
+    assistant.ingest([news])
+    found = assistant.retrieve("ferry island", k=5, date_from="2022-06-01")
+    assert [p.source for p in found] == ["news/june.txt"]
+    found = assistant.retrieve("ferry island", k=5, date_to="2022-05-31")
+    assert [p.source for p in found] == ["news/may.txt"]
+    assert assistant.retrieve("ferry island", k=5, date_from="2023-01-01") == []
+    with pytest.raises(InputError, match="YYYY-MM-DD"):
+        assistant.retrieve("ferry", date_from="June 2022")
