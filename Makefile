@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DATA_DIR ?= .assistant
 
-.PHONY: run test lint bench screenshot clean
+.PHONY: run test lint screenshot clean
 
 # Debian's chromium for the browser tests; Playwright never downloads a browser.
 CHROMIUM := /usr/bin/chromium
