@@ -152,7 +152,8 @@ def evaluate(
         with Progress(*columns) as progress:
             results = [run_config(name, search, questions, progress) for name, search in configs]
             if answers:
-                _answer_all(assistant, questions, results[4], progress)
+                default = next(r for r in results if r.name == "this project, hybrid")
+                _answer_all(assistant, questions, default, progress)
     report = {
         "dataset": dataset,
         "path": str(path),
