@@ -55,6 +55,7 @@ class Assistant:
         llm: str | None = None,
         llm_base_url: str | None = None,
         cross_encoder: str | None = None,
+        embedding_backend: str | None = None,
         settings: Settings | None = None,
     ) -> None:
         settings = settings or Settings()
@@ -66,10 +67,16 @@ class Assistant:
             "llm": llm,
             "llm_base_url": llm_base_url,
             "cross_encoder": cross_encoder,
+            "embedding_backend": embedding_backend,
         }
         settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
         self.settings = settings
-        self.embedder = Embedder(settings.model)
+        self.embedder = Embedder(
+            settings.model,
+            backend=settings.embedding_backend,
+            cache_dir=Path(settings.cache_dir),
+            vector_cache=Path(settings.data_dir) / "vectors.sqlite",
+        )
         if settings.chroma_host:
             self.store = ChromaStore(self.embedder.name, host=settings.chroma_host, port=settings.chroma_port)
         else:

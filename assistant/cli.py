@@ -61,6 +61,12 @@ def user_errors(command: F) -> F:
     envvar="ASSISTANT_CROSS_ENCODER",
     help="Local CrossEncoder folder to rerank retrieved passages with (default: none).",
 )
+@click.option(
+    "--embedding-backend",
+    envvar="ASSISTANT_EMBEDDING_BACKEND",
+    type=click.Choice(["torch", "onnx", "onnx-int8"]),
+    help="What computes the vectors (default onnx-int8; an index keeps the one it was built with).",
+)
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -69,6 +75,7 @@ def cli(
     chroma_port: int | None,
     model: str | None,
     cross_encoder: str | None,
+    embedding_backend: str | None,
 ) -> None:
     """Ask questions about news articles and get answers that cite file, lines and quote."""
 
@@ -81,6 +88,7 @@ def cli(
             chroma_port=chroma_port,
             model=model,
             cross_encoder=cross_encoder,
+            embedding_backend=embedding_backend,
             **options,
         )
 
@@ -325,10 +333,24 @@ def serve_command(
     help="Folder for results.json, results.md and hit_at_k.png.",
 )
 @click.option("--no-answers", is_flag=True, help="Measure retrieval only, not offline answers.")
+@click.option(
+    "--compare-backend",
+    "compare",
+    multiple=True,
+    type=click.Choice(["torch", "onnx", "onnx-int8"]),
+    help="Also index and run hybrid with this embedding backend, in the same run (repeatable).",
+)
 @click.pass_context
 @user_errors
 def eval_command(
-    ctx: click.Context, dataset: str, path: Path, n: int | None, seed: int, out_dir: Path, no_answers: bool
+    ctx: click.Context,
+    dataset: str,
+    path: Path,
+    n: int | None,
+    seed: int,
+    out_dir: Path,
+    no_answers: bool,
+    compare: tuple[str, ...],
 ) -> None:
     """Compare retrieval and answers with the LangChain tutorial pipeline and BM25 on DATASET.
 
@@ -347,6 +369,8 @@ def eval_command(
         answers=not no_answers,
         model=root.get("model"),
         cross_encoder=root.get("cross_encoder"),
+        backend=root.get("embedding_backend"),
+        compare_backends=compare,
     )
     click.echo(markdown_table(report))
     click.echo(f"\nWritten to {out_dir}/ (results.json, results.md, hit_at_k.png)")

@@ -105,8 +105,13 @@ def evaluate(
     answers: bool = True,
     model: str | None = None,
     cross_encoder: str | None = None,
+    backend: str | None = None,
+    compare_backends: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Index the dataset's files with every pipeline and measure each; writes JSON, Markdown, PNG."""
+    """Index the dataset's files with every pipeline and measure each; writes JSON, Markdown, PNG.
+
+    `compare_backends` adds a hybrid row for each of those embedding backends, indexed apart.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from assistant.api import Assistant
@@ -122,10 +127,18 @@ def evaluate(
         timings["tutorial_index_s"] = round(time.perf_counter() - started, 1)
         bm25 = BM25Baseline(tutorial)
         started = time.perf_counter()
-        assistant = Assistant(data_dir=work / "index", model=model)
-        reranked = Assistant(data_dir=work / "index", model=model, cross_encoder=cross_encoder)
+        assistant = Assistant(data_dir=work / "index", model=model, embedding_backend=backend)
+        reranked = Assistant(
+            data_dir=work / "index", model=model, cross_encoder=cross_encoder, embedding_backend=backend
+        )
         assistant.ingest([work / "files"])
         timings["project_index_s"] = round(time.perf_counter() - started, 1)
+        others = {}
+        for other in dict.fromkeys(compare_backends):
+            started = time.perf_counter()
+            others[other] = Assistant(data_dir=work / f"index-{other}", model=model, embedding_backend=other)
+            others[other].ingest([work / "files"])
+            timings[f"project_index_s[{other}]"] = round(time.perf_counter() - started, 1)
 
         def project(mode: str, engine: Any = assistant) -> Search:
             def search(query: str, k: int) -> list[Span]:
@@ -143,6 +156,9 @@ def evaluate(
         ]
         if cross_encoder:
             configs.append(("this project, hybrid + cross-encoder", project("hybrid", reranked)))
+        configs += [
+            (f"this project, hybrid [{b}]", project("hybrid", engine)) for b, engine in others.items()
+        ]
         columns = (
             TextColumn("{task.description:<28}"),
             BarColumn(),
@@ -160,6 +176,7 @@ def evaluate(
         "questions": len(questions),
         "seed": seed,
         "date": time.strftime("%Y-%m-%d"),
+        "embedding_backend": assistant.embedder.backend,
         **timings,
         "configs": {r.name: r.summary() for r in results},
     }

@@ -6,9 +6,13 @@ Built at the edges (CLI, UI) and passed down as plain parameters.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from vectorstore.embeddings import DEFAULT_BACKEND
+from vectorstore.export import default_cache_dir
 
 
 class Settings(BaseSettings):
@@ -25,6 +29,12 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded Chroma.")
     chroma_port: int = Field(8000, ge=1, le=65535, description="Chroma server port.")
     model: str | None = Field(None, description="Local sentence-transformers folder; unset = MiniLM.")
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        DEFAULT_BACKEND, description="What computes the vectors: torch, onnx (fp32) or onnx-int8."
+    )
+    cache_dir: Path = Field(
+        default_factory=default_cache_dir, description="Folder for the local ONNX exports of the model."
+    )
     chunk_tokens: int = Field(180, ge=16, le=512, description="Target chunk size in word pieces.")
     cross_encoder: str | None = Field(None, description="Local CrossEncoder folder to rerank with.")
     answer_passages: int = Field(12, ge=1, le=50, description="Passages retrieved for an answer.")

@@ -27,12 +27,19 @@ ASSISTANT_BIN = Path(sys.executable).parent / "assistant"
 CHROMA_BIN = Path(sys.executable).parent / "chroma"
 
 
+@pytest.fixture(scope="session")
+def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache folder (ONNX exports) for the whole session: the model is exported once."""
+    return tmp_path_factory.mktemp("xdg-cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test reads the user's ASSISTANT_* settings or writes outside tmp_path."""
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, session_cache: Path) -> None:
+    """No test reads the user's ASSISTANT_* settings or writes outside the test's folders."""
     for name in list(os.environ):
         if name.startswith("ASSISTANT_"):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(session_cache))  # also seen by `assistant` processes
     monkeypatch.chdir(tmp_path)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vectorstore.embeddings import INT8_SUFFIX
 from vectorstore.errors import ModelMismatchError, StoreUnavailableError, VectorStoreError
 
 if TYPE_CHECKING:
@@ -67,8 +68,8 @@ class ChromaStore:
             if built_with != self.model_name:
                 raise ModelMismatchError(
                     f"The index in {self.location} was built with embedding model {built_with!r}, "
-                    f"not {self.model_name!r}. Use --model {built_with}, or re-index with the new "
-                    "model into an empty data dir (or after deleting this one)."
+                    f"not {self.model_name!r}. {_how_to_match(str(built_with))}, or re-index with the "
+                    "new model into an empty data dir (or after deleting this one)."
                 )
             self._collection = collection
         return self._collection
@@ -231,6 +232,13 @@ def _open_client(data_dir: Path | None, host: str | None, port: int | None) -> A
     except Exception as exc:
         raise _unavailable(location, exc) from exc
     return client
+
+
+def _how_to_match(built_with: str) -> str:
+    """The options that open an index built with `built_with` (int8 vectors end in +int8)."""
+    if built_with.endswith(INT8_SUFFIX):
+        return f"Use --model {built_with.removesuffix(INT8_SUFFIX)} with --embedding-backend onnx-int8"
+    return f"Use --model {built_with} with --embedding-backend torch (or onnx)"
 
 
 def _unavailable(location: str, exc: Exception) -> VectorStoreError:

@@ -1,0 +1,138 @@
+"""The ONNX backends: local export, cached and checked; vectors close to torch's; the vector cache."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vectorstore import Embedder, ModelError
+from vectorstore.embeddings import DEFAULT_BACKEND, INT8_SUFFIX, bundled_model_dir
+from vectorstore.export import MANIFEST, exported_model
+
+TEXTS = [
+    "The defenders of the city have been fighting alone for 71 days.",
+    "Mariupol Mayor Vadym Boichenko on Thursday called for a full evacuation.",
+    "Who is the mayor?",
+    "A recipe for bread with flour, water, salt and yeast, baked for forty minutes. " * 6,
+    "Azovstal",
+]
+
+
+@pytest.fixture(scope="module")
+def reference() -> np.ndarray:
+    return Embedder(backend="torch").embed(TEXTS)
+
+
+@pytest.mark.parametrize(("backend", "least"), [("onnx", 0.99999), ("onnx-int8", 0.99)])
+def test_onnx_vectors_are_close_to_the_fp32_model(backend: str, least: float, reference: np.ndarray) -> None:
+    vectors = Embedder(backend=backend).embed(TEXTS)
+    assert vectors.shape == reference.shape and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert (vectors * reference).sum(axis=1).min() > least
+
+
+def test_text_beyond_the_model_window_is_cut_as_sentence_transformers_cuts_it(reference: np.ndarray) -> None:
+    long = " ".join(["Azovstal steel plant"] * 200)  # far past 256 word pieces
+    torch_vector = Embedder(backend="torch").embed([long])[0]
+    assert float(Embedder(backend="onnx").embed([long])[0] @ torch_vector) > 0.99999
+
+
+def test_the_index_name_tells_int8_vectors_apart() -> None:
+    assert Embedder(backend="torch").name == Embedder(backend="onnx").name == "all-MiniLM-L6-v2"
+    assert Embedder(backend="onnx-int8").name == "all-MiniLM-L6-v2" + INT8_SUFFIX
+    assert DEFAULT_BACKEND == "onnx-int8"
+    with pytest.raises(ModelError, match="torch, onnx, onnx-int8"):
+        Embedder(backend="tensorrt")
+
+
+def test_export_is_made_once_then_reused(tmp_path: Path) -> None:
+    embedder = Embedder(cache_dir=tmp_path)
+    first = exported_model(embedder.folder, embedder.fingerprint, "onnx-int8", tmp_path)
+    stamp = first.stat().st_mtime_ns
+    again = exported_model(
+        embedder.folder, embedder.fingerprint, "onnx-int8", tmp_path, check_source=_must_not_export
+    )
+    assert again == first and first.stat().st_mtime_ns == stamp
+    assert json.loads((first.parent / MANIFEST).read_text())["sha256"].keys() == {
+        "model.onnx",
+        "model-int8.onnx",
+    }
+    assert not [p for p in first.parent.parent.iterdir() if p.name.startswith(".")]  # no leftovers
+
+
+@pytest.mark.parametrize("damage", ["truncate", "delete", "manifest"])
+def test_a_damaged_export_is_detected_and_made_again(tmp_path: Path, damage: str) -> None:
+    embedder = Embedder(cache_dir=tmp_path)
+    path = exported_model(embedder.folder, embedder.fingerprint, "onnx-int8", tmp_path)
+    if damage == "truncate":
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])  # a half-written file
+    elif damage == "delete":
+        path.unlink()
+    else:
+        (path.parent / MANIFEST).write_text("{")
+    checked = []
+    again = exported_model(
+        embedder.folder, embedder.fingerprint, "onnx-int8", tmp_path, check_source=lambda: checked.append(1)
+    )
+    assert checked == [1]  # the source was verified before exporting again
+    vectors = Embedder(backend="onnx-int8", cache_dir=tmp_path)._load().encode(TEXTS[:2])
+    assert again == path and vectors.shape == (2, 384)
+
+
+def test_a_tampered_source_is_refused_before_export(tmp_path: Path) -> None:
+    embedder = Embedder(cache_dir=tmp_path / "cache")
+    with pytest.raises(ModelError, match="sha256"):
+        exported_model(
+            embedder.folder,
+            "0" * 64,
+            "onnx",
+            tmp_path / "cache",
+            check_source=lambda: (_ for _ in ()).throw(ModelError("model.safetensors has sha256 0")),
+        )
+    assert not (tmp_path / "cache" / "onnx").exists() or not any((tmp_path / "cache" / "onnx").iterdir())
+
+
+def test_a_model_that_does_not_pool_by_mean_is_refused(tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "cls-model"
+    shutil.copytree(bundled_model_dir(), copy)
+    config = copy / "1_Pooling" / "config.json"
+    settings = json.loads(config.read_text())
+    config.write_text(
+        json.dumps({**settings, "pooling_mode_mean_tokens": False, "pooling_mode_cls_token": True})
+    )
+    with pytest.raises(ModelError, match="--embedding-backend torch"):
+        Embedder(str(copy), backend="onnx", cache_dir=tmp_path / "cache").embed(["x"])
+
+
+def test_the_vector_cache_returns_identical_vectors_without_the_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = Embedder(vector_cache=tmp_path / "vectors.sqlite")
+    vectors = first.embed(TEXTS)
+    second = Embedder(vector_cache=tmp_path / "vectors.sqlite")  # as a new process would
+
+    def no_model(texts: list[str]) -> np.ndarray:
+        raise AssertionError(f"encoded {texts} although they are cached")
+
+    monkeypatch.setattr(second, "_encode", no_model)
+    again = second.embed([TEXTS[2], *TEXTS])
+    assert np.array_equal(again[1:], vectors) and np.array_equal(again[0], vectors[2])
+
+
+def test_the_vector_cache_keeps_backends_apart_and_survives_damage(tmp_path: Path) -> None:
+    path = tmp_path / "vectors.sqlite"
+    int8 = Embedder(backend="onnx-int8", vector_cache=path).embed(TEXTS[:1])
+    fp32 = Embedder(backend="torch", vector_cache=path).embed(TEXTS[:1])
+    assert not np.array_equal(int8, fp32)
+    path.write_bytes(b"not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    vectors = Embedder(backend="torch", vector_cache=path).embed(TEXTS[:1])  # a cache: never fatal
+    assert np.allclose(vectors, fp32, atol=1e-5)
+
+
+def _must_not_export() -> None:
+    raise AssertionError("exported again although a verified export exists")

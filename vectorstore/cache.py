@@ -1,0 +1,98 @@
+"""Vectors already computed, keyed by a hash of the model and the text: the same text costs once.
+
+An SQLite file (one per data dir) shared by processes. It is only a cache: if it cannot be
+opened, read or written, embedding goes on without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+_LOOKUP = 500  # keys per SELECT (SQLite caps the parameters of one statement)
+
+
+class VectorCache:
+    """Unit vectors by (model, text) content hash, in an SQLite file.
+
+    Example:
+        >>> cache = VectorCache(Path(".assistant/vectors.sqlite"), model_key="all-MiniLM-L6-v2")
+        >>> cache.get(["a text"])          # {} until put
+    """
+
+    def __init__(self, path: Path, model_key: str) -> None:
+        self.path = path
+        self.model_key = model_key
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._broken = False
+
+    def key(self, text: str) -> bytes:
+        """The content hash of `text` for this model."""
+        return hashlib.sha256(f"{self.model_key}\0{text}".encode()).digest()[:20]
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is None and not self._broken:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB) WITHOUT ROWID"
+                )
+                self._db = db
+            except (OSError, sqlite3.Error):
+                self._broken = True  # a cache: carry on without it
+        return self._db
+
+    def get(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """The cached vectors of those `texts` that have one."""
+        import numpy as np
+
+        keys = {self.key(t): t for t in texts}
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            db = self._connect()
+            if db is None:
+                return found
+            wanted = list(keys)
+            try:
+                for start in range(0, len(wanted), _LOOKUP):
+                    part = wanted[start : start + _LOOKUP]
+                    marks = ",".join("?" * len(part))
+                    for key, blob in db.execute(
+                        f"SELECT key, vector FROM vectors WHERE key IN ({marks})", part
+                    ):
+                        found[keys[key]] = np.frombuffer(blob, dtype=np.float32)
+            except sqlite3.Error:
+                return {}
+        return found
+
+    def put(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        """Remember the vector of each text."""
+        import numpy as np
+
+        rows = [
+            (self.key(t), np.ascontiguousarray(v, dtype=np.float32).tobytes())
+            for t, v in zip(texts, vectors, strict=True)
+        ]
+        with self._lock:
+            db = self._connect()
+            if db is None or not rows:
+                return
+            try:
+                db.execute("BEGIN")
+                db.executemany("INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)", rows)
+                db.execute("COMMIT")
+            except sqlite3.Error:
+                try:
+                    db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass

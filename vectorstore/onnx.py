@@ -1,0 +1,69 @@
+"""Sentence embeddings with ONNX Runtime: no torch in the process, texts batched by length.
+
+The graph (see `vectorstore.export`) takes word-piece ids and returns unit vectors. Texts
+are tokenized once, in Rust, sorted by length and cut into batches of similar length, so
+padding costs little; each batch is padded with numpy and run as one call.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    from tokenizers import Tokenizer
+
+
+class OnnxEncoder:
+    """Runs an exported sentence-embedding graph; `encode` mirrors SentenceTransformer's.
+
+    Example:
+        >>> encoder = OnnxEncoder(Path("model-int8.onnx"), tokenizer, max_tokens=256)
+        >>> encoder.encode(["Who defends Azovstal?"]).shape
+        (1, 384)
+    """
+
+    def __init__(self, path: Path, tokenizer: Tokenizer, max_tokens: int, threads: int | None = None) -> None:
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3
+        if threads:
+            options.intra_op_num_threads = threads
+        self.session: Any = onnxruntime.InferenceSession(
+            str(path), options, providers=["CPUExecutionProvider"]
+        )
+        self.tokenizer = tokenizer
+        self.max_tokens = max_tokens
+        self.dimension = int(self.session.get_outputs()[0].shape[-1])
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """Unit float32 vectors for `texts`, in their order."""
+        import numpy as np
+
+        encodings = self.tokenizer.encode_batch(texts, add_special_tokens=True)
+        ids = [_truncated(e.ids, self.max_tokens) for e in encodings]
+        order = np.argsort([len(i) for i in ids], kind="stable")
+        vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            width = max(len(ids[r]) for r in rows)
+            input_ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for n, r in enumerate(rows):
+                input_ids[n, : len(ids[r])] = ids[r]
+                mask[n, : len(ids[r])] = 1
+            feed = {
+                "input_ids": input_ids,
+                "attention_mask": mask,
+                "token_type_ids": np.zeros_like(input_ids),
+            }
+            vectors[rows] = self.session.run(None, feed)[0]
+        return vectors
+
+
+def _truncated(ids: list[int], limit: int) -> list[int]:
+    """At most `limit` ids, keeping the closing [SEP] as the model's own tokenizer does."""
+    return ids if len(ids) <= limit else [*ids[: limit - 1], ids[-1]]
