@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DATA_DIR ?= .assistant
 
-.PHONY: run test lint screenshot clean
+.PHONY: run test lint screenshot bench clean
 
 # Debian's chromium for the browser tests; Playwright never downloads a browser.
 CHROMIUM := /usr/bin/chromium
@@ -30,6 +30,10 @@ test: $(VENV)/.installed $(CHROMIUM)
 
 screenshot: $(VENV)/.installed $(CHROMIUM)
 	$(PY) scripts/screenshot.py
+
+# Indexing throughput, cold start, latency at 100,000 chunks, peak memory: a Markdown table.
+bench: $(VENV)/.installed
+	$(PY) scripts/bench.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check assistant vectorstore tests scripts

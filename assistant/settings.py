@@ -11,7 +11,6 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from vectorstore.embeddings import DEFAULT_BACKEND
 from vectorstore.export import default_cache_dir
 
 
@@ -30,7 +29,7 @@ class Settings(BaseSettings):
     chroma_port: int = Field(8000, ge=1, le=65535, description="Chroma server port.")
     model: str | None = Field(None, description="Local sentence-transformers folder; unset = MiniLM.")
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
-        DEFAULT_BACKEND, description="What computes the vectors: torch, onnx (fp32) or onnx-int8."
+        "onnx-int8", description="What computes the vectors: torch, onnx (fp32) or onnx-int8."
     )
     cache_dir: Path = Field(
         default_factory=default_cache_dir, description="Folder for the local ONNX exports of the model."

@@ -6,6 +6,7 @@ opened, read or written, embedding goes on without it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sqlite3
 import threading
@@ -92,7 +93,5 @@ class VectorCache:
                 db.executemany("INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)", rows)
                 db.execute("COMMIT")
             except sqlite3.Error:
-                try:
+                with contextlib.suppress(sqlite3.Error):
                     db.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass

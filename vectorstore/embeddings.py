@@ -215,7 +215,7 @@ class Embedder:
 
         model = self._load()
         if self.backend != "torch":
-            return model.encode(texts, batch_size=self.batch_size)  # type: ignore[no-any-return]
+            return model.encode(texts, batch_size=self.batch_size)
         vectors = model.encode(
             texts,
             batch_size=self.batch_size,
