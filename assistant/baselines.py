@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from vectorstore.embeddings import bundled_model_dir, offline_environment
 
@@ -18,11 +19,13 @@ Span = tuple[str, int, int]  # (file name, start, end)
 class TutorialPipeline:
     """The LangChain RAG tutorial's indexing and retrieval, over a folder of files."""
 
-    def __init__(self, folder: Path, persist_dir: Path, model_dir: Path | None = None) -> None:
+    def __init__(
+        self, folder: Path, persist_dir: Path, model_dir: Path | None = None, embeddings: Any = None
+    ) -> None:
+        """Index `folder`; `embeddings` reuses a loaded HuggingFaceEmbeddings (see `tutorial_embeddings`)."""
         offline_environment()
         from langchain_chroma import Chroma
         from langchain_core.documents import Document
-        from langchain_huggingface import HuggingFaceEmbeddings
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
         documents = [
@@ -31,11 +34,7 @@ class TutorialPipeline:
         ]
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200, add_start_index=True)
         self.chunks = splitter.split_documents(documents)
-        embeddings = HuggingFaceEmbeddings(
-            model_name=str(model_dir or bundled_model_dir()),
-            model_kwargs={"device": "cpu"},
-            encode_kwargs={"normalize_embeddings": True},
-        )
+        embeddings = embeddings or tutorial_embeddings(model_dir)
         self.store = Chroma(
             collection_name="tutorial",
             embedding_function=embeddings,
@@ -48,6 +47,18 @@ class TutorialPipeline:
     def search(self, query: str, k: int) -> list[Span]:
         """The spans of the `k` most similar chunks."""
         return [_span(d.metadata, d.page_content) for d in self.store.similarity_search(query, k=k)]
+
+
+def tutorial_embeddings(model_dir: Path | None = None) -> Any:
+    """The tutorial's embeddings: HuggingFaceEmbeddings of the model, normalized, on the CPU."""
+    offline_environment()
+    from langchain_huggingface import HuggingFaceEmbeddings
+
+    return HuggingFaceEmbeddings(
+        model_name=str(model_dir or bundled_model_dir()),
+        model_kwargs={"device": "cpu"},
+        encode_kwargs={"normalize_embeddings": True},
+    )
 
 
 class BM25Baseline:

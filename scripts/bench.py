@@ -1,0 +1,321 @@
+"""`make bench`: indexing throughput, cold start, warm latency at scale, peak memory.
+
+Prints Markdown tables (median, min and max of several runs) with the date and the machine,
+ready for the README. Everything it writes lives in temporary folders or in `bench/.cache/`
+(the 100,000-chunk index, built once): the user's `.assistant/` is never touched.
+
+    python scripts/bench.py [--runs 3] [--chunks 100000] [--backend onnx-int8] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench_corpus import REPO, large_index, squad_articles, squad_questions
+
+BIN = Path(sys.executable).parent / "assistant"
+SEED_QUESTIONS = [
+    "How long have the defenders been fighting?",
+    "Who is Vadym Boichenko?",
+    "Who said Russian troops were driven out of Azovstal?",
+    "What did Palamar ask the Supreme Commander-in-Chief?",
+    "How many civilians left the plant on Sunday?",
+    "What did Putin declare about Mariupol?",
+    "What did Sergey Shoigu claim?",
+    "Where are the Ukrainian troops and civilians hiding?",
+    "What is the capital of France?",
+    "Were evacuation corridors opened on Thursday?",
+]
+BACKENDS = ("torch", "onnx", "onnx-int8")
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def spread(values: Sequence[float], digits: int = 2) -> str:
+    """`median (min-max)` of `values`."""
+    return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}-{max(values):.{digits}f})"
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def environment(data_dir: Path) -> dict[str, str]:
+    """The process environment without the user's ASSISTANT_* settings, on `data_dir`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env["ASSISTANT_DATA_DIR"] = str(data_dir)
+    return env
+
+
+def timed_process(args: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[float, int]:
+    """Wall seconds and peak RSS in MiB (from wait4) of one process run to its end."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        err = process.stderr.read().decode() if process.stderr else ""
+        raise RuntimeError(f"{' '.join(args)} exited {process.returncode}: {err[-2000:]}")
+    return elapsed, round(usage.ru_maxrss / 1024)
+
+
+def machine() -> str:
+    """CPU model, cores, memory, Python and library versions."""
+    import chromadb
+    import onnxruntime
+    import torch
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    kib = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line
+    )
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {kib / 1024 / 1024:.0f} GiB RAM, no GPU; Python "
+        f"{platform.python_version()}, torch {torch.__version__}, onnxruntime {onnxruntime.__version__}, "
+        f"chromadb {chromadb.__version__}"
+    )
+
+
+def bench_indexing(runs: int, work: Path, backends: Sequence[str]) -> tuple[list[list[str]], list[str]]:
+    """Characters per second of the tutorial pipeline and of this project, per backend; the
+    questions about the articles indexed."""
+    from assistant.api import Assistant
+    from assistant.baselines import TutorialPipeline, tutorial_embeddings
+    from assistant.datasets import sample
+
+    files, questions = squad_articles(work / "articles", 12)
+    characters = sum(len(p.read_text(encoding="utf-8")) for p in files)
+    embeddings = tutorial_embeddings()
+    embeddings.embed_documents(["warm up"])
+    speeds: dict[str, list[float]] = {"tutorial": []}
+    for run in range(runs):
+        started = time.perf_counter()
+        TutorialPipeline(work / "articles", work / f"tutorial-{run}", embeddings=embeddings)
+        speeds["tutorial"].append(characters / (time.perf_counter() - started))
+        log(f"  tutorial run {run + 1}: {speeds['tutorial'][-1]:,.0f} chars/s")
+        for backend in backends:
+            warm = Assistant(data_dir=work / f"warm-{backend}", embedding_backend=backend)
+            warm.embedder.embed(["load the model before the clock starts"])
+            assistant = Assistant(data_dir=work / f"index-{backend}-{run}", embedding_backend=backend)
+            started = time.perf_counter()
+            report = assistant.ingest([work / "articles"])
+            speeds.setdefault(backend, []).append(characters / (time.perf_counter() - started))
+            log(f"  {backend} run {run + 1}: {speeds[backend][-1]:,.0f} chars/s ({report.chunks} chunks)")
+    tutorial = statistics.median(speeds["tutorial"])
+    rows = [["tutorial pipeline (torch, 1000-char chunks)", spread(speeds["tutorial"], 0), "1.00"]]
+    for backend in backends:
+        ratios = [s / tutorial for s in speeds[backend]]
+        rows.append([f"this project, {backend}", spread(speeds[backend], 0), spread(ratios)])
+    rows.insert(0, [f"{len(files)} articles, {characters:,} characters", "", ""])
+    return rows, [q.text for q in sample(questions, None, 7)]
+
+
+def bench_cold(runs: int, seeds_dir: Path, big_dir: Path | None, work: Path) -> list[list[str]]:
+    """Wall time of new processes: --help, ask --json on an existing index, serve until its page answers."""
+    rows = []
+    env = environment(seeds_dir)
+    question = SEED_QUESTIONS[0]
+    rows.append(
+        [
+            "`assistant --help`",
+            spread([timed_process([str(BIN), "--help"], env, work)[0] for _ in range(runs)]),
+        ]
+    )
+    timed_process([str(BIN), "ask", question, "--json"], env, work)  # first use: BM25 cache, vectors
+    asks = [timed_process([str(BIN), "ask", question, "--json"], env, work)[0] for _ in range(runs)]
+    rows.append(["`assistant ask ... --json`, seeds index", spread(asks)])
+    if big_dir is not None:
+        big_env = environment(big_dir)
+        timed_process(
+            [str(BIN), "ask", "Which NFL team represented the AFC at Super Bowl 50?", "--json"], big_env, REPO
+        )
+        big = [
+            timed_process(
+                [str(BIN), "ask", "Which NFL team represented the AFC at Super Bowl 50?", "--json"],
+                big_env,
+                REPO,
+            )[0]
+            for _ in range(runs)
+        ]
+        rows.append(["`assistant ask ... --json`, 100k-chunk index", spread(big)])
+    serves = [serve_until_page(seeds_dir, work, ask=False)[0] for _ in range(runs)]
+    rows.append(["`assistant serve` until its page answers", spread(serves)])
+    return rows
+
+
+def serve_until_page(data_dir: Path, work: Path, ask: bool) -> tuple[float, int]:
+    """Seconds until `assistant serve` answers its page; its peak RSS (MiB), after a question if `ask`."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [str(BIN), "serve", "--port", str(port)],
+        env=environment(data_dir),
+        cwd=work,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError("assistant serve exited before answering")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as page:
+                    if page.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.05)
+        elapsed = time.perf_counter() - started
+        if ask:
+            from gradio_client import Client
+
+            client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+            for question in SEED_QUESTIONS[:3]:
+                client.predict(question, api_name="/ask")
+        status = Path(f"/proc/{process.pid}/status").read_text()
+        peak = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
+        return elapsed, round(peak / 1024)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def latencies(assistant: Any, retrieve_questions: Sequence[str], ask_questions: Sequence[str]) -> list[str]:
+    """p50 and p95 in ms of warm retrieve() and ask(), each question asked once."""
+    assistant.ask("warm up")  # model, BM25 index, chain: loaded before the clock starts
+    figures = []
+    for call, questions in (
+        (lambda q: assistant.retrieve(q, k=5), retrieve_questions),
+        (assistant.ask, ask_questions),
+    ):
+        times = []
+        for question in questions:
+            started = time.perf_counter()
+            call(question)
+            times.append((time.perf_counter() - started) * 1000)
+        figures += [f"{percentile(times, 50):.0f}", f"{percentile(times, 95):.0f}"]
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=3, help="Runs per indexing figure (cold starts: 5).")
+    parser.add_argument("--chunks", type=int, default=100_000, help="Chunks in the large index.")
+    parser.add_argument("--backend", default="onnx-int8", help="Backend of the cold-start and latency runs.")
+    parser.add_argument("--quick", action="store_true", help="One run each, no large index (for a try).")
+    args = parser.parse_args()
+    from vectorstore.embeddings import offline_environment
+
+    offline_environment()
+    os.environ.pop("ASSISTANT_DATA_DIR", None)  # nothing here reads the user's settings
+    runs = 1 if args.quick else args.runs
+    cold_runs = 1 if args.quick else 5
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="assistant-bench-") as scratch:
+        work = Path(scratch)
+        from assistant.api import Assistant
+
+        log("indexing: tutorial pipeline vs this project")
+        indexing, asked = bench_indexing(runs, work / "indexing", BACKENDS)
+
+        log("warm latency")
+        shutil.copytree(REPO / "seeds", work / "seeds")
+        os.chdir(work)
+        seeds_index = work / "seeds-index"
+        seeds = Assistant(data_dir=seeds_index, embedding_backend=args.backend)
+        seeds.ingest([work / "seeds"])
+        rows = [
+            ["seeds", str(seeds.store.count()), *latencies(seeds, SEED_QUESTIONS * 3, SEED_QUESTIONS * 3)]
+        ]
+        questions = squad_questions(400 if not args.quick else 40)
+        half = len(questions) // 2
+        squad = Assistant(
+            data_dir=work / "indexing" / f"index-{args.backend}-0", embedding_backend=args.backend
+        )
+        asked = asked[: len(questions)]
+        figures = latencies(squad, asked[: len(asked) // 2], asked[len(asked) // 2 :])
+        rows.append(["12 SQuAD articles (distinct text)", str(squad.store.count()), *figures])
+        big_dir = None
+        record: dict[str, Any] = {}
+        if not args.quick:
+            os.chdir(REPO)  # the large index names its sources relative to the repository
+            big_dir, record = large_index(args.backend, args.chunks, log)
+            big = Assistant(data_dir=big_dir, embedding_backend=args.backend)
+            rows.append(
+                [
+                    f"{record['chunks']:,} chunks (SQuAD x{record['copies']})",
+                    f"{record['chunks']:,}",
+                    *latencies(big, questions[:half], questions[half:]),
+                ]
+            )
+            os.chdir(work)
+
+        log("cold start")
+        cold = bench_cold(cold_runs, seeds_index, big_dir, work)
+
+        log("peak memory")
+        memory = []
+        ingest_peak = [
+            timed_process(
+                [str(BIN), "ingest", str(work / "indexing" / "articles")],
+                environment(work / f"rss-{n}"),
+                work,
+            )[1]
+            for n in range(runs)
+        ]
+        memory.append(["`assistant ingest` (12 SQuAD articles, new index)", spread(ingest_peak, 0)])
+        server_peak = [serve_until_page(seeds_index, work, ask=True)[1] for _ in range(runs)]
+        memory.append(["`assistant serve` after 3 questions (seeds)", spread(server_peak, 0)])
+
+    print(f"Measured {time.strftime('%Y-%m-%d')} on {machine()}; `{args.backend}` unless named.\n")
+    print(table(["indexing", "characters/s", "x tutorial"], indexing))
+    print(table(["cold start (new process)", "seconds"], cold))
+    print(table(["warm latency, ms", "chunks", "retrieve p50", "retrieve p95", "ask p50", "ask p95"], rows))
+    print(table(["peak RSS", "MiB"], memory))
+    if record:
+        print(f"Large index: {json.dumps(record)}\n")
+    print(
+        f"Runs: median (min-max) of {runs} (indexing, memory) or {cold_runs} (cold start); "
+        f"bench took {time.perf_counter() - started:.0f} s."
+    )
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
