@@ -66,16 +66,33 @@ def environment(data_dir: Path) -> dict[str, str]:
 
 
 def timed_process(args: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[float, int]:
-    """Wall seconds and peak RSS in MiB (from wait4) of one process run to its end."""
-    started = time.perf_counter()
-    process = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        err = process.stderr.read().decode() if process.stderr else ""
-        raise RuntimeError(f"{' '.join(args)} exited {process.returncode}: {err[-2000:]}")
-    return elapsed, round(usage.ru_maxrss / 1024)
+    """Wall seconds of one process run to its end, and its peak RSS in MiB.
+
+    The peak is the process's own VmHWM, read while it runs: the rusage of a child made by
+    fork and exec also counts the parent's memory at the fork.
+    """
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, peak_rss(process.pid))
+            time.sleep(0.01)
+        elapsed = time.perf_counter() - started
+        if process.returncode != 0:
+            errors.seek(0)
+            message = errors.read().decode(errors="replace")[-2000:]
+            raise RuntimeError(f"{' '.join(args)} exited {process.returncode}: {message}")
+    return elapsed, peak
+
+
+def peak_rss(pid: int) -> int:
+    """VmHWM of a running process in MiB (0 once it is gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) // 1024 for line in status.splitlines() if line.startswith("VmHWM")), 0)
 
 
 def machine() -> str:
@@ -201,9 +218,7 @@ def serve_until_page(data_dir: Path, work: Path, ask: bool) -> tuple[float, int]
             client = Client(f"http://127.0.0.1:{port}/", verbose=False)
             for question in SEED_QUESTIONS[:3]:
                 client.predict(question, api_name="/ask")
-        status = Path(f"/proc/{process.pid}/status").read_text()
-        peak = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
-        return elapsed, round(peak / 1024)
+        return elapsed, peak_rss(process.pid)
     finally:
         process.terminate()
         process.wait(timeout=30)

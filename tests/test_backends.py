@@ -1,12 +1,16 @@
 """The ONNX backends: local export, cached and checked; vectors close to torch's; the vector cache."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from vectorstore import Embedder, ModelError
+from assistant import Assistant
+from tests.conftest import run_cli
+from vectorstore import Embedder, ModelError, ModelMismatchError
 from vectorstore.embeddings import DEFAULT_BACKEND, INT8_SUFFIX, bundled_model_dir
 from vectorstore.export import MANIFEST, exported_model
 
@@ -136,3 +140,40 @@ def test_the_vector_cache_keeps_backends_apart_and_survives_damage(tmp_path: Pat
 
 def _must_not_export() -> None:
     raise AssertionError("exported again although a verified export exists")
+
+
+def test_an_index_refuses_vectors_of_another_backend(seeds: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    Assistant(data_dir=index, embedding_backend="onnx-int8").ingest([seeds])
+    with pytest.raises(ModelMismatchError, match=r"'all-MiniLM-L6-v2\+int8'.*--embedding-backend onnx-int8"):
+        Assistant(data_dir=index, embedding_backend="torch")
+    result = run_cli(
+        "--data-dir", str(index), "--embedding-backend", "onnx", "search", "71 days", cwd=tmp_path
+    )
+    assert result.returncode == 1 and "--embedding-backend onnx-int8" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_fp32_backends_share_an_index(seeds: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    Assistant(data_dir=index, embedding_backend="torch").ingest([seeds])
+    question = "Who said Russian troops were driven out of Azovstal?"
+    by_torch = Assistant(data_dir=index, embedding_backend="torch").retrieve(question, k=3, mode="dense")
+    by_onnx = Assistant(data_dir=index, embedding_backend="onnx").retrieve(question, k=3, mode="dense")
+    assert [p.text for p in by_onnx] == [p.text for p in by_torch]
+    assert [p.score for p in by_onnx] == pytest.approx([p.score for p in by_torch], abs=1e-4)
+
+
+def test_the_onnx_path_and_the_cli_never_import_torch(tmp_path: Path) -> None:
+    Embedder(backend="onnx-int8").embed(["export now, in this process"])
+    code = (
+        "import sys\n"
+        "from assistant.cli import cli\n"
+        "from vectorstore import Embedder\n"
+        "assert not {'torch', 'onnxruntime', 'chromadb'} & set(sys.modules)\n"
+        "Embedder(backend='onnx-int8').embed(['Who defends Azovstal?'])\n"
+        "assert 'onnxruntime' in sys.modules\n"
+        "assert not {'torch', 'sentence_transformers', 'transformers'} & set(sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
