@@ -24,6 +24,7 @@ from assistant.reranking import CrossEncoderReranker
 from assistant.retrieval import HybridRetriever
 from assistant.settings import Settings
 from vectorstore import ChromaStore, Embedder, VectorStoreError
+from vectorstore.embeddings import DEFAULT_BACKEND, backend_for
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -71,16 +72,16 @@ class Assistant:
         }
         settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
         self.settings = settings
-        self.embedder = Embedder(
-            settings.model,
-            backend=settings.embedding_backend,
-            cache_dir=Path(settings.cache_dir),
-            vector_cache=Path(settings.data_dir) / "vectors.sqlite",
-        )
+        self.embedder = _embedder(settings, settings.embedding_backend or DEFAULT_BACKEND)
         if settings.chroma_host:
             self.store = ChromaStore(self.embedder.name, host=settings.chroma_host, port=settings.chroma_port)
         else:
             self.store = ChromaStore(self.embedder.name, data_dir=Path(settings.data_dir))
+        if settings.embedding_backend is None:  # unset: an existing index keeps its own vectors
+            backend = backend_for(self.store.recorded_model(), self.embedder.model_name)
+            if backend is not None and backend != self.embedder.backend:
+                self.embedder = _embedder(settings, backend)
+                self.store.model_name = self.embedder.name
         self.store.count()  # refuses an index built with another model, now rather than later
         cache = Path(settings.data_dir) / (
             f"lexical-{settings.chroma_host}-{settings.chroma_port}" if settings.chroma_host else "lexical"
@@ -246,6 +247,16 @@ class Assistant:
         from assistant.retriever import PassageRetriever
 
         return PassageRetriever(assistant=self, k=k, sources=sources)
+
+
+def _embedder(settings: Settings, backend: str) -> Embedder:
+    """The embedder of `settings` with `backend`; its vector cache lives in the data dir."""
+    return Embedder(
+        settings.model,
+        backend=backend,
+        cache_dir=Path(settings.cache_dir),
+        vector_cache=Path(settings.data_dir) / "vectors.sqlite",
+    )
 
 
 def _model_failure(llm: str | None, exc: Exception) -> str:

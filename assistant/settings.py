@@ -28,8 +28,8 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded Chroma.")
     chroma_port: int = Field(8000, ge=1, le=65535, description="Chroma server port.")
     model: str | None = Field(None, description="Local sentence-transformers folder; unset = MiniLM.")
-    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
-        "onnx-int8", description="What computes the vectors: torch, onnx (fp32) or onnx-int8."
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] | None = Field(
+        None, description="torch, onnx (fp32) or onnx-int8; unset = the index's own, else onnx-int8."
     )
     cache_dir: Path = Field(
         default_factory=default_cache_dir, description="Folder for the local ONNX exports of the model."

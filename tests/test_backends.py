@@ -177,3 +177,13 @@ def test_the_onnx_path_and_the_cli_never_import_torch(tmp_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_an_unset_backend_keeps_the_one_the_index_was_built_with(seeds: Path, tmp_path: Path) -> None:
+    assert Assistant(data_dir=tmp_path / "new").embedder.backend == DEFAULT_BACKEND
+    Assistant(data_dir=tmp_path / "fp32", embedding_backend="torch").ingest([seeds])
+    reopened = Assistant(data_dir=tmp_path / "fp32")
+    assert reopened.embedder.backend == "onnx" and reopened.embedder.name == "all-MiniLM-L6-v2"
+    assert reopened.retrieve("How long have the defenders been fighting?", k=1)[0].text
+    Assistant(data_dir=tmp_path / "int8").ingest([seeds])
+    assert Assistant(data_dir=tmp_path / "int8").embedder.name.endswith(INT8_SUFFIX)

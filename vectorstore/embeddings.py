@@ -76,6 +76,18 @@ def verify_files(folder: Path, expected: dict[str, str]) -> None:
             )
 
 
+def backend_for(recorded: str | None, model_name: str) -> str | None:
+    """The backend that makes the vectors of an index recorded as `recorded`, if it is this model's.
+
+    fp32 indexes get `onnx` for the bundled model (the same vectors, without torch), `torch` for others.
+    """
+    if recorded == model_name:
+        return "onnx" if model_name == DEFAULT_MODEL else "torch"
+    if recorded == model_name + INT8_SUFFIX:
+        return "onnx-int8"
+    return None
+
+
 class Embedder:
     """Embeds texts with a local sentence-transformers model, loaded on first use.
 

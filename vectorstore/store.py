@@ -74,6 +74,15 @@ class ChromaStore:
             self._collection = collection
         return self._collection
 
+    def recorded_model(self) -> str | None:
+        """The embedding model name the index records, unchecked; None when there is no index yet."""
+        try:
+            collection = self._client.get_collection(COLLECTION, embedding_function=None)
+        except Exception:
+            return None  # no index yet, or unreachable: `count()` says which
+        built_with = (collection.metadata or {}).get("embedding_model")
+        return None if built_with is None else str(built_with)
+
     def _create(self, dimension: int) -> Any:
         collection = self._existing()
         if collection is None:
