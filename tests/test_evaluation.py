@@ -110,10 +110,13 @@ def test_evaluate_squad_writes_every_report(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_cli_eval_hotpot(tmp_path: Path) -> None:
     data = hotpot_file(tmp_path / "hotpot.json")
-    result = run_cli("eval", "hotpot", str(data), "--out", "out", "--no-answers", cwd=tmp_path)
+    options = ("--out", "out", "--no-answers", "--compare-backend", "torch")
+    result = run_cli("eval", "hotpot", str(data), *options, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     report = json.loads((tmp_path / "out" / "results.json").read_text())
     assert report["configs"]["this project, hybrid"]["both@5"] == 1.0
+    assert report["embedding_backend"] == "onnx-int8"
+    assert report["configs"]["this project, hybrid [torch]"]["both@5"] == 1.0
     assert "both@5" in result.stdout
 
 
