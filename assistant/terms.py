@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -20,6 +21,7 @@ STOP_WORDS = frozenset(
 _WORD = re.compile(r"[\w]+(?:['’][\w]+)*")
 
 
+@functools.lru_cache(maxsize=1 << 17)  # a pure function of a word; news prose repeats its words
 def stem(word: str) -> str:
     """A light suffix stripper: enough to match 'evacuated' with 'evacuation' and 'troops' with 'troop'."""
     for suffix in ("ations", "ation", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly"):
