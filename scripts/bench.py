@@ -144,10 +144,10 @@ def bench_indexing(runs: int, work: Path, backends: Sequence[str]) -> tuple[list
             report = assistant.ingest([work / "articles"])
             speeds.setdefault(backend, []).append(characters / (time.perf_counter() - started))
             log(f"  {backend} run {run + 1}: {speeds[backend][-1]:,.0f} chars/s ({report.chunks} chunks)")
-    tutorial = statistics.median(speeds["tutorial"])
     rows = [["tutorial pipeline (torch, 1000-char chunks)", spread(speeds["tutorial"], 0), "1.00"]]
     for backend in backends:
-        ratios = [s / tutorial for s in speeds[backend]]
+        # each run against the tutorial of the same run, minutes apart: other jobs come and go
+        ratios = [s / t for s, t in zip(speeds[backend], speeds["tutorial"], strict=True)]
         rows.append([f"this project, {backend}", spread(speeds[backend], 0), spread(ratios)])
     rows.insert(0, [f"{len(files)} articles, {characters:,} characters", "", ""])
     return rows, [q.text for q in sample(questions, None, 7)]
