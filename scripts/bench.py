@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench_corpus import REPO, large_index, squad_articles, squad_questions
 
 BIN = Path(sys.executable).parent / "assistant"
+SCRATCH = Path(tempfile.gettempdir())  # main() points it at its own temporary folder
 SEED_QUESTIONS = [
     "How long have the defenders been fighting?",
     "Who is Vadym Boichenko?",
@@ -234,7 +235,7 @@ def latencies(
     """
     from vectorstore.cache import VectorCache
 
-    vectors = Path(tempfile.mkdtemp(prefix="bench-vectors-")) / "vectors.sqlite"
+    vectors = Path(tempfile.mkdtemp(prefix="vectors-", dir=SCRATCH)) / "vectors.sqlite"
     assistant.embedder._vectors = VectorCache(vectors, f"{assistant.embedder.name}:bench")
     assistant.ask("warm up")  # model, BM25 index, chain: loaded before the clock starts
     figures = []
@@ -272,6 +273,8 @@ def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="assistant-bench-") as scratch:
         work = Path(scratch)
+        global SCRATCH
+        SCRATCH = work
         from assistant.api import Assistant
 
         log("indexing: tutorial pipeline vs this project")
