@@ -16,14 +16,16 @@ from assistant.errors import AssistantError, InputError, LanguageModelError
 from assistant.evidence import Scorer
 from assistant.extractive import ExtractiveAnswerer
 from assistant.followups import History
-from assistant.ingest import Progress, ingest
+from assistant.ingest import Progress, ingest, remove
 from assistant.lexical import LexicalIndex
 from assistant.llm import answer_messages, chat_model
+from assistant.locking import writer_lock
 from assistant.records import Answer, IngestReport, Passage, SourceInfo
 from assistant.reranking import CrossEncoderReranker
 from assistant.retrieval import HybridRetriever
-from assistant.settings import Settings
-from vectorstore import ChromaStore, Embedder, VectorStoreError
+from assistant.settings import Settings, local_path
+from assistant.sources import open_store, remember_sources
+from vectorstore import Embedder, VectorStoreError
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -70,15 +72,9 @@ class Assistant:
         settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
         self.settings = settings
         self.embedder = Embedder(settings.model)
-        if settings.chroma_host:
-            self.store = ChromaStore(self.embedder.name, host=settings.chroma_host, port=settings.chroma_port)
-        else:
-            self.store = ChromaStore(self.embedder.name, data_dir=Path(settings.data_dir))
+        self.store = open_store(settings, self.embedder.name)
         self.store.count()  # refuses an index built with another model, now rather than later
-        cache = Path(settings.data_dir) / (
-            f"lexical-{settings.chroma_host}-{settings.chroma_port}" if settings.chroma_host else "lexical"
-        )
-        self.lexical = LexicalIndex(self.store, cache)
+        self.lexical = LexicalIndex(self.store, local_path(settings, "lexical"))
         self.scorer = Scorer(self.embedder)
         reranker = CrossEncoderReranker(settings.cross_encoder) if settings.cross_encoder else None
         self.retriever = HybridRetriever(
@@ -180,15 +176,45 @@ class Assistant:
         }
 
     def ingest(
-        self, paths: str | Path | Iterable[str | Path], progress: Progress | None = None
+        self,
+        paths: str | Path | Iterable[str | Path],
+        progress: Progress | None = None,
+        prune: bool = False,
+        wait: float = 0.0,
     ) -> IngestReport:
-        """Index .txt/.md files and folders (recursively); see `IngestReport` for the outcome."""
+        """Index .txt/.md files and folders (recursively); see `IngestReport` for the outcome.
+
+        `prune` also removes sources under `paths` whose files are gone. One process writes
+        at a time: while another ingest holds the data dir's lock this waits up to `wait`
+        seconds, then raises IngestBusyError.
+        """
         if isinstance(paths, str | Path):
             paths = [paths]
         paths = list(paths)
         if not paths:
             raise InputError("No paths given: name at least one file or folder to ingest.")
-        return ingest(paths, self.store, self.embedder, self.chunker, progress)
+        with writer_lock(local_path(self.settings, "ingest.lock"), self.store.location, wait):
+            report = ingest(
+                paths,
+                self.store,
+                self.embedder,
+                self.chunker,
+                progress,
+                prune=prune,
+                max_bytes=int(self.settings.max_file_mb * 1_000_000),
+            )
+            remember_sources(self.settings, self.store)
+        return report
+
+    def remove(self, sources: Iterable[str], wait: float = 0.0) -> list[str]:
+        """Drop these sources (names as `sources()` lists them) from the index."""
+        names = list(sources)
+        if not names:
+            raise InputError("No sources given: name at least one, as `assistant sources` lists them.")
+        with writer_lock(local_path(self.settings, "ingest.lock"), self.store.location, wait):
+            removed = remove(names, self.store)
+            remember_sources(self.settings, self.store)
+        return removed
 
     def retrieve(
         self,

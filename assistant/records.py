@@ -16,6 +16,7 @@ class Document:
     sha256: str
     title: str
     date: str | None
+    encoding: str = "utf-8"
 
 
 @dataclass(frozen=True)
@@ -92,18 +93,27 @@ class FileProblem:
 
 @dataclass(frozen=True)
 class IngestReport:
-    """What one ingest did, file by file."""
+    """What one ingest did, file by file.
+
+    `skipped` files hold nothing to index (binary, empty): listed, but not failures.
+    `removed` are sources dropped because their files are gone (`prune`), and
+    `encodings` names the encoding of every file that was not UTF-8.
+    """
 
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[FileProblem] = field(default_factory=list)
     failed: list[FileProblem] = field(default_factory=list)
+    encodings: dict[str, str] = field(default_factory=dict)
     chunks: int = 0
     seconds: float = 0.0
+    set_aside: str | None = None  # reindex: where the damaged index files were moved
 
     @property
     def ok(self) -> bool:
-        """True when no file failed."""
+        """True when no file failed (skipped files are not failures)."""
         return not self.failed
 
     def to_dict(self) -> dict[str, Any]:
