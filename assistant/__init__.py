@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from assistant.api import Assistant
     from assistant.errors import AssistantError, InputError
     from assistant.records import Answer, Citation, IngestReport, Passage, SourceInfo
-    from assistant.reindex import reindex
+    from assistant.reindexing import reindex
     from assistant.settings import Settings
 
 __all__ = [
@@ -37,7 +37,7 @@ _HOMES = {
     "Passage": "assistant.records",
     "SourceInfo": "assistant.records",
     "Settings": "assistant.settings",
-    "reindex": "assistant.reindex",
+    "reindex": "assistant.reindexing",
 }
 
 

@@ -163,7 +163,7 @@ def reindex_command(ctx: click.Context, paths: tuple[Path, ...], wait: float, as
 
     For a model change, or an index reported damaged (its files are moved aside, not deleted).
     """
-    from assistant.reindex import reindex
+    from assistant.reindexing import reindex
 
     settings = ctx.meta["settings_of"]()
     with _progress_bar(disabled=as_json) as progress:

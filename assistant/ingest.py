@@ -78,16 +78,18 @@ def ingest(
     embedder: Embedder,
     chunker: Chunker,
     progress: Progress | None = None,
-    batch_chunks: int = BATCH_CHUNKS,
+    batch_chunks: int | None = None,
     prune: bool = False,
     max_bytes: int | None = None,
 ) -> IngestReport:
     """Index the .txt/.md files at `paths`; unchanged files cost nothing.
 
     With `prune`, sources recorded under `paths` whose files are gone are removed.
-    Files over `max_bytes` are refused.
+    Files over `max_bytes` are refused; chunks are embedded `batch_chunks` at a time
+    (default BATCH_CHUNKS).
     """
     started = time.perf_counter()
+    batch_chunks = batch_chunks or BATCH_CHUNKS
     paths = list(paths)
     outcomes: dict[str, list[str]] = {"added": [], "replaced": [], "unchanged": []}
     failed: list[FileProblem] = []
