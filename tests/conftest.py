@@ -69,9 +69,9 @@ class ChromaServer:
                 self.process.wait()
 
 
-def start_chroma_server(path: Path) -> ChromaServer:
-    port = free_port()
-    log = (path.parent / f"chroma-{port}.log").open("wb")
+def start_chroma_server(path: Path, port: int | None = None) -> ChromaServer:
+    port = port or free_port()
+    log = (path.parent / f"chroma-{port}.log").open("ab")
     process = subprocess.Popen(
         [str(CHROMA_BIN), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
         stdout=log,

@@ -330,12 +330,12 @@ print("done", flush=True)
 @pytest.mark.slow
 def test_sigkill_at_random_moments_then_ingest_again_gives_a_clean_index(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    write_corpus(corpus, articles=6)
+    write_corpus(corpus, articles=3)
     data_dir = tmp_path / "index"
     rng = random.Random(5)
     kills = 0
-    for attempt in range(12):
-        if attempt == 6:  # edit files half way: the kills now also land in replacements
+    for attempt in range(11):
+        if attempt == 5:  # edit files half way: the kills now also land in replacements
             for path in sorted(corpus.iterdir())[::2]:
                 path.write_text(path.read_text().replace(" the ", " THE ", 40))
         child = subprocess.Popen(
@@ -345,7 +345,7 @@ def test_sigkill_at_random_moments_then_ingest_again_gives_a_clean_index(tmp_pat
             cwd=tmp_path,
         )
         assert child.stdout is not None and child.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.0, 2.5))
+        time.sleep(rng.uniform(0.0, 2.0))
         if child.poll() is None:
             child.send_signal(signal.SIGKILL)
             kills += 1

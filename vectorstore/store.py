@@ -13,6 +13,7 @@ passages' generation counter shows a change this process did not make.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from vectorstore.errors import (
 if TYPE_CHECKING:
     import numpy as np
 
+logger = logging.getLogger(__name__)
 COLLECTION = "passages"
 SOURCES = "sources"
 Metadata = Mapping[str, str | int | float | bool]
@@ -402,18 +404,45 @@ def _open_client(data_dir: Path | None, host: str | None, port: int | None, time
                     f"The index in {data_dir} is damaged ({exc}). "
                     "Run `assistant reindex` to rebuild it from the source files."
                 ) from exc
+            if _is_write_refusal(str(exc)) and (data_dir / "chroma.sqlite3").is_file():
+                return _read_only_copy(data_dir, settings)
             raise StoreUnavailableError(f"Cannot open the index in {data_dir}: {exc}") from exc
     location = f"Chroma server {host}:{port or 8000}"
     try:
         import httpx
 
+        # Chroma's client asks the server things as it is built, with no timeout: ask first.
+        httpx.get(f"http://{host}:{port or 8000}/api/v2/heartbeat", timeout=timeout).raise_for_status()
         client = chromadb.HttpClient(host=host, port=port or 8000, settings=settings)
         # Chroma's own client waits forever for a reply
         client._server._session.timeout = httpx.Timeout(timeout)  # type: ignore[attr-defined]
         client.heartbeat()
     except Exception as exc:
+        if "Timeout" in type(exc).__name__:
+            raise StoreUnavailableError(
+                f"{location} did not answer within {timeout:g} s. Check that it is running (not paused "
+                "or overloaded), or raise --chroma-timeout."
+            ) from exc
         raise _unavailable(location, exc) from exc
     return client
+
+
+def _read_only_copy(data_dir: Path, settings: Any) -> Any:
+    """Embedded Chroma cannot open files it may not write: read a private copy instead.
+
+    Writes still go nowhere: an ingest stops at the data dir's lock file, which it cannot create.
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    import chromadb
+
+    copy = Path(tempfile.mkdtemp(prefix="assistant-read-only-"))
+    atexit.register(shutil.rmtree, copy, ignore_errors=True)
+    shutil.copytree(data_dir, copy, dirs_exist_ok=True, ignore=shutil.ignore_patterns("lexical*", "*.lock*"))
+    logger.warning("The index in %s is read-only here: answering from a copy in %s.", data_dir, copy)
+    return chromadb.PersistentClient(path=str(copy), settings=settings)
 
 
 def _unavailable(location: str, exc: Exception) -> VectorStoreError:
