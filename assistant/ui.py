@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 2_000_000
 QUEUE_SIZE = 32
 CONCURRENCY = 2
+UPLOAD_LOCK_WAIT = 30.0  # seconds an upload queues behind a running CLI ingest
 CONTEXT_CHARS = 400  # of the paragraph shown around a quote, each side
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 # Beyond html.escape: Markdown syntax (links, images, emphasis, code) and the `${...}` of
@@ -328,9 +329,9 @@ class ChatApp:
         counts = (0, 0, 0)
         if saved:
             try:
-                report = self.assistant.ingest(saved)
+                report = self.assistant.ingest(saved, wait=UPLOAD_LOCK_WAIT)
                 counts = (len(report.added), len(report.replaced), len(report.unchanged))
-                problems += [(Path(p.source).name, p.reason) for p in report.failed]
+                problems += [(Path(p.source).name, p.reason) for p in report.failed + report.skipped]
             except (AssistantError, VectorStoreError) as exc:
                 problems += [(path.name, str(exc)) for path in saved]
         if not files:
