@@ -19,6 +19,8 @@ from assistant.followups import History
 from assistant.ingest import Progress, ingest
 from assistant.lexical import LexicalIndex
 from assistant.llm import answer_messages, chat_model
+from assistant.quoteindex import COLLECTION as QUOTES, QuoteIndex
+from assistant.quotes import Quote
 from assistant.records import Answer, IngestReport, Passage, SourceInfo
 from assistant.reranking import CrossEncoderReranker
 from assistant.retrieval import HybridRetriever
@@ -75,6 +77,13 @@ class Assistant:
         else:
             self.store = ChromaStore(self.embedder.name, data_dir=Path(settings.data_dir))
         self.store.count()  # refuses an index built with another model, now rather than later
+        if settings.chroma_host:
+            quote_store = ChromaStore(
+                self.embedder.name, host=settings.chroma_host, port=settings.chroma_port, collection=QUOTES
+            )
+        else:
+            quote_store = ChromaStore(self.embedder.name, data_dir=Path(settings.data_dir), collection=QUOTES)
+        self.quote_index = QuoteIndex(quote_store, self.store, self.embedder)
         cache = Path(settings.data_dir) / (
             f"lexical-{settings.chroma_host}-{settings.chroma_port}" if settings.chroma_host else "lexical"
         )
@@ -180,15 +189,50 @@ class Assistant:
         }
 
     def ingest(
-        self, paths: str | Path | Iterable[str | Path], progress: Progress | None = None
+        self,
+        paths: str | Path | Iterable[str | Path],
+        progress: Progress | None = None,
+        outlet: str | None = None,
     ) -> IngestReport:
-        """Index .txt/.md files and folders (recursively); see `IngestReport` for the outcome."""
+        """Index .txt/.md/.html/.pdf files and folders (recursively); see `IngestReport`.
+
+        `outlet` names the outlet of these files unless a sidecar `NAME.meta.json` says otherwise.
+        """
         if isinstance(paths, str | Path):
             paths = [paths]
         paths = list(paths)
         if not paths:
             raise InputError("No paths given: name at least one file or folder to ingest.")
-        return ingest(paths, self.store, self.embedder, self.chunker, progress)
+        return ingest(
+            paths,
+            self.store,
+            self.embedder,
+            self.chunker,
+            progress,
+            quotes=self.quote_index,
+            outlet=outlet,
+            extracted_dir=Path(self.settings.data_dir) / "extracted",
+        )
+
+    def quotes(
+        self,
+        speaker: str | None = None,
+        query: str | None = None,
+        sources: list[str] | None = None,
+        k: int = 20,
+    ) -> list[Quote]:
+        """Attributed quotes of the indexed articles (see `assistant.quotes.Quote`).
+
+        `speaker` keeps quotes whose speaker or role contains it ("Peskov", "Kremlin");
+        `query` returns the `k` quotes closest in meaning, best first; otherwise every quote,
+        by source and position.
+
+        Example:
+            >>> [(q.speaker, q.role, q.quote) for q in assistant.quotes(speaker="Peskov")]
+        """
+        if query is not None and not query.strip():
+            raise InputError("The query is empty: ask something, or leave it out to list quotes.")
+        return self.quote_index.search(speaker=speaker, query=query, sources=sources, k=k)
 
     def retrieve(
         self,

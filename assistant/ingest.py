@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.chunking import Chunker
 from assistant.errors import InputError
+from assistant.formats import SUFFIXES as CONVERTED, store_extracted
+from assistant.metadata import with_metadata
+from assistant.quoteindex import QuoteIndex, QuoteUpdate
 from assistant.reading import find_files, read_document, source_name
 from assistant.records import Chunk, FileProblem, IngestReport
 from vectorstore import ChromaStore, Embedder
@@ -36,14 +39,16 @@ class _Pending:
     outcome: str  # "added" or "replaced"
     missing: list[Chunk]
     stale: list[str]
+    quotes: QuoteUpdate | None = None
 
 
 class _Batch:
     """Files waiting to be embedded; `flush` stores their chunks, then drops their stale ones."""
 
-    def __init__(self, store: ChromaStore, embedder: Embedder) -> None:
+    def __init__(self, store: ChromaStore, embedder: Embedder, quotes: QuoteIndex | None = None) -> None:
         self.store = store
         self.embedder = embedder
+        self.quotes = quotes
         self.files: list[_Pending] = []
         self.embedded = 0
 
@@ -59,6 +64,8 @@ class _Batch:
                 metadatas=[c.metadata() for c in chunks],
                 embeddings=self.embedder.embed([c.text for c in chunks]),
             )
+        if self.quotes is not None:  # after the chunks they belong to; stale ones go with theirs
+            self.quotes.write([pending.quotes for pending in self.files])
         self.store.delete([i for pending in self.files for i in pending.stale])
         self.embedded += len(chunks)
         done, self.files = self.files, []
@@ -72,13 +79,20 @@ def ingest(
     chunker: Chunker,
     progress: Progress | None = None,
     batch_chunks: int = BATCH_CHUNKS,
+    quotes: QuoteIndex | None = None,
+    outlet: str | None = None,
+    extracted_dir: Path = Path(".assistant") / "extracted",
 ) -> IngestReport:
-    """Index the .txt/.md files at `paths`; unchanged files cost nothing."""
+    """Index the .txt/.md/.html/.pdf files at `paths`; unchanged files cost nothing.
+
+    `quotes` keeps the quote index in step; `outlet` names the outlet of files whose text or
+    sidecar does not; extracted text of HTML/PDF files is stored in `extracted_dir`.
+    """
     started = time.perf_counter()
     outcomes: dict[str, list[str]] = {"added": [], "replaced": [], "unchanged": []}
     failed: list[FileProblem] = []
     files = list(find_files(paths))
-    batch = _Batch(store, embedder)
+    batch = _Batch(store, embedder, quotes)
     done = 0
 
     def report_done(sources: list[str]) -> None:
@@ -93,7 +107,7 @@ def ingest(
         try:
             if problem is not None:
                 raise InputError(problem)
-            pending = _plan(path, store, chunker)
+            pending = _plan(path, store, chunker, quotes, outlet, extracted_dir)
         except InputError as exc:
             failed.append(FileProblem(source, str(exc).removeprefix(f"{path}: ")))
             report_done([source])
@@ -111,19 +125,30 @@ def ingest(
     )
 
 
-def _plan(path: Path, store: ChromaStore, chunker: Chunker) -> _Pending | None:
+def _plan(
+    path: Path,
+    store: ChromaStore,
+    chunker: Chunker,
+    quotes: QuoteIndex | None = None,
+    outlet: str | None = None,
+    extracted_dir: Path = Path(".assistant") / "extracted",
+) -> _Pending | None:
     """What one file needs: None when it is stored already, exactly as it is."""
-    document = read_document(path)
+    document = with_metadata(read_document(path), path, outlet)
+    if path.suffix.lower() in CONVERTED:  # offsets count in the extracted text: keep it
+        document = replace(document, extracted=store_extracted(document, extracted_dir))
     chunks = chunker.chunk(document)
     ids = {chunk.id for chunk in chunks}
     stored = store.ids_where({"source": document.source})
-    if stored == ids:
+    quote_update = quotes.plan(document) if quotes is not None else None
+    if stored == ids and quote_update is None:
         return None
     return _Pending(
         source=document.source,
-        outcome="replaced" if stored else "added",
+        outcome="unchanged" if stored == ids else "replaced" if stored else "added",
         missing=[chunk for chunk in chunks if chunk.id not in stored],
         stale=sorted(stored - ids),
+        quotes=quote_update,
     )
 
 

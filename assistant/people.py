@@ -48,7 +48,8 @@ class People:
                 self._meet(mention.name, mention.role, mention.start)
         self._learn_names_with_titles()
         self._find_roles()
-        self.events: list[tuple[int, str]] = self._subjects()
+        self.events: list[tuple[int, str]] = []
+        self._subjects()
 
     def _meet(self, name: str, role: str | None, at: int) -> None:
         if name not in self.roles or (self.roles[name] is None and role):
@@ -103,15 +104,13 @@ class People:
         role = self.text[start:at].strip()
         return role or None
 
-    def _subjects(self) -> list[tuple[int, str]]:
-        """(offset, person) for each sentence that opens with a known person or description."""
-        events = []
+    def _subjects(self) -> None:
+        """Note (offset, person) for each sentence that opens with a known person or description."""
         for m in re.finditer(r"(?:^|(?<=[.!?”\"]\s)|(?<=\n))\s*(?:(?:But|And|So|Yet|Meanwhile),?\s+)?", self.text):
             head = self.text[m.end() : m.end() + 90]
             person = self._person_at_start(head, m.end())
             if person:
-                events.append((m.end(), person))
-        return events
+                self.events.append((m.end(), person))
 
     def _person_at_start(self, head: str, at: int) -> str | None:
         descriptor = _DESCRIPTOR.match(head)

@@ -367,9 +367,6 @@ def _mention(text: str, start: int, end: int) -> _Mention | None:
                 break
         else:
             break
-    if name_tokens and len(name_tokens) < len(tokens):
-        # "Ukrainian President Volodymyr Zelensky": the first word may be a demonym or a place.
-        pass
     if name_tokens and name_tokens[-1][2] == end:
         if len(name_tokens) == 3 and name_tokens[0][0].endswith(("ian", "ese", "ish")):
             name_tokens = name_tokens[1:]
@@ -379,7 +376,7 @@ def _mention(text: str, start: int, end: int) -> _Mention | None:
         name = text[name_start:end]
         if len(name_tokens) == 1 and role is None and len(tokens) > 1:
             return _Mention(words, start, end)  # "Kyiv’s army": a body, not a person
-        return _Mention(words, name_start if role else start, end, name=name, role=role)
+        return _Mention(name, name_start, end, name=name, role=role)
     return _Mention(words, start, end)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from assistant.errors import InputError
 from assistant.records import Document
 
-SUFFIXES = (".txt", ".md")
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")  # HTML and PDF: see assistant/formats.py
 TITLE_MAX = 160
 _MONTHS = [
     "January",
@@ -60,13 +60,19 @@ def find_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]
         elif not path.exists():
             yield path, "no such file or directory"
         elif path.suffix.lower() not in SUFFIXES:
-            yield path, f"unsupported file type {path.suffix or '(none)'!r}: only .txt and .md are read"
+            yield path, (
+                f"unsupported file type {path.suffix or '(none)'!r}: only .txt, .md, .html, .htm and .pdf are read"
+            )
         else:
             yield path, None
 
 
 def read_document(path: Path) -> Document:
-    """Read a UTF-8 file (a BOM is dropped, newlines are kept as they are)."""
+    """Read a UTF-8 file (a BOM is dropped, newlines are kept as they are); HTML/PDF via formats.py."""
+    from assistant import formats
+
+    if path.suffix.lower() in formats.SUFFIXES:
+        return formats.read_converted(path, source_name(path))
     try:
         raw = path.read_bytes()
     except OSError as exc:

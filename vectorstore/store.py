@@ -46,10 +46,12 @@ class ChromaStore:
         data_dir: Path | None = None,
         host: str | None = None,
         port: int | None = None,
+        collection: str = COLLECTION,
     ) -> None:
         if (host is None) == (data_dir is None):
             raise ValueError("give either data_dir (embedded Chroma) or host (a Chroma server)")
         self.model_name = model_name
+        self.collection_name = collection  # a second collection (e.g. "quotes") lives beside "passages"
         self.location = f"Chroma server {host}:{port}" if host else f"data dir {data_dir}"
         self._client = _open_client(data_dir, host, port)
         self._collection: Any = None
@@ -58,7 +60,7 @@ class ChromaStore:
         """The collection if it exists, after checking its model; else None."""
         if self._collection is None:
             try:
-                collection = self._client.get_collection(COLLECTION, embedding_function=None)
+                collection = self._client.get_collection(self.collection_name, embedding_function=None)
             except Exception as exc:
                 if "does not exist" not in str(exc) and "NotFound" not in type(exc).__name__:
                     raise _unavailable(self.location, exc) from exc
@@ -77,7 +79,7 @@ class ChromaStore:
         collection = self._existing()
         if collection is None:
             collection = self._client.get_or_create_collection(
-                COLLECTION,
+                self.collection_name,
                 configuration={"hnsw": {"space": "cosine"}},
                 metadata={"embedding_model": self.model_name, "embedding_dim": dimension},
                 embedding_function=None,
@@ -144,12 +146,12 @@ class ChromaStore:
         collection = self._existing()
         if collection is None:
             return 0
-        collection = self._client.get_collection(COLLECTION, embedding_function=None)  # fresh metadata
+        collection = self._client.get_collection(self.collection_name, embedding_function=None)  # fresh metadata
         return int((collection.metadata or {}).get("generation", 0))
 
     def _bump_generation(self, collection: Any) -> None:
         """Mark the collection changed, for caches derived from it (the lexical index)."""
-        metadata = dict(self._client.get_collection(COLLECTION, embedding_function=None).metadata or {})
+        metadata = dict(self._client.get_collection(self.collection_name, embedding_function=None).metadata or {})
         metadata["generation"] = int(metadata.get("generation", 0)) + 1
         collection.modify(metadata=metadata)
 
