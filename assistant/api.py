@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -151,7 +151,8 @@ class Assistant:
             model = state["model"]
             if model is None:
                 said = previous_answer(state)
-                for piece in self.extractive.stream(state["query"], state["passages"], said):
+                quotes = self.quotes_for(state["passages"])
+                for piece in self.extractive.stream(state["query"], state["passages"], said, quotes):
                     yield replace(piece, question=question) if isinstance(piece, Answer) else piece
                 return
             draft = ""
@@ -277,6 +278,10 @@ class Assistant:
             counts[source] += 1
             titles.setdefault(source, str(meta.get("title", "")))
         return [SourceInfo(source, titles[source], counts[source]) for source in sorted(counts)]
+
+    def quotes_for(self, passages: Sequence[Passage]) -> list[Quote]:
+        """The stored quotes lying within `passages` (checked against their text, so never stale)."""
+        return self.quote_index.within(passages)
 
     def as_retriever(self, k: int = 5, sources: list[str] | None = None) -> BaseRetriever:
         """A LangChain retriever whose Documents carry the Passage fields as metadata."""

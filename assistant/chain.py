@@ -62,7 +62,9 @@ def answer_step(assistant: Assistant) -> Runnable[State, State]:
         model = state.get("model", assistant.chat_model)
         if model is None:
             # Rank by the standalone query (it carries a follow-up's entities), report the question.
-            found = assistant.extractive.answer(state["query"], state["passages"], previous_answer(state))
+            found = assistant.extractive.answer(
+                state["query"], state["passages"], previous_answer(state), assistant.quotes_for(state["passages"])
+            )
             draft: str | Answer = replace(found, question=state["question"])
         else:
             reply = model.invoke(answer_messages(state["question"], state["passages"]))

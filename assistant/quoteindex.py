@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from assistant.quotes import RULES_VERSION, Quote, find_quotes
-from assistant.records import Document
+from assistant.records import Document, Passage
 from vectorstore import ChromaStore, Embedder
 
 COLLECTION = "quotes"
@@ -108,6 +108,23 @@ class QuoteIndex:
         if query:
             return found[:k]
         return sorted(found, key=lambda q: (q.source, q.start_char, q.end_char))
+
+
+    def within(self, passages: Sequence[Passage]) -> list[Quote]:
+        """Stored quotes inside `passages` whose words are exactly there: never a stale version's."""
+        sources = sorted({p.source for p in passages})
+        if not sources:
+            return []
+        where = {"source": sources[0]} if len(sources) == 1 else {"source": {"$in": sources}}
+        found = []
+        for _, text, meta in self.store.everything(where=where):
+            quote = _quote(text, meta)
+            for p in passages:
+                if p.source == quote.source and p.start_char <= quote.start_char and quote.end_char <= p.end_char:
+                    if p.text[quote.start_char - p.start_char : quote.end_char - p.start_char] == quote.quote:
+                        found.append(quote)
+                        break
+        return found
 
 
 def _speaks(quote: Quote, name: str) -> bool:

@@ -111,16 +111,16 @@ class ChromaStore:
             yield metadata
 
     def everything(
-        self, page: int = 5000, with_text: bool = True
+        self, page: int = 5000, with_text: bool = True, where: dict[str, Any] | None = None
     ) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        """Every stored passage as (id, text, metadata), read page by page."""
+        """Every stored passage (matching `where`) as (id, text, metadata), read page by page."""
         collection = self._existing()
         if collection is None:
             return
         include = ["documents", "metadatas"] if with_text else ["metadatas"]
         offset = 0
         while True:
-            batch = collection.get(include=include, limit=page, offset=offset)
+            batch = collection.get(where=where, include=include, limit=page, offset=offset)
             texts = batch["documents"] if with_text else [""] * len(batch["ids"])
             for i, text, meta in zip(batch["ids"], texts or [], batch["metadatas"] or [], strict=True):
                 yield i, text or "", dict(meta or {})
