@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from assistant.quotes import RULES_VERSION, Quote, find_quotes
@@ -55,6 +55,8 @@ class QuoteIndex:
             date=document.date,
             page_starts=document.page_starts,
         )
+        if document.extracted:
+            quotes = [replace(q, extracted=document.extracted) for q in quotes]
         key = hashlib.sha1(document.source.encode("utf-8")).hexdigest()[:16]
         ids = [f"{key}-{document.sha256[:16]}-q{RULES_VERSION}-{i}" for i in range(len(quotes))]
         stored = self.store.ids_where({"source": document.source})

@@ -107,6 +107,7 @@ class Quote:
     title: str = ""
     date: str | None = None
     page: int | None = None
+    extracted: str | None = None  # the stored extracted text offsets count in (HTML, PDF)
 
     def label(self) -> str:
         """"Palamar (the Azov regiment’s deputy commander)": who is speaking, for citations."""
