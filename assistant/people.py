@@ -62,7 +62,8 @@ class People:
 
         for m in re.finditer(
             r"\b(?:[A-Z][\w’'\-]*\s+)?(?:President|Mayor|Governor|Minister|Commander|Secretary|"
-            r"Chancellor|Prime Minister|spokesman|spokeswoman|adviser|advisor|chief|commander|"
+            r"Chancellor|Prime Minister|Senator|Representative|Judge|General|Colonel|Captain|Chief|Dr\.|"
+            r"spokesman|spokeswoman|adviser|advisor|chief|commander|supervisor|analyst|specialist|"
             r"minister|governor|mayor|president)\s+((?:[A-ZÀ-Þ][\w’'\-]+\s+)?[A-ZÀ-Þ][\w’'\-]+)",
             self.text,
         ):
@@ -134,6 +135,16 @@ class People:
             return name
         surname = name.split()[-1]
         matches = {full for full in self.roles if full.split()[-1] == surname}
+        if not matches and len(name.split()) == 1:
+            # A full name met only where nobody speaks: "The commission's chairwoman, Elena Marin, ..."
+            from assistant.quotes import _NOT_NAMES
+
+            for m in re.finditer(rf"\b([A-ZÀ-Þ][\w’'\-]+) {re.escape(surname)}\b", self.text):
+                if m.group(1) not in _NOT_NAMES and not m.group(1).endswith(("’s", "'s")):
+                    matches.add(m.group(0))
+            for full in matches:
+                self._meet(full, None, self.text.index(full))
+            self._find_roles()
         if len(matches) == 1:
             return matches.pop()
         return None
@@ -186,6 +197,9 @@ class People:
         if descriptor and mention.text[:1] in "Tt" and mention.text.lower().startswith("the "):
             person = self._by_role(descriptor.group(0), mention.start)
             return (person, self.roles.get(person)) if person else (None, None)
+        if re.fullmatch(r"(?i)(?:the\s+)?(?:\w+\s+)?(?:officials|residents|experts|sources|witnesses|analysts|"
+                        r"authorities|people|observers|critics|diplomats|police|officers)", mention.text):
+            return None, None  # unnamed people speak: not a speaker to attribute to
         if re.match(r"(?i)(?:a|an|one|another|some|two|three|several)\b", mention.text) or any(
             c in mention.text for c in "|"
         ):

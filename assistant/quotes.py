@@ -57,7 +57,8 @@ ROLE_NOUNS = frozenset(
     "representative chairman chairwoman ceo founder professor expert researcher doctor resident "
     "witness captain colonel lieutenant sergeant major king queen pope manager economist engineer "
     "inspector investigator coach judge mp nurse negotiator owner rescuer teacher volunteer worker "
-    "correspondent reporter editor journalist".split()
+    "correspondent reporter editor journalist specialist scientist lawyer activist historian professor "
+    "physician epidemiologist supervisor councillor councilor executive economist".split()
 )
 _SYNONYMS = {
     "leader": {"president", "premier", "chancellor", "king", "queen", "leader", "head"},
@@ -288,16 +289,40 @@ def _subject_of(text: str, cue_start: int, floor: int, marks: list[tuple[int, in
         # ", saying ...": the participle's subject is the sentence's, or a parenthesis ends here.
         inner = before.rstrip()[:-1]
         comma = inner.rfind(",")
+        appositive = _appositive(text, floor, floor + comma, floor + len(inner)) if comma >= 0 else None
+        if appositive is not None:
+            return appositive
         if comma >= 0 and re.match(r"\s*(?:\w+ing|who|which)\b", inner[comma + 1 :]):
             np_end = floor + comma
         else:
             return _sentence_subject(text, floor, np_end, marks)
     np_start = floor
+    last = None
     for m in re.finditer(r"[,;:—–]|\s--\s|\b(?:" + "|".join(_BOUNDARY_WORDS) + r")\b", text[floor:np_end]):
-        np_start = floor + m.end()
+        np_start, last = floor + m.end(), m
+    if last is not None and last.group(0) == "and" and re.search(r"[A-Z][\w’'\-]+\s*$", text[floor : floor + last.start()]):
+        return None  # "Andersson and Berg urged": two speakers at once, not one to name
     if np_start == floor and text[floor:np_end].count(",") == 0:
         np_start = floor
     return _mention(text, np_start, np_end)
+
+
+def _appositive(text: str, floor: int, comma: int, end: int) -> _Mention | None:
+    """`A spokesman for the operator, Tomasz Wrona,` or `Dr. Jonas Berg, an infectious disease
+    specialist,` before a cue: the name, with the other half as its role."""
+    left_start = floor
+    for m in re.finditer(r"[,;:]|\b(?:with|and|but|while|as)\b", text[floor:comma]):
+        left_start = floor + m.end()
+    left = _mention(text, left_start, comma)
+    right = _mention(text, comma + 1, end)
+    if right and right.name and left and not left.name and _has_role_noun(left.text):
+        right.role = right.role or left.text
+        return right
+    role = text[comma + 1 : end].strip()
+    if left and left.name and re.match(r"(?:the|a|an)\s", role) and _has_role_noun(role):
+        left.role = left.role or role
+        return left
+    return None
 
 
 def _sentence_subject(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> _Mention | None:
@@ -355,8 +380,6 @@ def _mention(text: str, start: int, end: int) -> _Mention | None:
         return None
     if words in _PRONOUNS:
         return _Mention(words, start, end, pronoun=True)
-    if words[0].islower() and not words.startswith(("the ", "a ", "an ")):
-        return None
     tokens = [(m.group(0), start + m.start(), start + m.end()) for m in _TOKEN.finditer(words)]
     tokens = [t for t in tokens if t[0] not in {".", "-"}]
     # A name: the capitalized words at the end of the phrase (at most three), not titles.
@@ -378,6 +401,10 @@ def _mention(text: str, start: int, end: int) -> _Mention | None:
         if len(name_tokens) == 1 and role is None and len(tokens) > 1:
             return _Mention(words, start, end)  # "Kyiv’s army": a body, not a person
         return _Mention(name, name_start, end, name=name, role=role)
+    if words[0].islower() and not words.startswith(("the ", "a ", "an ")):
+        return None
+    if re.search(r"\b(?:figures|data|statistics|estimates|reports?|survey|records|documents|numbers|polls?)$", words):
+        return None  # "according to the port's own figures": a source of numbers, not a speaker
     return _Mention(words, start, end)
 
 
@@ -388,6 +415,18 @@ def _reported(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]])
         sentence = text[s_start:s_end]
         if any(s_start <= a and b <= s_end and b - a > 0.6 * (s_end - s_start) for a, b in marks):
             continue  # a quotation with its attribution, handled as direct
+        opening = re.match(r"According to ([^,]{2,80}),\s+", sentence)
+        if opening:
+            mention = _mention(text, s_start + opening.start(1), s_start + opening.end(1))
+            if mention:
+                found.append(_Raw(s_start + opening.end(), _strip_end(text, s_start, s_end), "according to", "reported", mention))
+            continue
+        tail = re.search(rf",\s+([^,;“”\"]{{2,80}}?)\s+({_CUE_WORDS})\b[^,;“”\"]{{0,40}}?(?:[.!?]$|,)", sentence)
+        if tail and tail.start() > 20 and not _CUE.search(sentence, 0, tail.start()):
+            mention = _mention(text, s_start + tail.start(1), s_start + _trim_adverbials(sentence, 0, tail.end(1)))
+            if mention:
+                found.append(_Raw(s_start, _strip_end(text, s_start, s_start + tail.start()), tail.group(2), "reported", mention))
+                continue
         according = re.search(r",\s+according to\s+([^,.;]+?)[.!?]?$", sentence)
         if according and not _CUE.search(sentence, 0, according.start()):
             mention = _mention(text, s_start + according.start(1), s_start + according.end(1))
@@ -403,7 +442,7 @@ def _reported(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]])
             clause_start = cue.end() + (lead.end() if lead else 0)
             clause_end = _strip_end(text, clause_start, s_end)
             clause = text[clause_start:clause_end]
-            if len(clause.split()) < 3 or clause.lstrip().startswith(("“", '"')) or clause_start >= s_end:
+            if clause[:1] in ",;:" or len(clause.split()) < 3 or clause.lstrip().startswith(("“", '"')) or clause_start >= s_end:
                 continue
             if cue.group(0) in {"said", "says", "told"} and not re.search(r"\bthat\b|\bwas\b|\bwere\b|\bhad\b|\bhave\b|\bhas\b|\bis\b|\bare\b|\bwould\b|\bwill\b|\bcould\b", clause):
                 continue
