@@ -49,7 +49,7 @@ def _counts(text: str) -> dict[str, str]:
 
 
 def relation(a: str, b: str, similarity: float) -> str:
-    """"agree", "conflict" or "neutral" for two statements with embedding cosine `similarity`."""
+    """ "agree", "conflict" or "neutral" for two statements with embedding cosine `similarity`."""
     if similarity < CONFLICT_TOPIC:
         return "neutral"
     counts_a, counts_b = _counts(a), _counts(b)

@@ -19,7 +19,8 @@ from assistant.followups import History
 from assistant.ingest import Progress, ingest
 from assistant.lexical import LexicalIndex
 from assistant.llm import answer_messages, chat_model
-from assistant.quoteindex import COLLECTION as QUOTES, QuoteIndex
+from assistant.quoteindex import COLLECTION as QUOTES
+from assistant.quoteindex import QuoteIndex
 from assistant.quotes import Quote
 from assistant.records import Answer, IngestReport, Passage, SourceInfo
 from assistant.reranking import CrossEncoderReranker

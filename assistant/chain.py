@@ -63,7 +63,10 @@ def answer_step(assistant: Assistant) -> Runnable[State, State]:
         if model is None:
             # Rank by the standalone query (it carries a follow-up's entities), report the question.
             found = assistant.extractive.answer(
-                state["query"], state["passages"], previous_answer(state), assistant.quotes_for(state["passages"])
+                state["query"],
+                state["passages"],
+                previous_answer(state),
+                assistant.quotes_for(state["passages"]),
             )
             draft: str | Answer = replace(found, question=state["question"])
         else:

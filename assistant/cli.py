@@ -245,7 +245,9 @@ def quotes_command(
         click.echo(json.dumps([asdict(q) for q in quotes], indent=2, ensure_ascii=False))
         return
     if not quotes:
-        click.echo("No quotes found." + ("" if speaker or query else " Ingest articles first: assistant ingest PATH"))
+        click.echo(
+            "No quotes found." + ("" if speaker or query else " Ingest articles first: assistant ingest PATH")
+        )
     for q in quotes:
         where = f"{q.source}, lines {q.start_line}-{q.end_line}, chars {q.start_char}-{q.end_char}"
         if q.page is not None:

@@ -31,8 +31,10 @@ NEIGHBOUR_SHARE = 0.7
 NOT_COVERED = "The indexed sources do not cover this question."
 MAX_CONFLICTS = 2  # contradicting statements added to an answer, beyond its claims
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
-_REBUTTAL = re.compile(r"\b(?:contradicted|contradicts|disputed|disputes|rejected|rejects|refuted|refutes|denied|"
-                       r"denies|dismissed|dismisses|pushed back on|challenged)\b")
+_REBUTTAL = re.compile(
+    r"\b(?:contradicted|contradicts|disputed|disputes|rejected|rejects|refuted|refutes|denied|"
+    r"denies|dismissed|dismisses|pushed back on|challenged)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,8 @@ class ExtractiveAnswerer:
                 # Another source stating the same thing joins this claim.
                 if j in used or j == i or any(sentences[j].source == sentences[g].source for g in group):
                     continue
-                if who[i] and who[j] and who[i].speaker != who[j].speaker:  # type: ignore[union-attr]
+                mine, theirs = who[i], who[j]
+                if mine is not None and theirs is not None and mine.speaker != theirs.speaker:
                     continue  # each speaker speaks for themself
                 if self._same_claim(sentences[i], sentences[j], float(vectors[i] @ vectors[j])):
                     group.append(int(j))
@@ -269,7 +272,7 @@ def attributed(citation: Citation, quotes: Sequence[Quote]) -> Citation:
 
 
 def _who(citation: Citation) -> str:
-    """"Dmitry Peskov (Kremlin spokesman), in Fox News"."""
+    """ "Dmitry Peskov (Kremlin spokesman), in Fox News"."""
     where = citation.outlet or citation.source.rsplit("/", 1)[-1]
     role = f" ({citation.role})" if citation.role else ""
     return f"{citation.speaker}{role}, in {where}"
@@ -290,10 +293,12 @@ def _agreements(claims: list[Claim], numbers: list[list[int]], citations: list[C
             found.append(Agreement("agree", ns, f"{sources} report the same fact."))
         if claim.against is not None:
             mine, theirs = by_n[ns[0]], by_n[numbers[claim.against][0]]
-            who = [
-                f"{c.speaker or 'the text'} ({_where(c)}) [{c.n}]" for c in (theirs, mine)
-            ]
+            who = [f"{c.speaker or 'the text'} ({_where(c)}) [{c.n}]" for c in (theirs, mine)]
             found.append(
-                Agreement("conflict", [theirs.n, mine.n], f"{who[0]} and {who[1]} contradict each other; both are given.")
+                Agreement(
+                    "conflict",
+                    [theirs.n, mine.n],
+                    f"{who[0]} and {who[1]} contradict each other; both are given.",
+                )
             )
     return found

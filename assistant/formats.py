@@ -80,7 +80,9 @@ def _pdf(path: Path, raw: bytes, source: str, sha: str) -> Document:
         starts.append(len(text))
         text += _reflow(page) + "\n\n"
     if not text.strip():
-        raise InputError(f"{path}: the PDF has no extractable text (a scan?); OCR it or give the text as .txt")
+        raise InputError(
+            f"{path}: the PDF has no extractable text (a scan?); OCR it or give the text as .txt"
+        )
     return Document(
         source=source,
         text=text,

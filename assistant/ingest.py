@@ -18,7 +18,8 @@ from pathlib import Path
 
 from assistant.chunking import Chunker
 from assistant.errors import InputError
-from assistant.formats import SUFFIXES as CONVERTED, store_extracted
+from assistant.formats import SUFFIXES as CONVERTED
+from assistant.formats import store_extracted
 from assistant.metadata import with_metadata
 from assistant.quoteindex import QuoteIndex, QuoteUpdate
 from assistant.reading import find_files, read_document, source_name

@@ -96,9 +96,11 @@ def sidecar_of(path: Path) -> dict[str, str]:
     try:
         data = json.loads(sidecar.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: cannot read its metadata file {sidecar.name} ({exc}); fix or delete it") from exc
+        raise InputError(
+            f"{path}: cannot read its metadata file {sidecar.name} ({exc}); fix or delete it"
+        ) from exc
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise InputError(f"{path}: {sidecar.name} must be a JSON object of strings, e.g. {{\"outlet\": \"AFP\"}}")
+        raise InputError(f'{path}: {sidecar.name} must be a JSON object of strings, e.g. {{"outlet": "AFP"}}')
     unknown = sorted(set(data) - set(SIDECAR_KEYS))
     if unknown:
         raise InputError(f"{path}: {sidecar.name} has unknown keys {unknown}; use {list(SIDECAR_KEYS)}")

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 SALIENCE_CHARS = 1000
 _ROLE_WORD = re.compile(r"[\w’'\-]+")
-_PREPOSITIONS = frozenset("to with for by of from and at in on about against".split())
+_PREPOSITIONS = frozenset("to with for by of from and at in on about against".split())  # noqa: SIM905
 _DESCRIPTOR = re.compile(
     r"(?:The|the)\s+((?:[\w’'\-]+\s+){0,3}?)(commander|chief|president|mayor|governor|minister|spokesman|"
     r"spokeswoman|spokesperson|adviser|advisor|aide|official|secretary|leader|general|ambassador|"
@@ -107,7 +107,9 @@ class People:
 
     def _subjects(self) -> None:
         """Note (offset, person) for each sentence that opens with a known person or description."""
-        for m in re.finditer(r"(?:^|(?<=[.!?”\"]\s)|(?<=\n))\s*(?:(?:But|And|So|Yet|Meanwhile),?\s+)?", self.text):
+        for m in re.finditer(
+            r"(?:^|(?<=[.!?”\"]\s)|(?<=\n))\s*(?:(?:But|And|So|Yet|Meanwhile),?\s+)?", self.text
+        ):
             head = self.text[m.end() : m.end() + 90]
             person = self._person_at_start(head, m.end())
             if person:
@@ -151,7 +153,9 @@ class People:
 
     def _by_role(self, description: str, at: int) -> str | None:
         """The one person seen before `at` whose role fits "the deputy commander"; else None."""
-        words = [w.lower().strip("’'s") for w in _ROLE_WORD.findall(description) if w.lower() not in {"the", "a"}]
+        words = [
+            w.lower().strip("’'s") for w in _ROLE_WORD.findall(description) if w.lower() not in {"the", "a"}
+        ]
         if not words:
             return None
         head, modifiers = words[-1], words[:-1]
@@ -197,8 +201,11 @@ class People:
         if descriptor and mention.text[:1] in "Tt" and mention.text.lower().startswith("the "):
             person = self._by_role(descriptor.group(0), mention.start)
             return (person, self.roles.get(person)) if person else (None, None)
-        if re.fullmatch(r"(?i)(?:the\s+)?(?:\w+\s+)?(?:officials|residents|experts|sources|witnesses|analysts|"
-                        r"authorities|people|observers|critics|diplomats|police|officers)", mention.text):
+        if re.fullmatch(
+            r"(?i)(?:the\s+)?(?:\w+\s+)?(?:officials|residents|experts|sources|witnesses|analysts|"
+            r"authorities|people|observers|critics|diplomats|police|officers)",
+            mention.text,
+        ):
             return None, None  # unnamed people speak: not a speaker to attribute to
         if re.match(r"(?i)(?:a|an|one|another|some|two|three|several)\b", mention.text) or any(
             c in mention.text for c in "|"
@@ -212,10 +219,11 @@ class People:
 
 
 _ROLE_HINTS = frozenset(
-    "commander chief president presidential mayor governor minister spokesman spokeswoman spokesperson "
-    "adviser advisor aide official secretary leader general ambassador chancellor premier director head "
-    "envoy prosecutor officer deputy senator lawmaker chairman chairwoman professor expert doctor captain "
-    "colonel regiment battalion brigade region city state foreign defense defence interior army military "
-    "police emergency regional district ministry"
-    " of the".split()
+    """
+    commander chief president presidential mayor governor minister spokesman spokeswoman
+    spokesperson adviser advisor aide official secretary leader general ambassador chancellor
+    premier director head envoy prosecutor officer deputy senator lawmaker chairman chairwoman
+    professor expert doctor captain colonel regiment battalion brigade region city state foreign
+    defense defence interior army military police emergency regional district ministry of the
+    """.split()  # noqa: SIM905 (a word list reads best as words)
 )

@@ -111,7 +111,6 @@ class QuoteIndex:
             return found[:k]
         return sorted(found, key=lambda q: (q.source, q.start_char, q.end_char))
 
-
     def within(self, passages: Sequence[Passage]) -> list[Quote]:
         """Stored quotes inside `passages` whose words are exactly there: never a stale version's."""
         sources = sorted({p.source for p in passages})
@@ -122,10 +121,14 @@ class QuoteIndex:
         for _, text, meta in self.store.everything(where=where):
             quote = _quote(text, meta)
             for p in passages:
-                if p.source == quote.source and p.start_char <= quote.start_char and quote.end_char <= p.end_char:
-                    if p.text[quote.start_char - p.start_char : quote.end_char - p.start_char] == quote.quote:
-                        found.append(quote)
-                        break
+                inside = (
+                    p.source == quote.source
+                    and p.start_char <= quote.start_char <= quote.end_char <= p.end_char
+                )
+                offset = p.start_char
+                if inside and p.text[quote.start_char - offset : quote.end_char - offset] == quote.quote:
+                    found.append(quote)
+                    break
         return found
 
 

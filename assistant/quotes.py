@@ -51,33 +51,32 @@ _TOKEN = re.compile(r"[\w’'\-.]+")
 _CAP = re.compile(r"[A-ZÀ-Þ][\w’'\-]*")
 _PRONOUNS = {"he": "he", "she": "she", "He": "he", "She": "she"}
 ROLE_NOUNS = frozenset(
-    "commander commanders chief president presidential mayor governor minister spokesman spokeswoman "
-    "spokesperson adviser advisor aide official officials secretary leader general ambassador "
-    "chancellor premier director head analyst envoy prosecutor officer deputy senator lawmaker "
-    "representative chairman chairwoman ceo founder professor expert researcher doctor resident "
-    "witness captain colonel lieutenant sergeant major king queen pope manager economist engineer "
-    "inspector investigator coach judge mp nurse negotiator owner rescuer teacher volunteer worker "
-    "correspondent reporter editor journalist specialist scientist lawyer activist historian professor "
-    "physician epidemiologist supervisor councillor councilor executive economist".split()
+    """
+    commander commanders chief president presidential mayor governor minister spokesman spokeswoman
+    spokesperson adviser advisor aide official officials secretary leader general ambassador
+    chancellor premier director head analyst envoy prosecutor officer deputy senator lawmaker
+    representative chairman chairwoman ceo founder professor expert researcher doctor resident
+    witness captain colonel lieutenant sergeant major king queen pope manager economist engineer
+    inspector investigator coach judge mp nurse negotiator owner rescuer teacher volunteer worker
+    correspondent reporter editor journalist specialist scientist lawyer activist historian
+    professor physician epidemiologist supervisor councillor councilor executive economist
+    """.split()  # noqa: SIM905 (a word list reads best as words)
 )
-_SYNONYMS = {
-    "leader": {"president", "premier", "chancellor", "king", "queen", "leader", "head"},
-    "adviser": {"adviser", "advisor", "aide"},
-    "advisor": {"adviser", "advisor", "aide"},
-    "aide": {"adviser", "advisor", "aide"},
-    "spokesperson": {"spokesman", "spokeswoman", "spokesperson"},
-}
 _NOT_NAMES = frozenset(
-    "The A An But And So Yet Meanwhile However In On At Last This That It It’s It's We They I You "
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June "
-    "July August September October November December Mr Mrs Ms Dr President Mayor Governor Minister "
-    "Commander Deputy Defense Defence Foreign Prime Chief Secretary General Spokesman Kremlin "
-    "Presidential Supreme Regiment Army Colonel Captain Lieutenant Sergeant Senator Sen Rep Gov".split()
+    """
+    The A An But And So Yet Meanwhile However In On At Last This That It It’s It's We They I You
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
+    July August September October November December Mr Mrs Ms Dr President Mayor Governor Minister
+    Commander Deputy Defense Defence Foreign Prime Chief Secretary General Spokesman Kremlin
+    Presidential Supreme Regiment Army Colonel Captain Lieutenant Sergeant Senator Sen Rep Gov
+    """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 _CONJUNCTION = re.compile(r"^(?:But|And|So|Yet|Meanwhile|However|Still|Later|Then|Also)\b,?\s*")
 _BOUNDARY_WORDS = frozenset(
-    "with and but as while that when after before since because if though although whereas "
-    "where which who whom said says told to from for by".split()
+    """
+    with and but as while that when after before since because if though although whereas where
+    which who whom said says told to from for by
+    """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 
 
@@ -111,7 +110,7 @@ class Quote:
     extracted: str | None = None  # the stored extracted text offsets count in (HTML, PDF)
 
     def label(self) -> str:
-        """"Palamar (the Azov regiment’s deputy commander)": who is speaking, for citations."""
+        """ "Palamar (the Azov regiment’s deputy commander)": who is speaking, for citations."""
         who = self.speaker or f"unresolved “{self.mention}”"
         return f"{who} ({self.role})" if self.role else who
 
@@ -198,9 +197,9 @@ def _inside(spans: list[tuple[int, int]], i: int) -> bool:
 
 def _content(text: str, start: int, end: int) -> tuple[int, int]:
     """The words of a quotation: marks, spaces and a trailing comma left out."""
-    if start < end and text[start] in "“\"":
+    if start < end and text[start] in '“"':
         start += 1
-    if end > start and text[end - 1] in "”\"":
+    if end > start and text[end - 1] in '”"':
         end -= 1
     while start < end and text[start].isspace():
         start += 1
@@ -209,7 +208,9 @@ def _content(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _sentence_bounds(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]], at: int) -> tuple[int, int]:
+def _sentence_bounds(
+    text: str, p_start: int, p_end: int, marks: list[tuple[int, int]], at: int
+) -> tuple[int, int]:
     """Start and end of the sentence around `at`, ignoring stops inside quotation marks."""
     start = p_start
     for m in re.finditer(r"[.!?](?=\s+[A-Z“\"])", text[p_start : at + 1]):
@@ -227,9 +228,12 @@ def _sentence_bounds(text: str, p_start: int, p_end: int, marks: list[tuple[int,
     return start, end
 
 
+_ABBREVIATIONS = frozenset("Mr Mrs Ms Dr St Gen Col Lt Sgt Gov Sen Rep U S".split())  # noqa: SIM905
+
+
 def _abbreviation(text: str, i: int) -> bool:
     word = re.search(r"(\w+)$", text[max(0, i - 6) : i])
-    return bool(word) and word.group(1) in {"Mr", "Mrs", "Ms", "Dr", "St", "Gen", "Col", "Lt", "Sgt", "Gov", "Sen", "Rep", "U", "S"}
+    return word is not None and word.group(1) in _ABBREVIATIONS
 
 
 def _direct_quotes(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]]) -> list[_Raw]:
@@ -300,7 +304,11 @@ def _subject_of(text: str, cue_start: int, floor: int, marks: list[tuple[int, in
     last = None
     for m in re.finditer(r"[,;:—–]|\s--\s|\b(?:" + "|".join(_BOUNDARY_WORDS) + r")\b", text[floor:np_end]):
         np_start, last = floor + m.end(), m
-    if last is not None and last.group(0) == "and" and re.search(r"[A-Z][\w’'\-]+\s*$", text[floor : floor + last.start()]):
+    if (
+        last is not None
+        and last.group(0) == "and"
+        and re.search(r"[A-Z][\w’'\-]+\s*$", text[floor : floor + last.start()])
+    ):
         return None  # "Andersson and Berg urged": two speakers at once, not one to name
     if np_start == floor and text[floor:np_end].count(",") == 0:
         np_start = floor
@@ -354,7 +362,9 @@ def _trim_adverbials(text: str, start: int, end: int) -> int:
 
 def _mention_after(text: str, start: int, end: int) -> _Mention | None:
     """`said Sviatoslav Palamar, the Azov regiment’s deputy commander.`: name and appositive."""
-    m = re.match(r"(?:[A-ZÀ-Þ][\w’'\-]*\s+)*[A-ZÀ-Þ][\w’'\-]*|[Hh]e\b|[Ss]he\b|the [\w’'\- ]+", text[start:end])
+    m = re.match(
+        r"(?:[A-ZÀ-Þ][\w’'\-]*\s+)*[A-ZÀ-Þ][\w’'\-]*|[Hh]e\b|[Ss]he\b|the [\w’'\- ]+", text[start:end]
+    )
     if not m:
         return None
     mention = _mention(text, start, start + m.end())
@@ -403,7 +413,9 @@ def _mention(text: str, start: int, end: int) -> _Mention | None:
         return _Mention(name, name_start, end, name=name, role=role)
     if words[0].islower() and not words.startswith(("the ", "a ", "an ")):
         return None
-    if re.search(r"\b(?:figures|data|statistics|estimates|reports?|survey|records|documents|numbers|polls?)$", words):
+    if re.search(
+        r"\b(?:figures|data|statistics|estimates|reports?|survey|records|documents|numbers|polls?)$", words
+    ):
         return None  # "according to the port's own figures": a source of numbers, not a speaker
     return _Mention(words, start, end)
 
@@ -419,13 +431,33 @@ def _reported(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]])
         if opening:
             mention = _mention(text, s_start + opening.start(1), s_start + opening.end(1))
             if mention:
-                found.append(_Raw(s_start + opening.end(), _strip_end(text, s_start, s_end), "according to", "reported", mention))
+                found.append(
+                    _Raw(
+                        s_start + opening.end(),
+                        _strip_end(text, s_start, s_end),
+                        "according to",
+                        "reported",
+                        mention,
+                    )
+                )
             continue
-        tail = re.search(rf",\s+([^,;“”\"]{{2,80}}?)\s+({_CUE_WORDS})\b[^,;“”\"]{{0,40}}?(?:[.!?]$|,)", sentence)
+        tail = re.search(
+            rf",\s+([^,;“”\"]{{2,80}}?)\s+({_CUE_WORDS})\b[^,;“”\"]{{0,40}}?(?:[.!?]$|,)", sentence
+        )
         if tail and tail.start() > 20 and not _CUE.search(sentence, 0, tail.start()):
-            mention = _mention(text, s_start + tail.start(1), s_start + _trim_adverbials(sentence, 0, tail.end(1)))
+            mention = _mention(
+                text, s_start + tail.start(1), s_start + _trim_adverbials(sentence, 0, tail.end(1))
+            )
             if mention:
-                found.append(_Raw(s_start, _strip_end(text, s_start, s_start + tail.start()), tail.group(2), "reported", mention))
+                found.append(
+                    _Raw(
+                        s_start,
+                        _strip_end(text, s_start, s_start + tail.start()),
+                        tail.group(2),
+                        "reported",
+                        mention,
+                    )
+                )
                 continue
         according = re.search(r",\s+according to\s+([^,.;]+?)[.!?]?$", sentence)
         if according and not _CUE.search(sentence, 0, according.start()):
@@ -442,12 +474,25 @@ def _reported(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]])
             clause_start = cue.end() + (lead.end() if lead else 0)
             clause_end = _strip_end(text, clause_start, s_end)
             clause = text[clause_start:clause_end]
-            if clause[:1] in ",;:" or len(clause.split()) < 3 or clause.lstrip().startswith(("“", '"')) or clause_start >= s_end:
+            if (
+                clause[:1] in ",;:"
+                or len(clause.split()) < 3
+                or clause.lstrip().startswith(("“", '"'))
+                or clause_start >= s_end
+            ):
                 continue
-            if cue.group(0) in {"said", "says", "told"} and not re.search(r"\bthat\b|\bwas\b|\bwere\b|\bhad\b|\bhave\b|\bhas\b|\bis\b|\bare\b|\bwould\b|\bwill\b|\bcould\b", clause):
+            if cue.group(0) in {"said", "says", "told"} and not re.search(
+                r"\bthat\b|\bwas\b|\bwere\b|\bhad\b|\bhave\b|\bhas\b|\bis\b|\bare\b|\bwould\b|\bwill\b|\bcould\b",
+                clause,
+            ):
                 continue
             mention = _subject_of(text, cue.start(), s_start, marks)
-            if mention is None or (mention.name is None and not mention.pronoun and not _has_role_noun(mention.text) and not _body(mention.text)):
+            if mention is None or (
+                mention.name is None
+                and not mention.pronoun
+                and not _has_role_noun(mention.text)
+                and not _body(mention.text)
+            ):
                 continue
             found.append(_Raw(clause_start, clause_end, cue.group(0), "reported", mention))
             break
@@ -456,7 +501,10 @@ def _reported(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]])
 
 def _body(words: str) -> bool:
     """A country, government or organization as speaker: "Russia", "Kyiv’s army", "the Kremlin"."""
-    return bool(re.fullmatch(r"(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[\w’'\-]+){0,3}", words)) and not words[0].islower()
+    return (
+        bool(re.fullmatch(r"(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[\w’'\-]+){0,3}", words))
+        and not words[0].islower()
+    )
 
 
 def _strip_end(text: str, start: int, end: int) -> int:

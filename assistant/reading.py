@@ -60,9 +60,8 @@ def find_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]
         elif not path.exists():
             yield path, "no such file or directory"
         elif path.suffix.lower() not in SUFFIXES:
-            yield path, (
-                f"unsupported file type {path.suffix or '(none)'!r}: only .txt, .md, .html, .htm and .pdf are read"
-            )
+            kinds = ".txt, .md, .html, .htm and .pdf"
+            yield path, f"unsupported file type {path.suffix or '(none)'!r}: only {kinds} are read"
         else:
             yield path, None
 

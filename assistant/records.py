@@ -155,10 +155,14 @@ class Citation:
     end_page: int | None = None
 
     def label(self) -> str:
-        """"Palamar (deputy commander), quoted in a.txt, lines 3-4": who speaks, where."""
+        """ "Palamar (deputy commander), quoted in a.txt, lines 3-4": who speaks, where."""
         where = f"{self.source}, lines {self.start_line}-{self.end_line}"
         if self.page is not None:
-            pages = f"page {self.page}" if self.end_page in (None, self.page) else f"pages {self.page}-{self.end_page}"
+            pages = (
+                f"page {self.page}"
+                if self.end_page in (None, self.page)
+                else f"pages {self.page}-{self.end_page}"
+            )
             where += f", {pages}"
         if self.outlet:
             where += f" ({self.outlet})"

@@ -40,7 +40,9 @@ def _same(predicted: str | None, gold: str | None) -> bool:
 
 
 def attribution() -> dict[str, float | int]:
-    gold_rows = [json.loads(line) for line in (REPO / "eval" / "quotes.jsonl").read_text("utf-8").splitlines()]
+    gold_rows = [
+        json.loads(line) for line in (REPO / "eval" / "quotes.jsonl").read_text("utf-8").splitlines()
+    ]
     by_file: dict[str, list[dict]] = {}
     for row in gold_rows:
         by_file.setdefault(row["file"], []).append(row)

@@ -128,7 +128,9 @@ def test_conflicting_claims_are_each_given_with_their_speaker(assistant: Assista
     assert (adviser.speaker, adviser.role) == ("Oleksiy Arestovych", "Ukrainian presidential advisor")
     assert (rebuttal.speaker, rebuttal.role) == ("Sviatoslav Palamar", "Deputy Commander of Azov regiment")
     assert adviser.source == rebuttal.source == FOX and rebuttal.outlet == "Fox News"
-    assert rebuttal.label().startswith("Sviatoslav Palamar (Deputy Commander of Azov regiment), quoted in " + FOX)
+    assert rebuttal.label().startswith(
+        "Sviatoslav Palamar (Deputy Commander of Azov regiment), quoted in " + FOX
+    )
     conflicts = [a for a in answer.agreements if a.kind == "conflict"]
     assert any({adviser.n, rebuttal.n} == set(a.citations) for a in conflicts)
     # Both claims are in the text, each introduced by who says it.

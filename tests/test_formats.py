@@ -86,7 +86,9 @@ def test_pdf_text_is_reflowed_with_a_page_map(articles: Path) -> None:
     assert document.title == "Grain corridor talks resume in Istanbul"
     assert len(document.page_starts) == 2 and document.page_starts[0] == 0
     second = document.text[document.page_starts[1] :]
-    assert second.startswith('"We need the corridor open for the whole season," said Mustafa Kaya, a Turkish trade')
+    assert second.startswith(
+        '"We need the corridor open for the whole season," said Mustafa Kaya, a Turkish trade'
+    )
     assert "has carried 32 million tonnes of food since last summer." in document.text  # lines joined
 
 

@@ -306,7 +306,9 @@ def test_escaping_leaves_no_markup() -> None:
     assert "No answer found in the indexed sources" in render_answer(answer, 0)
 
 
-def test_conflicting_sources_show_a_disagree_block_and_speakers(browser: object, app_server: AppServer) -> None:
+def test_conflicting_sources_show_a_disagree_block_and_speakers(
+    browser: object, app_server: AppServer
+) -> None:
     page = open_page(browser, app_server)
     ask(page, "Were Russian troops driven out of Azovstal?")
     answer = page.locator("#chat [data-testid='bot']").last

@@ -146,12 +146,16 @@ class ChromaStore:
         collection = self._existing()
         if collection is None:
             return 0
-        collection = self._client.get_collection(self.collection_name, embedding_function=None)  # fresh metadata
+        collection = self._client.get_collection(
+            self.collection_name, embedding_function=None
+        )  # fresh metadata
         return int((collection.metadata or {}).get("generation", 0))
 
     def _bump_generation(self, collection: Any) -> None:
         """Mark the collection changed, for caches derived from it (the lexical index)."""
-        metadata = dict(self._client.get_collection(self.collection_name, embedding_function=None).metadata or {})
+        metadata = dict(
+            self._client.get_collection(self.collection_name, embedding_function=None).metadata or {}
+        )
         metadata["generation"] = int(metadata.get("generation", 0)) + 1
         collection.modify(metadata=metadata)
 
