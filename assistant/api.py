@@ -14,7 +14,7 @@ from assistant.chunking import SPECIAL_TOKENS, Chunker
 from assistant.citations import verify
 from assistant.errors import AssistantError, InputError, LanguageModelError
 from assistant.evidence import Scorer
-from assistant.extractive import ExtractiveAnswerer
+from assistant.extractive import ExtractiveAnswerer, with_speakers
 from assistant.followups import History
 from assistant.ingest import Progress, ingest
 from assistant.lexical import LexicalIndex
@@ -166,7 +166,9 @@ class Assistant:
             raise
         except Exception as exc:
             raise LanguageModelError(_model_failure(self.settings.llm, exc)) from exc
-        yield verify(question, draft, state["passages"], self.scorer)
+        yield with_speakers(
+            verify(question, draft, state["passages"], self.scorer), self.quotes_for(state["passages"])
+        )
 
     def _state(
         self,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.citations import verify
+from assistant.extractive import with_speakers
 from assistant.followups import carry_entities
 from assistant.llm import answer_messages, rewrite_messages
 from assistant.records import Answer
@@ -84,7 +85,8 @@ def verify_step(assistant: Assistant) -> Runnable[State, Answer]:
         draft = state["draft"]
         if isinstance(draft, Answer):
             return draft
-        return verify(state["question"], draft, state["passages"], assistant.scorer)
+        answer = verify(state["question"], draft, state["passages"], assistant.scorer)
+        return with_speakers(answer, assistant.quotes_for(state["passages"]))
 
     return RunnableLambda(check)
 

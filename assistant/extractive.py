@@ -271,6 +271,11 @@ def attributed(citation: Citation, quotes: Sequence[Quote]) -> Citation:
     return replace(citation, speaker=quote.speaker, role=quote.role, outlet=citation.outlet or quote.outlet)
 
 
+def with_speakers(answer: Answer, quotes: Sequence[Quote]) -> Answer:
+    """`answer` (a model's, once verified) with each citation saying who speaks in it."""
+    return replace(answer, citations=[attributed(c, quotes) for c in answer.citations])
+
+
 def _who(citation: Citation) -> str:
     """ "Dmitry Peskov (Kremlin spokesman), in Fox News"."""
     where = citation.outlet or citation.source.rsplit("/", 1)[-1]
