@@ -39,10 +39,10 @@ def _same(predicted: str | None, gold: str | None) -> bool:
     return key(predicted) == key(gold)
 
 
-def attribution() -> dict[str, float | int]:
-    gold_rows = [
-        json.loads(line) for line in (REPO / "eval" / "quotes.jsonl").read_text("utf-8").splitlines()
-    ]
+def attribution(only: str = "", data: str = "quotes") -> dict[str, float | int]:
+    """Precision and recall over the gold statements of files whose name starts with `only`."""
+    lines = (REPO / "eval" / f"{data}.jsonl").read_text("utf-8").splitlines()
+    gold_rows = [row for row in map(json.loads, lines) if row["file"].startswith(only)]
     by_file: dict[str, list[dict]] = {}
     for row in gold_rows:
         by_file.setdefault(row["file"], []).append(row)
@@ -78,10 +78,10 @@ def attribution() -> dict[str, float | int]:
     }
 
 
-def agreement() -> tuple[dict[str, Counter[str]], int]:
+def agreement(data: str) -> tuple[dict[str, Counter[str]], int]:
     from vectorstore import Embedder
 
-    rows = [json.loads(line) for line in (REPO / "eval" / "agreement.jsonl").read_text("utf-8").splitlines()]
+    rows = [json.loads(line) for line in (REPO / "eval" / f"{data}.jsonl").read_text("utf-8").splitlines()]
     embedder = Embedder(None)
     vectors = embedder.embed([t for r in rows for t in (r["a"], r["b"])])
     counts: dict[str, Counter[str]] = {k: Counter() for k in ("agree", "conflict", "neutral")}
@@ -92,24 +92,35 @@ def agreement() -> tuple[dict[str, Counter[str]], int]:
 
 
 def main() -> None:
-    result = attribution()
     print("| data | statements (named speaker) | predictions with a speaker | precision | recall |")
     print("|---|---|---|---|---|")
-    print(
-        f"| {result['files']} files | {result['gold statements']} ({result['with a named speaker']}) | "
-        f"{result['predicted with a speaker']} | {result['precision']} | {result['recall']} |"
+    rows = (
+        ("seeds", "seeds/", "quotes"),
+        ("written articles (seen while writing the rules)", "eval/", "quotes"),
+        ("held-out articles (labelled before the first run)", "", "heldout"),
     )
-    counts, total = agreement()
-    print(f"\n{total} pairs: " + ", ".join(f"{k} {sum(v.values())}" for k, v in counts.items()))
-    print("\n| relation | precision | recall |")
-    print("|---|---|---|")
-    for kind in ("conflict", "agree"):
-        predicted = sum(c[kind] for c in counts.values())
-        hit = counts[kind][kind]
-        gold = sum(counts[kind].values())
-        precision = round(hit / predicted, 3) if predicted else float("nan")
-        print(f"| {kind} | {precision} ({hit}/{predicted}) | {round(hit / gold, 3)} ({hit}/{gold}) |")
-    print("\nconfusion (gold -> predicted):", {k: dict(v) for k, v in counts.items()})
+    for label, only, data in rows:
+        result = attribution(only, data)
+        print(
+            f"| {label} ({result['files']} files) | {result['gold statements']} "
+            f"({result['with a named speaker']}) | {result['predicted with a speaker']} | "
+            f"{result['precision']} | {result['recall']} |"
+        )
+    print("\n| pairs | relation | precision | recall |")
+    print("|---|---|---|---|")
+    for data in ("agreement", "agreement_heldout"):
+        counts, total = agreement(data)
+        sizes = ", ".join(f"{k} {sum(v.values())}" for k, v in counts.items())
+        for kind in ("conflict", "agree"):
+            predicted = sum(c[kind] for c in counts.values())
+            hit = counts[kind][kind]
+            gold = sum(counts[kind].values())
+            precision = f"{hit / predicted:.3f}" if predicted else "n/a"
+            print(
+                f"| {data} ({total}: {sizes}) | {kind} | {precision} ({hit}/{predicted}) | "
+                f"{hit / gold:.3f} ({hit}/{gold}) |"
+            )
+        print(f"<!-- {data} confusion (gold -> predicted): { ({k: dict(v) for k, v in counts.items()}) } -->")
 
 
 if __name__ == "__main__":
