@@ -203,7 +203,9 @@ class People:
             return (person, self.roles.get(person)) if person else (None, None)
         if re.fullmatch(
             r"(?i)(?:the\s+)?(?:\w+\s+)?(?:officials|residents|experts|sources|witnesses|analysts|"
-            r"authorities|people|observers|critics|diplomats|police|officers)",
+            r"authorities|people|observers|critics|diplomats|police|officers|farmers|workers|protesters|"
+            r"doctors|teachers|soldiers|troops|villagers|locals|commuters|parents|students|scientists|"
+            r"investigators|lawmakers|activists|citizens|voters|employees|staff)",
             mention.text,
         ):
             return None, None  # unnamed people speak: not a speaker to attribute to

@@ -296,7 +296,7 @@ def _subject_of(text: str, cue_start: int, floor: int, marks: list[tuple[int, in
         appositive = _appositive(text, floor, floor + comma, floor + len(inner)) if comma >= 0 else None
         if appositive is not None:
             return appositive
-        if comma >= 0 and re.match(r"\s*(?:\w+ing|who|which)\b", inner[comma + 1 :]):
+        if comma >= 0 and re.match(r"\s*(?:\w+ing|who|which|of|from|at|in|with)\b", inner[comma + 1 :]):
             np_end = floor + comma
         else:
             return _sentence_subject(text, floor, np_end, marks)
@@ -321,9 +321,12 @@ def _appositive(text: str, floor: int, comma: int, end: int) -> _Mention | None:
     left_start = floor
     for m in re.finditer(r"[,;:]|\b(?:with|and|but|while|as)\b", text[floor:comma]):
         left_start = floor + m.end()
-    left = _mention(text, left_start, comma)
+    clause = re.search(r"\s+(?:that|who|which)\s", text[left_start:comma])
+    left_end = left_start + clause.start() if clause else comma  # "The contractor that maintained it"
+    left = _mention(text, left_start, left_end)
     right = _mention(text, comma + 1, end)
-    if right and right.name and left and not left.name and _has_role_noun(left.text):
+    described = left is not None and not left.name and re.match(r"(?:The|the|A|An|a|an)\s", left.text)
+    if right and right.name and left and not left.name and (_has_role_noun(left.text) or described):
         right.role = right.role or left.text
         return right
     role = text[comma + 1 : end].strip()
@@ -347,6 +350,17 @@ def _sentence_subject(text: str, start: int, end: int, marks: list[tuple[int, in
         return _subject_of(text, cue.start(), start, marks)
     head = _CONJUNCTION.match(text, start)
     first = head.end() if head else start
+    described = re.match(r"((?:The|A|An) [^,.;“”\"]{2,60}), ((?:[A-ZÀ-Þ][\w’'\-]+ ?){1,3}),", text[first:end])
+    if described:
+        name = _mention(text, first + described.start(2), first + described.end(2))
+        if name and name.name:
+            name.role = name.role or described.group(1)
+            return name
+    role_noun = re.match(
+        rf"(?:The|A|An)\s+(?:[\w’'\-]+\s+){{0,3}}?(?:{'|'.join(sorted(ROLE_NOUNS))})s?\b", text[first:end]
+    )
+    if role_noun:
+        return _mention(text, first, first + role_noun.end())
     words = re.match(r"(?:[A-ZÀ-Þ][\w’'\-]*\s+)*[A-ZÀ-Þ][\w’'\-]*|[Hh]e\b|[Ss]he\b", text[first:end])
     return _mention(text, first, first + words.end()) if words else None
 
@@ -385,6 +399,9 @@ def _mention(text: str, start: int, end: int) -> _Mention | None:
         start += 1
     while end > start and text[end - 1] in " \t,":
         end -= 1
+    dateline = re.match(r"[A-Z][A-Z .'’]{2,30}\s*[-—–]+\s*", text[start:end])
+    if dateline:
+        start += dateline.end()
     words = text[start:end]
     if not words or len(words) > 120 or not re.search(r"\w", words):
         return None
@@ -481,9 +498,14 @@ def _reported(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]])
                 or clause_start >= s_end
             ):
                 continue
-            if cue.group(0) in {"said", "says", "told"} and not re.search(
-                r"\bthat\b|\bwas\b|\bwere\b|\bhad\b|\bhave\b|\bhas\b|\bis\b|\bare\b|\bwould\b|\bwill\b|\bcould\b",
-                clause,
+            pronoun_clause = re.match(r"(?:he|she|they|it|we|I)\s", clause)
+            if (
+                cue.group(0) in {"said", "says", "told"}
+                and not pronoun_clause
+                and not re.search(
+                    r"\bthat\b|\bwas\b|\bwere\b|\bhad\b|\bhave\b|\bhas\b|\bis\b|\bare\b|\bwould\b|\bwill\b|\bcould\b",
+                    clause,
+                )
             ):
                 continue
             mention = _subject_of(text, cue.start(), s_start, marks)
