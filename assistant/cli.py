@@ -406,8 +406,6 @@ def _print_answer(pieces: Iterator[str | Answer]) -> Answer:
             where = f"{c.label()}, chars {c.start_char}-{c.end_char}"
             click.secho(f"[{c.n}] {where}" + (f" ({c.date})" if c.date else ""), bold=True)
             click.echo(f"    {c.quote}")
-        for agreement in piece.agreements:
-            click.secho(f"Sources {agreement.kind}: {agreement.note}", fg="cyan")
         for claim in piece.unsupported:
             click.secho(f"Not supported by the cited sources: {claim}", fg="yellow")
         return piece
