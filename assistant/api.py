@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,12 +14,15 @@ from assistant.chunking import SPECIAL_TOKENS, Chunker
 from assistant.citations import verify
 from assistant.errors import AssistantError, InputError, LanguageModelError
 from assistant.evidence import Scorer
-from assistant.extractive import ExtractiveAnswerer
+from assistant.extractive import ExtractiveAnswerer, with_speakers
 from assistant.followups import History
 from assistant.ingest import Progress, ingest, remove
 from assistant.lexical import LexicalIndex
 from assistant.llm import answer_messages, chat_model
 from assistant.locking import writer_lock
+from assistant.quoteindex import COLLECTION as QUOTES
+from assistant.quoteindex import QuoteIndex
+from assistant.quotes import Quote
 from assistant.records import Answer, IngestReport, Passage, SourceInfo
 from assistant.reranking import CrossEncoderReranker
 from assistant.retrieval import HybridRetriever
@@ -74,6 +77,9 @@ class Assistant:
         self.embedder = Embedder(settings.model)
         self.store = open_store(settings, self.embedder.name)
         self.store.count()  # refuses an index built with another model, now rather than later
+        self.quote_index = QuoteIndex(
+            open_store(settings, self.embedder.name, QUOTES), self.store, self.embedder
+        )
         self.lexical = LexicalIndex(self.store, local_path(settings, "lexical"))
         self.scorer = Scorer(self.embedder)
         reranker = CrossEncoderReranker(settings.cross_encoder) if settings.cross_encoder else None
@@ -138,7 +144,8 @@ class Assistant:
             model = state["model"]
             if model is None:
                 said = previous_answer(state)
-                for piece in self.extractive.stream(state["query"], state["passages"], said):
+                quotes = self.quotes_for(state["passages"])
+                for piece in self.extractive.stream(state["query"], state["passages"], said, quotes):
                     yield replace(piece, question=question) if isinstance(piece, Answer) else piece
                 return
             draft = ""
@@ -151,7 +158,9 @@ class Assistant:
             raise
         except Exception as exc:
             raise LanguageModelError(_model_failure(self.settings.llm, exc)) from exc
-        yield verify(question, draft, state["passages"], self.scorer)
+        yield with_speakers(
+            verify(question, draft, state["passages"], self.scorer), self.quotes_for(state["passages"])
+        )
 
     def _state(
         self,
@@ -181,12 +190,14 @@ class Assistant:
         progress: Progress | None = None,
         prune: bool = False,
         wait: float = 0.0,
+        outlet: str | None = None,
     ) -> IngestReport:
-        """Index .txt/.md files and folders (recursively); see `IngestReport` for the outcome.
+        """Index .txt/.md/.html/.pdf files and folders (recursively); see `IngestReport`.
 
         `prune` also removes sources under `paths` whose files are gone. One process writes
         at a time: while another ingest holds the data dir's lock this waits up to `wait`
-        seconds, then raises IngestBusyError.
+        seconds, then raises IngestBusyError. `outlet` names the outlet of these files unless
+        a sidecar `NAME.meta.json` says otherwise.
         """
         if isinstance(paths, str | Path):
             paths = [paths]
@@ -202,6 +213,9 @@ class Assistant:
                 progress,
                 prune=prune,
                 max_bytes=int(self.settings.max_file_mb * 1_000_000),
+                quotes=self.quote_index,
+                outlet=outlet,
+                extracted_dir=Path(self.settings.data_dir) / "extracted",
             )
             remember_sources(self.settings, self.store)
         return report
@@ -212,9 +226,29 @@ class Assistant:
         if not names:
             raise InputError("No sources given: name at least one, as `assistant sources` lists them.")
         with writer_lock(local_path(self.settings, "ingest.lock"), self.store.location, wait):
-            removed = remove(names, self.store)
+            removed = remove(names, self.store, self.quote_index)
             remember_sources(self.settings, self.store)
         return removed
+
+    def quotes(
+        self,
+        speaker: str | None = None,
+        query: str | None = None,
+        sources: list[str] | None = None,
+        k: int = 20,
+    ) -> list[Quote]:
+        """Attributed quotes of the indexed articles (see `assistant.quotes.Quote`).
+
+        `speaker` keeps quotes whose speaker or role contains it ("Peskov", "Kremlin");
+        `query` returns the `k` quotes closest in meaning, best first; otherwise every quote,
+        by source and position.
+
+        Example:
+            >>> [(q.speaker, q.role, q.quote) for q in assistant.quotes(speaker="Peskov")]
+        """
+        if query is not None and not query.strip():
+            raise InputError("The query is empty: ask something, or leave it out to list quotes.")
+        return self.quote_index.search(speaker=speaker, query=query, sources=sources, k=k)
 
     def retrieve(
         self,
@@ -265,6 +299,10 @@ class Assistant:
             counts[source] += 1
             titles.setdefault(source, str(meta.get("title", "")))
         return [SourceInfo(source, titles[source], counts[source]) for source in sorted(counts)]
+
+    def quotes_for(self, passages: Sequence[Passage]) -> list[Quote]:
+        """The stored quotes lying within `passages` (checked against their text, so never stale)."""
+        return self.quote_index.within(passages)
 
     def as_retriever(self, k: int = 5, sources: list[str] | None = None) -> BaseRetriever:
         """A LangChain retriever whose Documents carry the Passage fields as metadata."""

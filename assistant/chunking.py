@@ -109,6 +109,10 @@ class Chunker:
                     title=document.title,
                     date=document.date,
                     sha256=document.sha256,
+                    outlet=document.outlet,
+                    dateline=document.dateline,
+                    extracted=document.extracted,
+                    page_starts=",".join(map(str, document.page_starts)) or None,
                 )
             )
             if last + 1 >= len(units):

@@ -120,6 +120,7 @@ def cli(
     help="Refuse files larger than this (default 20).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--outlet", help="Outlet of these files, unless a NAME.meta.json sidecar says otherwise.")
 @click.pass_obj
 @user_errors
 def ingest_command(
@@ -129,15 +130,16 @@ def ingest_command(
     wait: float,
     max_file_mb: float | None,
     as_json: bool,
+    outlet: str | None,
 ) -> None:
-    """Index .txt and .md files and folders (recursively); unchanged files cost nothing.
+    """Index .txt, .md, .html and .pdf files and folders (recursively); unchanged files cost nothing.
 
     Binary and empty files are skipped (listed). Exit code 0 when no file failed,
     3 when some files failed (listed with the reason), 1 on other errors.
     """
     assistant = open_assistant(max_file_mb=max_file_mb)
     with _progress_bar(disabled=as_json) as progress:
-        report = assistant.ingest(paths, progress=progress, prune=prune, wait=wait)
+        report = assistant.ingest(paths, progress=progress, prune=prune, wait=wait, outlet=outlet)
     _finish(report, as_json)
 
 
@@ -298,6 +300,40 @@ def sources_command(open_assistant: Callable[[], Assistant], as_json: bool) -> N
         click.echo(f"{s.chunks:5d}  {s.source}  {s.title}")
 
 
+@cli.command("quotes")
+@click.option("--speaker", help="Only quotes whose speaker or role contains this (any case).")
+@click.option("--query", help="The quotes closest in meaning to this text, best first.")
+@click.option("--source", "sources", multiple=True, help="Only quotes of this source (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print quotes as a JSON list.")
+@click.pass_obj
+@user_errors
+def quotes_command(
+    open_assistant: Callable[[], Assistant],
+    speaker: str | None,
+    query: str | None,
+    sources: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """List who said what in the indexed articles, with exact spans."""
+    from dataclasses import asdict
+
+    quotes = open_assistant().quotes(speaker=speaker, query=query, sources=list(sources) or None)
+    if as_json:
+        click.echo(json.dumps([asdict(q) for q in quotes], indent=2, ensure_ascii=False))
+        return
+    if not quotes:
+        click.echo(
+            "No quotes found." + ("" if speaker or query else " Ingest articles first: assistant ingest PATH")
+        )
+    for q in quotes:
+        where = f"{q.source}, lines {q.start_line}-{q.end_line}, chars {q.start_char}-{q.end_char}"
+        if q.page is not None:
+            where += f", page {q.page}"
+        outlet = f", {q.outlet}" if q.outlet else ""
+        click.secho(f"{q.label()} {q.cue} ({q.kind}{outlet}) {where}", bold=True)
+        click.echo(f"    {q.quote}")
+
+
 def llm_options(command: F) -> F:
     """The options that choose a language model; without them answers are extractive, offline."""
     command = click.option(
@@ -444,7 +480,7 @@ def _print_answer(pieces: Iterator[str | Answer]) -> Answer:
             click.secho("Checked answer:", bold=True)
             click.echo(piece.text + "\n")
         for c in piece.citations:
-            where = f"{c.source}, lines {c.start_line}-{c.end_line}, chars {c.start_char}-{c.end_char}"
+            where = f"{c.label()}, chars {c.start_char}-{c.end_char}"
             click.secho(f"[{c.n}] {where}" + (f" ({c.date})" if c.date else ""), bold=True)
             click.echo(f"    {c.quote}")
         for claim in piece.unsupported:

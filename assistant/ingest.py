@@ -17,12 +17,17 @@ import datetime
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from assistant.chunking import Chunker
 from assistant.errors import InputError, SkippedFile
+from assistant.formats import SUFFIXES as CONVERTED
+from assistant.formats import store_extracted
+from assistant.metadata import with_metadata
+from assistant.quoteindex import QuoteIndex, QuoteUpdate
+from assistant.quotes import RULES_VERSION
 from assistant.reading import find_files, read_document, source_name
 from assistant.records import Chunk, Document, FileProblem, IngestReport
 from vectorstore import ChromaStore, Embedder
@@ -42,14 +47,17 @@ class _Pending:
     missing: list[Chunk]
     stale: list[str]
     record: dict[str, Any]
+    quotes: QuoteUpdate | None = None
 
 
 class _Batch:
-    """Files waiting to be embedded; `flush` stores their chunks, drops stale ones, records them."""
+    """Files waiting to be embedded; `flush` stores their chunks and quotes, drops stale ones,
+    and records the files."""
 
-    def __init__(self, store: ChromaStore, embedder: Embedder) -> None:
+    def __init__(self, store: ChromaStore, embedder: Embedder, quotes: QuoteIndex | None = None) -> None:
         self.store = store
         self.embedder = embedder
+        self.quotes = quotes
         self.files: list[_Pending] = []
         self.embedded = 0
 
@@ -65,6 +73,8 @@ class _Batch:
                 metadatas=[c.metadata() for c in chunks],
                 embeddings=self.embedder.embed([c.text for c in chunks]),
             )
+        if self.quotes is not None:  # after the chunks they belong to; stale ones go with theirs
+            self.quotes.write([pending.quotes for pending in self.files])
         self.store.delete([i for pending in self.files for i in pending.stale])
         self.store.record_sources([pending.record for pending in self.files])
         self.embedded += len(chunks)
@@ -81,12 +91,17 @@ def ingest(
     batch_chunks: int | None = None,
     prune: bool = False,
     max_bytes: int | None = None,
+    quotes: QuoteIndex | None = None,
+    outlet: str | None = None,
+    extracted_dir: Path = Path(".assistant") / "extracted",
 ) -> IngestReport:
-    """Index the .txt/.md files at `paths`; unchanged files cost nothing.
+    """Index the .txt/.md/.html/.pdf files at `paths`; unchanged files cost nothing.
 
     With `prune`, sources recorded under `paths` whose files are gone are removed.
     Files over `max_bytes` are refused; chunks are embedded `batch_chunks` at a time
-    (default BATCH_CHUNKS).
+    (default BATCH_CHUNKS). `quotes` keeps the quote index in step; `outlet` names the
+    outlet of files whose text or sidecar does not; extracted text of HTML/PDF files is
+    stored in `extracted_dir`.
     """
     started = time.perf_counter()
     batch_chunks = batch_chunks or BATCH_CHUNKS
@@ -97,7 +112,7 @@ def ingest(
     encodings: dict[str, str] = {}
     files = list(find_files(paths))
     manifest = store.manifest()
-    batch = _Batch(store, embedder)
+    batch = _Batch(store, embedder, quotes)
     done = 0
 
     def report_done(sources: list[str]) -> None:
@@ -112,8 +127,10 @@ def ingest(
         try:
             if problem is not None:
                 raise InputError(problem)
-            document = read_document(path, max_bytes)
-            pending = _plan(document, path, manifest.get(source), store, chunker)
+            document = with_metadata(read_document(path, max_bytes), path, outlet)
+            if path.suffix.lower() in CONVERTED:  # offsets count in the extracted text: keep it
+                document = replace(document, extracted=store_extracted(document, extracted_dir))
+            pending = _plan(document, path, manifest.get(source), store, chunker, quotes)
         except InputError as exc:
             found = FileProblem(source, str(exc).removeprefix(f"{path}: "))
             (skipped if isinstance(exc, SkippedFile) else failed).append(found)
@@ -129,7 +146,7 @@ def ingest(
         if batch.size() >= batch_chunks:
             report_done(_record(batch.flush(), outcomes))
     report_done(_record(batch.flush(), outcomes))
-    removed = _prune(paths, store) if prune else []
+    removed = _prune(paths, store, quotes) if prune else []
     return IngestReport(
         added=outcomes["added"],
         replaced=outcomes["replaced"],
@@ -143,7 +160,7 @@ def ingest(
     )
 
 
-def remove(sources: Sequence[str], store: ChromaStore) -> list[str]:
+def remove(sources: Sequence[str], store: ChromaStore, quotes: QuoteIndex | None = None) -> list[str]:
     """Delete these sources' passages, then their manifest records; unknown names are refused."""
     known = set(store.manifest())
     unknown = [s for s in sources if s not in known and not store.ids_where({"source": s})]
@@ -151,42 +168,55 @@ def remove(sources: Sequence[str], store: ChromaStore) -> list[str]:
         raise InputError(
             f"Not in the index: {', '.join(unknown)}. `assistant sources` lists the indexed names."
         )
-    _delete_sources(list(sources), store)
+    _delete_sources(list(sources), store, quotes)
     return list(sources)
 
 
 def _plan(
-    document: Document, path: Path, recorded: dict[str, Any] | None, store: ChromaStore, chunker: Chunker
+    document: Document,
+    path: Path,
+    recorded: dict[str, Any] | None,
+    store: ChromaStore,
+    chunker: Chunker,
+    quotes: QuoteIndex | None,
 ) -> _Pending | None:
     """What one file needs: None when it is stored already, exactly as it is."""
+    # What decides the stored chunks and quotes besides the bytes: chunking, rules, metadata.
+    made_with = f"{chunker.signature};quotes={RULES_VERSION}"
+    described = f"outlet={document.outlet or ''};dateline={document.dateline or ''}"
     record: dict[str, Any] = {
         "source": document.source,
         "path": os.path.abspath(path),
         "sha256": document.sha256,
-        "chunking": chunker.signature,
+        "chunking": made_with,
+        "described": described,
         "encoding": document.encoding,
         "title": document.title,
         "ingested": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
-    matches = (
-        recorded is not None
-        and recorded.get("sha256") == document.sha256
-        and recorded.get("chunking") == chunker.signature
-    )
+    same_chunks = recorded is not None and recorded.get("chunking") == made_with
     stored = store.ids_where({"source": document.source})
-    if matches and recorded is not None and len(stored) == recorded.get("chunks"):
+    if (
+        same_chunks
+        and recorded is not None
+        and recorded.get("sha256") == document.sha256
+        and recorded.get("described") == described
+        and len(stored) == recorded.get("chunks")
+    ):
         return None
     chunks = chunker.chunk(document)
     record["chunks"] = len(chunks)
     ids = {chunk.id for chunk in chunks}
-    rechunked = recorded is not None and recorded.get("chunking") != chunker.signature
-    missing = [chunk for chunk in chunks if rechunked or chunk.id not in stored]
+    # Same ids can hold other text or metadata when the settings or metadata changed: rewrite all.
+    rewrite = recorded is not None and (not same_chunks or recorded.get("described") != described)
+    missing = [chunk for chunk in chunks if rewrite or chunk.id not in stored]
     stale = sorted(stored - ids)
+    quote_update = quotes.plan(document) if quotes is not None else None
     outcome = "added" if not stored else "replaced" if missing or stale else "unchanged"
-    return _Pending(document.source, outcome, missing, stale, record)
+    return _Pending(document.source, outcome, missing, stale, record, quote_update)
 
 
-def _prune(paths: list[str | Path], store: ChromaStore) -> list[str]:
+def _prune(paths: list[str | Path], store: ChromaStore, quotes: QuoteIndex | None) -> list[str]:
     """Remove recorded sources under `paths` whose files no longer exist."""
     roots = [os.path.abspath(p) for p in paths]
     gone = [
@@ -194,14 +224,14 @@ def _prune(paths: list[str | Path], store: ChromaStore) -> list[str]:
         for source, record in store.manifest().items()
         if _within(str(record.get("path", "")), roots) and not os.path.exists(str(record["path"]))
     ]
-    _delete_sources(gone, store)
+    _delete_sources(gone, store, quotes)
     return sorted(gone)
 
 
-def _delete_sources(sources: list[str], store: ChromaStore) -> None:
-    """Passages first, then the records: a crash in between leaves a record to prune again."""
-    ids = [i for source in sources for i in sorted(store.ids_where({"source": source}))]
-    store.delete(ids)
+def _delete_sources(sources: list[str], store: ChromaStore, quotes: QuoteIndex | None) -> None:
+    """Passages and quotes first, then the records: a crash in between leaves a record to prune again."""
+    for collection in [store] + ([quotes.store] if quotes is not None else []):
+        collection.delete([i for source in sources for i in sorted(collection.ids_where({"source": source}))])
     store.forget_sources(sources)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from assistant.errors import InputError, SkippedFile
 from assistant.records import Document
 
-SUFFIXES = (".txt", ".md")
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")  # HTML and PDF: see assistant/formats.py
 TITLE_MAX = 160
 _MONTHS = [
     "January",
@@ -69,7 +69,8 @@ def find_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]
         elif not path.exists():
             yield path, "no such file or directory"
         elif path.suffix.lower() not in SUFFIXES:
-            yield path, f"unsupported file type {path.suffix or '(none)'!r}: only .txt and .md are read"
+            kinds = ".txt, .md, .html, .htm and .pdf"
+            yield path, f"unsupported file type {path.suffix or '(none)'!r}: only {kinds} are read"
         else:
             yield path, _not_a_file(path)
 
@@ -88,7 +89,7 @@ def _not_a_file(path: Path) -> str | None:
 
 
 def read_document(path: Path, max_bytes: int | None = None) -> Document:
-    """Read a text file, detecting its encoding; newlines are kept as they are.
+    """Read a text file, detecting its encoding; newlines are kept as they are (HTML/PDF: formats.py).
 
     UTF-8 (a BOM is dropped) and UTF-16/32 with a BOM are read as such; anything else is
     decoded with the encoding charset-normalizer finds (cp1252, Latin-1, ...), recorded
@@ -98,6 +99,8 @@ def read_document(path: Path, max_bytes: int | None = None) -> Document:
         SkippedFile: binary, empty or whitespace only: nothing to index.
         InputError: too large, unreadable, or no text encoding fits.
     """
+    from assistant import formats
+
     try:
         size = path.stat().st_size
         if max_bytes is not None and size > max_bytes:
@@ -105,6 +108,8 @@ def read_document(path: Path, max_bytes: int | None = None) -> Document:
                 f"{path}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:g} MB limit; "
                 "raise it with --max-file-mb (ASSISTANT_MAX_FILE_MB) or split the file"
             )
+        if path.suffix.lower() in formats.SUFFIXES:
+            return formats.read_converted(path, source_name(path))
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc

@@ -11,6 +11,7 @@ from pathlib import Path
 from assistant.errors import InputError
 from assistant.ingest import Progress, ingest
 from assistant.locking import writer_lock
+from assistant.quoteindex import COLLECTION as QUOTES
 from assistant.records import IngestReport
 from assistant.settings import Settings, local_path
 from assistant.sources import open_store, remember_sources, remembered_sources
@@ -45,6 +46,7 @@ def reindex(
             recorded = {s: str(r.get("path", "")) for s, r in old.manifest().items()}
             old.drop()
             old.release()
+            open_store(settings, name, QUOTES).drop()
         except IndexDamagedError:
             if settings.chroma_host:
                 raise
@@ -67,6 +69,8 @@ def reindex(
             assistant.chunker,
             progress,
             max_bytes=int(settings.max_file_mb * 1_000_000),
+            quotes=assistant.quote_index,
+            extracted_dir=Path(settings.data_dir) / "extracted",
         )
         remember_sources(settings, assistant.store)
     return dataclasses.replace(report, set_aside=str(set_aside) if set_aside else None)

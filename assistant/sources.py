@@ -10,18 +10,21 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from assistant.settings import Settings, local_path
 from vectorstore import ChromaStore
+from vectorstore.store import COLLECTION
 
 
-def open_store(settings: Settings, model_name: str) -> ChromaStore:
+def open_store(settings: Settings, model_name: str, collection: str = COLLECTION) -> ChromaStore:
     """The store the settings name: a Chroma server, or embedded Chroma in the data dir."""
-    if settings.chroma_host:
-        return ChromaStore(
-            model_name, host=settings.chroma_host, port=settings.chroma_port, timeout=settings.chroma_timeout
-        )
-    return ChromaStore(model_name, data_dir=Path(settings.data_dir), timeout=settings.chroma_timeout)
+    where: dict[str, Any] = (
+        {"host": settings.chroma_host, "port": settings.chroma_port}
+        if settings.chroma_host
+        else {"data_dir": Path(settings.data_dir)}
+    )
+    return ChromaStore(model_name, timeout=settings.chroma_timeout, collection=collection, **where)
 
 
 def remember_sources(settings: Settings, store: ChromaStore) -> None:

@@ -58,13 +58,13 @@ def test_folders_are_walked_recursively_and_bad_paths_reported(tmp_path: Path) -
     (tmp_path / "news" / "deep" / ".hidden").mkdir(parents=True)
     (tmp_path / "news" / "a.txt").write_text("a")
     (tmp_path / "news" / "deep" / "b.md").write_text("b")
-    (tmp_path / "news" / "deep" / "c.pdf").write_text("c")
+    (tmp_path / "news" / "deep" / "c.docx").write_text("c")  # .pdf and .html are read (formats.py)
     (tmp_path / "news" / "deep" / ".hidden" / "d.txt").write_text("d")
     (tmp_path / "photo.jpg").write_text("x")
     found = list(find_files(["news", "missing.txt", "photo.jpg"]))
     assert [(p.as_posix(), why) for p, why in found[:2]] == [("news/a.txt", None), ("news/deep/b.md", None)]
     assert found[2][1] == "no such file or directory"
-    assert found[3][1] is not None and "only .txt and .md" in found[3][1]
+    assert found[3][1] is not None and "only .txt, .md, .html, .htm and .pdf" in found[3][1]
 
 
 NEWS = (

@@ -63,11 +63,13 @@ class ChromaStore:
         host: str | None = None,
         port: int | None = None,
         timeout: float = 5.0,
+        collection: str = COLLECTION,
     ) -> None:
         if (host is None) == (data_dir is None):
             raise ValueError("give either data_dir (embedded Chroma) or host (a Chroma server)")
         self.model_name = model_name
         self.timeout = timeout
+        self.collection_name = collection  # a second collection (e.g. "quotes") lives beside "passages"
         self.location = f"Chroma server {host}:{port or 8000}" if host else f"data dir {data_dir}"
         self._where = (data_dir, host, port)
         self._client = _open_client(data_dir, host, port, timeout)
@@ -115,7 +117,7 @@ class ChromaStore:
         """The collection if it exists, after checking its model; else None."""
         if self._collection is None:
             try:
-                collection = self._client.get_collection(COLLECTION, embedding_function=None)
+                collection = self._client.get_collection(self.collection_name, embedding_function=None)
             except Exception as exc:
                 if "does not exist" not in str(exc) and "NotFound" not in type(exc).__name__:
                     raise self._failure("opening the passages", exc) from exc
@@ -170,7 +172,7 @@ class ChromaStore:
         if collection is None:
             with self._guard("creating the collection"):
                 collection = self._client.get_or_create_collection(
-                    COLLECTION,
+                    self.collection_name,
                     configuration={"hnsw": {"space": "cosine"}},
                     metadata={"embedding_model": self.model_name, "embedding_dim": dimension},
                     embedding_function=None,
@@ -207,9 +209,9 @@ class ChromaStore:
             yield metadata
 
     def everything(
-        self, page: int = 5000, with_text: bool = True
+        self, page: int = 5000, with_text: bool = True, where: dict[str, Any] | None = None
     ) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        """Every stored passage as (id, text, metadata), read page by page."""
+        """Every stored passage (matching `where`) as (id, text, metadata), read page by page."""
         collection = self._current()
         if collection is None:
             return
@@ -217,7 +219,7 @@ class ChromaStore:
         offset = 0
         while True:
             with self._guard("reading passages"):
-                batch = collection.get(include=include, limit=page, offset=offset)
+                batch = collection.get(where=where, include=include, limit=page, offset=offset)
             texts = batch["documents"] if with_text else [""] * len(batch["ids"])
             for i, text, meta in zip(batch["ids"], texts or [], batch["metadatas"] or [], strict=True):
                 yield i, text or "", dict(meta or {})
@@ -244,13 +246,14 @@ class ChromaStore:
         if self._existing() is None:
             return 0
         with self._guard("reading the generation"):
-            fresh = self._client.get_collection(COLLECTION, embedding_function=None)
+            fresh = self._client.get_collection(self.collection_name, embedding_function=None)
         return int((fresh.metadata or {}).get("generation", 0))
 
     def _bump_generation(self, collection: Any) -> None:
         """Mark the collection changed, for caches derived from it (the lexical index)."""
         with self._guard("marking the index changed"):
-            metadata = dict(self._client.get_collection(COLLECTION, embedding_function=None).metadata or {})
+            fresh = self._client.get_collection(self.collection_name, embedding_function=None)
+            metadata = dict(fresh.metadata or {})
             metadata["generation"] = int(metadata.get("generation", 0)) + 1
             collection.modify(metadata=metadata)
         self._seen_generation = metadata["generation"]
@@ -361,7 +364,8 @@ class ChromaStore:
         """Delete every passage and the manifest: the index is empty afterwards."""
         with self._guard("deleting the index"):
             names = {getattr(c, "name", c) for c in self._client.list_collections()}
-            for name in (SOURCES, COLLECTION):
+            doomed = (SOURCES, COLLECTION) if self.collection_name == COLLECTION else (self.collection_name,)
+            for name in doomed:
                 if name in names:
                     self._client.delete_collection(name)
         self._collection = self._sources = None
