@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from assistant.api import Assistant
     from assistant.errors import AssistantError, InputError
     from assistant.records import Answer, Citation, IngestReport, Passage, SourceInfo
+    from assistant.reindexing import reindex
+    from assistant.settings import Settings
 
 __all__ = [
     "Answer",
@@ -21,7 +23,9 @@ __all__ = [
     "IngestReport",
     "InputError",
     "Passage",
+    "Settings",
     "SourceInfo",
+    "reindex",
 ]
 _HOMES = {
     "Assistant": "assistant.api",
@@ -32,6 +36,8 @@ _HOMES = {
     "IngestReport": "assistant.records",
     "Passage": "assistant.records",
     "SourceInfo": "assistant.records",
+    "Settings": "assistant.settings",
+    "reindex": "assistant.reindexing",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,16 +14,21 @@ from assistant.chunking import SPECIAL_TOKENS, Chunker
 from assistant.citations import verify
 from assistant.errors import AssistantError, InputError, LanguageModelError
 from assistant.evidence import Scorer
-from assistant.extractive import ExtractiveAnswerer
+from assistant.extractive import ExtractiveAnswerer, with_speakers
 from assistant.followups import History
-from assistant.ingest import Progress, ingest
+from assistant.ingest import Progress, ingest, remove
 from assistant.lexical import LexicalIndex
 from assistant.llm import answer_messages, chat_model
+from assistant.locking import writer_lock
+from assistant.quoteindex import COLLECTION as QUOTES
+from assistant.quoteindex import QuoteIndex
+from assistant.quotes import Quote
 from assistant.records import Answer, IngestReport, Passage, SourceInfo
 from assistant.reranking import CrossEncoderReranker
 from assistant.retrieval import HybridRetriever
-from assistant.settings import Settings
-from vectorstore import ChromaStore, Embedder, VectorStoreError
+from assistant.settings import Settings, local_path
+from assistant.sources import open_store, remember_sources
+from vectorstore import Embedder, VectorStoreError
 from vectorstore.embeddings import DEFAULT_BACKEND, backend_for
 
 if TYPE_CHECKING:
@@ -73,20 +78,17 @@ class Assistant:
         settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
         self.settings = settings
         self.embedder = _embedder(settings, settings.embedding_backend or DEFAULT_BACKEND)
-        if settings.chroma_host:
-            self.store = ChromaStore(self.embedder.name, host=settings.chroma_host, port=settings.chroma_port)
-        else:
-            self.store = ChromaStore(self.embedder.name, data_dir=Path(settings.data_dir))
+        self.store = open_store(settings, self.embedder.name)
         if settings.embedding_backend is None:  # unset: an existing index keeps its own vectors
             backend = backend_for(self.store.recorded_model(), self.embedder.model_name)
             if backend is not None and backend != self.embedder.backend:
                 self.embedder = _embedder(settings, backend)
                 self.store.model_name = self.embedder.name
         self.store.count()  # refuses an index built with another model, now rather than later
-        cache = Path(settings.data_dir) / (
-            f"lexical-{settings.chroma_host}-{settings.chroma_port}" if settings.chroma_host else "lexical"
+        self.quote_index = QuoteIndex(
+            open_store(settings, self.embedder.name, QUOTES), self.store, self.embedder
         )
-        self.lexical = LexicalIndex(self.store, cache)
+        self.lexical = LexicalIndex(self.store, local_path(settings, "lexical"))
         self.scorer = Scorer(self.embedder)
         reranker = CrossEncoderReranker(settings.cross_encoder) if settings.cross_encoder else None
         self.retriever = HybridRetriever(
@@ -150,7 +152,8 @@ class Assistant:
             model = state["model"]
             if model is None:
                 said = previous_answer(state)
-                for piece in self.extractive.stream(state["query"], state["passages"], said):
+                quotes = self.quotes_for(state["passages"])
+                for piece in self.extractive.stream(state["query"], state["passages"], said, quotes):
                     yield replace(piece, question=question) if isinstance(piece, Answer) else piece
                 return
             draft = ""
@@ -163,7 +166,9 @@ class Assistant:
             raise
         except Exception as exc:
             raise LanguageModelError(_model_failure(self.settings.llm, exc)) from exc
-        yield verify(question, draft, state["passages"], self.scorer)
+        yield with_speakers(
+            verify(question, draft, state["passages"], self.scorer), self.quotes_for(state["passages"])
+        )
 
     def _state(
         self,
@@ -188,15 +193,70 @@ class Assistant:
         }
 
     def ingest(
-        self, paths: str | Path | Iterable[str | Path], progress: Progress | None = None
+        self,
+        paths: str | Path | Iterable[str | Path],
+        progress: Progress | None = None,
+        prune: bool = False,
+        wait: float = 0.0,
+        outlet: str | None = None,
     ) -> IngestReport:
-        """Index .txt/.md files and folders (recursively); see `IngestReport` for the outcome."""
+        """Index .txt/.md/.html/.pdf files and folders (recursively); see `IngestReport`.
+
+        `prune` also removes sources under `paths` whose files are gone. One process writes
+        at a time: while another ingest holds the data dir's lock this waits up to `wait`
+        seconds, then raises IngestBusyError. `outlet` names the outlet of these files unless
+        a sidecar `NAME.meta.json` says otherwise.
+        """
         if isinstance(paths, str | Path):
             paths = [paths]
         paths = list(paths)
         if not paths:
             raise InputError("No paths given: name at least one file or folder to ingest.")
-        return ingest(paths, self.store, self.embedder, self.chunker, progress)
+        with writer_lock(local_path(self.settings, "ingest.lock"), self.store.location, wait):
+            report = ingest(
+                paths,
+                self.store,
+                self.embedder,
+                self.chunker,
+                progress,
+                prune=prune,
+                max_bytes=int(self.settings.max_file_mb * 1_000_000),
+                quotes=self.quote_index,
+                outlet=outlet,
+                extracted_dir=Path(self.settings.data_dir) / "extracted",
+            )
+            remember_sources(self.settings, self.store)
+        return report
+
+    def remove(self, sources: Iterable[str], wait: float = 0.0) -> list[str]:
+        """Drop these sources (names as `sources()` lists them) from the index."""
+        names = list(sources)
+        if not names:
+            raise InputError("No sources given: name at least one, as `assistant sources` lists them.")
+        with writer_lock(local_path(self.settings, "ingest.lock"), self.store.location, wait):
+            removed = remove(names, self.store, self.quote_index)
+            remember_sources(self.settings, self.store)
+        return removed
+
+    def quotes(
+        self,
+        speaker: str | None = None,
+        query: str | None = None,
+        sources: list[str] | None = None,
+        k: int = 20,
+    ) -> list[Quote]:
+        """Attributed quotes of the indexed articles (see `assistant.quotes.Quote`).
+
+        `speaker` keeps quotes whose speaker or role contains it ("Peskov", "Kremlin");
+        `query` returns the `k` quotes closest in meaning, best first; otherwise every quote,
+        by source and position.
+
+        Example:
+            >>> [(q.speaker, q.role, q.quote) for q in assistant.quotes(speaker="Peskov")]
+        """
+        if query is not None and not query.strip():
+            raise InputError("The query is empty: ask something, or leave it out to list quotes.")
+        return self.quote_index.search(speaker=speaker, query=query, sources=sources, k=k)
 
     def retrieve(
         self,
@@ -234,6 +294,12 @@ class Assistant:
 
     def sources(self) -> list[SourceInfo]:
         """Every indexed source with its title and number of chunks, sorted by name."""
+        manifest = self.store.manifest()
+        if manifest:  # one record per file: no need to read every passage
+            return [
+                SourceInfo(source, str(record.get("title", "")), int(record.get("chunks", 0)))
+                for source, record in sorted(manifest.items())
+            ]
         counts: Counter[str] = Counter()
         titles: dict[str, str] = {}
         for meta in self.store.metadatas():
@@ -241,6 +307,10 @@ class Assistant:
             counts[source] += 1
             titles.setdefault(source, str(meta.get("title", "")))
         return [SourceInfo(source, titles[source], counts[source]) for source in sorted(counts)]
+
+    def quotes_for(self, passages: Sequence[Passage]) -> list[Quote]:
+        """The stored quotes lying within `passages` (checked against their text, so never stale)."""
+        return self.quote_index.within(passages)
 
     def as_retriever(self, k: int = 5, sources: list[str] | None = None) -> BaseRetriever:
         """A LangChain retriever whose Documents carry the Passage fields as metadata."""

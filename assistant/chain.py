@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.citations import verify
+from assistant.extractive import with_speakers
 from assistant.followups import carry_entities
 from assistant.llm import answer_messages, rewrite_messages
 from assistant.records import Answer
@@ -62,7 +63,12 @@ def answer_step(assistant: Assistant) -> Runnable[State, State]:
         model = state.get("model", assistant.chat_model)
         if model is None:
             # Rank by the standalone query (it carries a follow-up's entities), report the question.
-            found = assistant.extractive.answer(state["query"], state["passages"], previous_answer(state))
+            found = assistant.extractive.answer(
+                state["query"],
+                state["passages"],
+                previous_answer(state),
+                assistant.quotes_for(state["passages"]),
+            )
             draft: str | Answer = replace(found, question=state["question"])
         else:
             reply = model.invoke(answer_messages(state["question"], state["passages"]))
@@ -79,7 +85,8 @@ def verify_step(assistant: Assistant) -> Runnable[State, Answer]:
         draft = state["draft"]
         if isinstance(draft, Answer):
             return draft
-        return verify(state["question"], draft, state["passages"], assistant.scorer)
+        answer = verify(state["question"], draft, state["passages"], assistant.scorer)
+        return with_speakers(answer, assistant.quotes_for(state["passages"]))
 
     return RunnableLambda(check)
 

@@ -48,6 +48,11 @@ class Chunker:
         self.target_tokens = min(target_tokens, max_tokens)
         self.overlap = overlap
 
+    @property
+    def signature(self) -> str:
+        """The settings that decide chunk boundaries; a file chunked otherwise is re-chunked."""
+        return f"target={self.target_tokens},max={self.max_tokens},overlap={self.overlap}"
+
     def units(self, text: str) -> list[tuple[int, int, int]]:
         """Sentences as `(start, end, tokens)`, over-long ones cut to fit `max_tokens`."""
         spans = sentence_spans(text)
@@ -104,6 +109,10 @@ class Chunker:
                     title=document.title,
                     date=document.date,
                     sha256=document.sha256,
+                    outlet=document.outlet,
+                    dateline=document.dateline,
+                    extracted=document.extracted,
+                    page_starts=",".join(map(str, document.page_starts)) or None,
                 )
             )
             if last + 1 >= len(units):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
@@ -14,6 +15,7 @@ import click
 if TYPE_CHECKING:
     from assistant.api import Assistant
     from assistant.records import Answer, IngestReport
+    from assistant.settings import Settings
 
 EXIT_SOME_FILES_FAILED = 3
 F = TypeVar("F", bound=Callable[..., Any])
@@ -52,6 +54,12 @@ def user_errors(command: F) -> F:
     "--chroma-port", envvar="ASSISTANT_CHROMA_PORT", type=int, help="Chroma server port (default 8000)."
 )
 @click.option(
+    "--chroma-timeout",
+    envvar="ASSISTANT_CHROMA_TIMEOUT",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds to wait for the Chroma server before giving up (default 5).",
+)
+@click.option(
     "--model",
     envvar="ASSISTANT_MODEL",
     help="Local sentence-transformers folder (default: bundled all-MiniLM-L6-v2).",
@@ -73,58 +81,132 @@ def cli(
     data_dir: Path | None,
     chroma_host: str | None,
     chroma_port: int | None,
+    chroma_timeout: float | None,
     model: str | None,
     cross_encoder: str | None,
     embedding_backend: str | None,
 ) -> None:
     """Ask questions about news articles and get answers that cite file, lines and quote."""
+    given = {
+        "data_dir": data_dir,
+        "chroma_host": chroma_host,
+        "chroma_port": chroma_port,
+        "chroma_timeout": chroma_timeout,
+        "model": model,
+        "cross_encoder": cross_encoder,
+        "embedding_backend": embedding_backend,
+    }
 
     def open_assistant(**options: Any) -> Assistant:
         from assistant.api import Assistant
 
-        return Assistant(
-            data_dir=data_dir,
-            chroma_host=chroma_host,
-            chroma_port=chroma_port,
-            model=model,
-            cross_encoder=cross_encoder,
-            embedding_backend=embedding_backend,
-            **options,
-        )
+        return Assistant(settings=settings_of(**options))
+
+    def settings_of(**options: Any) -> Settings:
+        from assistant.settings import Settings
+
+        chosen = {k: v for k, v in {**given, **options}.items() if v is not None}
+        return Settings(**chosen)
 
     ctx.obj = open_assistant
+    ctx.meta["settings_of"] = settings_of
 
 
 @cli.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--prune", is_flag=True, help="Also remove sources under PATHS whose files are gone.")
+@click.option(
+    "--wait",
+    default=0.0,
+    type=click.FloatRange(min=0),
+    help="Seconds to wait for another ingest on the same index (default: refuse at once).",
+)
+@click.option(
+    "--max-file-mb",
+    type=click.FloatRange(min=0, min_open=True),
+    envvar="ASSISTANT_MAX_FILE_MB",
+    help="Refuse files larger than this (default 20).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--outlet", help="Outlet of these files, unless a NAME.meta.json sidecar says otherwise.")
 @click.pass_obj
 @user_errors
-def ingest_command(open_assistant: Callable[[], Assistant], paths: tuple[Path, ...], as_json: bool) -> None:
-    """Index .txt and .md files and folders (recursively).
+def ingest_command(
+    open_assistant: Callable[..., Assistant],
+    paths: tuple[Path, ...],
+    prune: bool,
+    wait: float,
+    max_file_mb: float | None,
+    as_json: bool,
+    outlet: str | None,
+) -> None:
+    """Index .txt, .md, .html and .pdf files and folders (recursively); unchanged files cost nothing.
 
-    Exit code 0 when every file was indexed, 3 when some files failed (listed), 1 on errors.
+    Binary and empty files are skipped (listed). Exit code 0 when no file failed,
+    3 when some files failed (listed with the reason), 1 on other errors.
     """
+    assistant = open_assistant(max_file_mb=max_file_mb)
+    with _progress_bar(disabled=as_json) as progress:
+        report = assistant.ingest(paths, progress=progress, prune=prune, wait=wait, outlet=outlet)
+    _finish(report, as_json)
+
+
+@cli.command("remove")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--wait", default=0.0, type=click.FloatRange(min=0), help="Seconds to wait for an ingest.")
+@click.pass_obj
+@user_errors
+def remove_command(open_assistant: Callable[[], Assistant], sources: tuple[str, ...], wait: float) -> None:
+    """Remove SOURCES (names as `assistant sources` lists them) from the index."""
+    for source in open_assistant().remove(sources, wait=wait):
+        click.echo(f"removed {source}")
+
+
+@cli.command("reindex")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--wait", default=0.0, type=click.FloatRange(min=0), help="Seconds to wait for an ingest.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+@user_errors
+def reindex_command(ctx: click.Context, paths: tuple[Path, ...], wait: float, as_json: bool) -> None:
+    """Rebuild the index from its source files (or PATHS), with the current --model.
+
+    For a model change, or an index reported damaged (its files are moved aside, not deleted).
+    """
+    from assistant.reindexing import reindex
+
+    settings = ctx.meta["settings_of"]()
+    with _progress_bar(disabled=as_json) as progress:
+        report = reindex(settings, list(paths) or None, progress=progress, wait=wait)
+    if report.set_aside and not as_json:
+        click.echo(f"The damaged index files were moved to {report.set_aside}; delete them when done.")
+    _finish(report, as_json)
+
+
+@contextlib.contextmanager
+def _progress_bar(disabled: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr while files are ingested; yields the progress callback."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    assistant = open_assistant()
-    console = Console(stderr=True)
     with Progress(
         TextColumn("Ingesting"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.description}"),
-        console=console,
+        console=Console(stderr=True),
         transient=True,
-        disable=as_json,
+        disable=disabled,
     ) as bar:
         task = bar.add_task("", total=None)
 
         def progress(source: str, done: int, total: int) -> None:
             bar.update(task, completed=done, total=total, description=source)
 
-        report = assistant.ingest(paths, progress=progress)
+        yield progress
+
+
+def _finish(report: IngestReport, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:
@@ -135,28 +217,26 @@ def ingest_command(open_assistant: Callable[[], Assistant], paths: tuple[Path, .
 
 def _print_report(report: IngestReport) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="Ingest summary")
-    for column in ("added", "replaced", "unchanged", "failed", "chunks embedded", "seconds"):
+    columns = ("added", "replaced", "unchanged", "removed", "skipped", "failed", "chunks embedded", "seconds")
+    for column in columns:
         table.add_column(column, justify="right")
-    table.add_row(
-        *(
-            str(n)
-            for n in (
-                len(report.added),
-                len(report.replaced),
-                len(report.unchanged),
-                len(report.failed),
-                report.chunks,
-                report.seconds,
-            )
-        )
-    )
+    counts = (report.added, report.replaced, report.unchanged, report.removed, report.skipped, report.failed)
+    table.add_row(*(str(len(c)) for c in counts), str(report.chunks), str(report.seconds))
     console = Console()
     console.print(table)
+    for source, encoding in sorted(report.encodings.items()):
+        console.print(f"decoded as {encoding}: {source}", markup=False, highlight=False)
+    for source in report.removed:
+        console.print(f"removed {source} (its file is gone)", markup=False, highlight=False)
+    for problem in report.skipped:
+        console.print(f"skipped {problem.source}: {problem.reason}", markup=False, highlight=False)
     for problem in report.failed:
-        console.print(f"[red]failed[/red] {problem.source}: {problem.reason}", markup=True, highlight=False)
+        line = escape(f"{problem.source}: {problem.reason}")
+        console.print(f"[red]failed[/red] {line}", markup=True, highlight=False)
 
 
 @cli.command("search")
@@ -226,6 +306,40 @@ def sources_command(open_assistant: Callable[[], Assistant], as_json: bool) -> N
         click.echo("No sources indexed yet. Run: assistant ingest PATH")
     for s in sources:
         click.echo(f"{s.chunks:5d}  {s.source}  {s.title}")
+
+
+@cli.command("quotes")
+@click.option("--speaker", help="Only quotes whose speaker or role contains this (any case).")
+@click.option("--query", help="The quotes closest in meaning to this text, best first.")
+@click.option("--source", "sources", multiple=True, help="Only quotes of this source (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print quotes as a JSON list.")
+@click.pass_obj
+@user_errors
+def quotes_command(
+    open_assistant: Callable[[], Assistant],
+    speaker: str | None,
+    query: str | None,
+    sources: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """List who said what in the indexed articles, with exact spans."""
+    from dataclasses import asdict
+
+    quotes = open_assistant().quotes(speaker=speaker, query=query, sources=list(sources) or None)
+    if as_json:
+        click.echo(json.dumps([asdict(q) for q in quotes], indent=2, ensure_ascii=False))
+        return
+    if not quotes:
+        click.echo(
+            "No quotes found." + ("" if speaker or query else " Ingest articles first: assistant ingest PATH")
+        )
+    for q in quotes:
+        where = f"{q.source}, lines {q.start_line}-{q.end_line}, chars {q.start_char}-{q.end_char}"
+        if q.page is not None:
+            where += f", page {q.page}"
+        outlet = f", {q.outlet}" if q.outlet else ""
+        click.secho(f"{q.label()} {q.cue} ({q.kind}{outlet}) {where}", bold=True)
+        click.echo(f"    {q.quote}")
 
 
 def llm_options(command: F) -> F:
@@ -390,7 +504,7 @@ def _print_answer(pieces: Iterator[str | Answer]) -> Answer:
             click.secho("Checked answer:", bold=True)
             click.echo(piece.text + "\n")
         for c in piece.citations:
-            where = f"{c.source}, lines {c.start_line}-{c.end_line}, chars {c.start_char}-{c.end_char}"
+            where = f"{c.label()}, chars {c.start_char}-{c.end_char}"
             click.secho(f"[{c.n}] {where}" + (f" ({c.date})" if c.date else ""), bold=True)
             click.echo(f"    {c.quote}")
         for claim in piece.unsupported:

@@ -11,3 +11,15 @@ class InputError(AssistantError):
 
 class LanguageModelError(AssistantError):
     """The configured language model cannot be reached or answered badly."""
+
+
+class SkippedFile(InputError):
+    """A file with nothing to index (binary, empty): reported, but not a failure."""
+
+
+class IngestBusyError(AssistantError):
+    """Another process is writing to the same index."""
+
+
+class IndexWriteError(AssistantError):
+    """The index cannot be written (read-only or full disk); what was stored is unchanged."""

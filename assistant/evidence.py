@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.followups import entities
+from assistant.quotes import page_of
 from assistant.records import Citation, Passage
 from assistant.sentences import sentence_spans
 from assistant.terms import idf_weights, overlap, terms
@@ -65,6 +66,10 @@ def cite(passages: Sequence[Passage], n: int, first: Sentence, last: Sentence | 
         start_line=first.start_line,
         end_line=last.end_line,
         quote=passage.text[first.start_char - offset : last.end_char - offset],
+        outlet=passage.outlet,
+        extracted=passage.extracted,
+        page=page_of(passage.page_starts, first.start_char),
+        end_page=page_of(passage.page_starts, last.end_char - 1),
     )
 
 

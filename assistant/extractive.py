@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from assistant.agreement import relation, speaker_of
 from assistant.evidence import (
     Scorer,
     Sentence,
@@ -18,7 +19,8 @@ from assistant.evidence import (
     sentences_of,
     with_speaker,
 )
-from assistant.records import Answer, Citation, Passage
+from assistant.quotes import ROLE_NOUNS, Quote
+from assistant.records import Agreement, Answer, Citation, Passage
 
 # Below this combined score no sentence answers the question. Calibrated on SQuAD questions
 # against their own article vs. against other articles (scripts/calibrate.py, README).
@@ -27,7 +29,12 @@ RELEVANCE_THRESHOLD = 0.35
 # SQuAD: first-citation hit 0.743 -> 0.785, median quote 167 -> 195 characters).
 NEIGHBOUR_SHARE = 0.7
 NOT_COVERED = "The indexed sources do not cover this question."
+MAX_CONFLICTS = 2  # contradicting statements added to an answer, beyond its claims
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_REBUTTAL = re.compile(
+    r"\b(?:contradicted|contradicts|disputed|disputes|rejected|rejects|refuted|refutes|denied|"
+    r"denies|dismissed|dismisses|pushed back on|challenged)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,7 @@ class Claim:
 
     spans: list[list[Sentence]]
     score: float
+    against: int | None = None  # index of the claim this one contradicts
 
 
 class ExtractiveAnswerer:
@@ -64,10 +72,19 @@ class ExtractiveAnswerer:
         self.same_claim = same_claim
         self.neighbour = neighbour
 
-    def claims(self, question: str, passages: Sequence[Passage], already_said: str = "") -> list[Claim]:
+    def claims(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        already_said: str = "",
+        quotes: Sequence[Quote] = (),
+    ) -> list[Claim]:
         """The claims to answer with, best first; empty when nothing passes the threshold.
 
         Sentences in `already_said` (the previous answer) are left out: a follow-up asks for more.
+        A claim is one speaker's: statements of different speakers (known from `quotes`) are
+        never merged. Statements that contradict a claim, by another speaker or source, follow
+        it as claims of their own (`against`).
         """
         sentences = sentences_of(passages)
         if not sentences:
@@ -81,6 +98,7 @@ class ExtractiveAnswerer:
         if best < self.threshold:
             return []
         vectors = self.scorer.vectors([s.text for s in sentences])
+        who = [speaker_of(quotes, s.source, s.start_char, s.end_char) for s in sentences]
         claims: list[Claim] = []
         used: set[int] = set()
         for i in order:
@@ -93,6 +111,9 @@ class ExtractiveAnswerer:
                 # Another source stating the same thing joins this claim.
                 if j in used or j == i or any(sentences[j].source == sentences[g].source for g in group):
                     continue
+                mine, theirs = who[i], who[j]
+                if mine is not None and theirs is not None and mine.speaker != theirs.speaker:
+                    continue  # each speaker speaks for themself
                 if self._same_claim(sentences[i], sentences[j], float(vectors[i] @ vectors[j])):
                     group.append(int(j))
             used.update(group)
@@ -100,7 +121,48 @@ class ExtractiveAnswerer:
             for span in spans:
                 used.update(sentences.index(s) for s in span)
             claims.append(Claim(spans, float(scores[i])))
-        return claims
+        return claims + self._conflicts(claims, sentences, scores, vectors, who, used)
+
+    def _conflicts(
+        self,
+        claims: list[Claim],
+        sentences: list[Sentence],
+        scores: np.ndarray,
+        vectors: np.ndarray,
+        who: list[Quote | None],
+        used: set[int],
+    ) -> list[Claim]:
+        """Statements of other speakers or sources, relevant to the question, that contradict a
+        claim: one the text says rebuts its speaker ("X contradicted the adviser"), or one on
+        the same topic with the opposite stance (see `agreement.relation`)."""
+        found: list[Claim] = []
+        index = {(s.source, s.start_char): n for n, s in enumerate(sentences)}
+        for c, claim in enumerate(list(claims)):
+            own = [index[(s.source, s.start_char)] for s in claim.spans[0]]
+            i = own[0]
+            claim_text = " ".join(sentences[k].text for k in own)
+            candidates = []
+            for j in range(len(sentences)):
+                if j in used or scores[j] < 0.5 * self.threshold or looks_like_instruction(sentences[j].text):
+                    continue
+                mine, theirs = who[i], who[j]
+                if (mine and theirs and mine.speaker == theirs.speaker) or (
+                    theirs is None and sentences[j].source == sentences[i].source
+                ):
+                    continue
+                similarity = max(float(vectors[k] @ vectors[j]) for k in own)
+                explicit = rebuts(sentences, j, mine)
+                if explicit or relation(claim_text, sentences[j].text, similarity) == "conflict":
+                    candidates.append((explicit, similarity + float(scores[j]), j))
+            for _, _, j in sorted(candidates, reverse=True):
+                if len(found) == MAX_CONFLICTS:
+                    return found
+                if j in used:
+                    continue
+                span = with_speaker(sentences, j)  # its own words only: no neighbour joins
+                used.update(index[(s.source, s.start_char)] for s in span)
+                found.append(Claim([span], float(scores[j]), against=c))
+        return found
 
     def _span(self, sentences: list[Sentence], scores: np.ndarray, i: int) -> list[Sentence]:
         """Sentence `i` with the other half of its quotation, or else with a neighbour that
@@ -128,28 +190,120 @@ class ExtractiveAnswerer:
         return similarity >= self.same_claim and bool(shared_numbers)
 
     def stream(
-        self, question: str, passages: Sequence[Passage], already_said: str = ""
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        already_said: str = "",
+        quotes: Sequence[Quote] = (),
     ) -> Iterator[str | Answer]:
-        """Yield the answer claim by claim, then the Answer."""
-        claims = self.claims(question, passages, already_said)
+        """Yield the answer claim by claim, then the Answer.
+
+        A claim whose words are attributed (in `quotes`) opens with who says it, their role and
+        the outlet; claims that agree across sources or conflict get a closing note.
+        """
+        claims = self.claims(question, passages, already_said, quotes)
         if not claims:
             yield NOT_COVERED
             yield Answer(question, NOT_COVERED, [], list(passages), False, [], "extractive")
             return
         citations: list[Citation] = []
         pieces = []
+        numbers: list[list[int]] = []
         for claim in claims:
             markers = ""
+            numbers.append([])
             for span in claim.spans:
-                citations.append(cite(passages, len(citations) + 1, span[0], span[-1]))
-                markers += f"[{len(citations)}]"
-            piece = f"{neutralize_markers(citations[-len(claim.spans)].quote)} {markers}"
+                citation = attributed(cite(passages, len(citations) + 1, span[0], span[-1]), quotes)
+                citations.append(citation)
+                numbers[-1].append(citation.n)
+                markers += f"[{citation.n}]"
+            first = citations[-len(claim.spans)]
+            lead = "But " if claim.against is not None else ""
+            said_by = f"{lead}{_who(first)}: " if first.speaker else lead
+            piece = f"{said_by}{neutralize_markers(first.quote)} {markers}"
             pieces.append(piece)
             yield piece if len(pieces) == 1 else "\n\n" + piece
-        yield Answer(question, "\n\n".join(pieces), citations, list(passages), True, [], "extractive")
+        agreements = _agreements(claims, numbers, citations)
+        for agreement in agreements:
+            piece = f"Sources {'agree' if agreement.kind == 'agree' else 'disagree'}: {agreement.note}"
+            pieces.append(piece)
+            yield "\n\n" + piece
+        yield Answer(
+            question, "\n\n".join(pieces), citations, list(passages), True, [], "extractive", agreements
+        )
 
-    def answer(self, question: str, passages: Sequence[Passage], already_said: str = "") -> Answer:
+    def answer(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        already_said: str = "",
+        quotes: Sequence[Quote] = (),
+    ) -> Answer:
         """The complete Answer."""
-        *_, final = self.stream(question, passages, already_said)
+        *_, final = self.stream(question, passages, already_said, quotes)
         assert isinstance(final, Answer)
         return final
+
+
+def rebuts(sentences: list[Sentence], j: int, speaker: Quote | None) -> bool:
+    """True when the sentence before `j` says someone rebutted `speaker` ("But Palamar
+    contradicted the adviser’s synopsis"): sentence `j` is then the rebuttal."""
+    if speaker is None or speaker.speaker is None or j == 0:
+        return False
+    before = sentences[j - 1]
+    if before.source != sentences[j].source or sentences[j].start_char - before.end_char > 3:
+        return False
+    verb = _REBUTTAL.search(before.text)
+    if not verb:
+        return False
+    target = before.text[verb.end() :].lower()
+    names = {speaker.speaker.split()[-1].lower()}
+    names |= {w.lower() for w in re.findall(r"[A-Za-z]+", speaker.role or "") if w.lower() in ROLE_NOUNS}
+    names |= {"adviser" if n == "advisor" else "advisor" if n == "adviser" else n for n in names}
+    return any(re.search(rf"\b{re.escape(n)}", target) for n in names)
+
+
+def attributed(citation: Citation, quotes: Sequence[Quote]) -> Citation:
+    """`citation` with the speaker and role of the quote it cites, if it cites one."""
+    quote = speaker_of(quotes, citation.source, citation.start_char, citation.end_char)
+    if quote is None:
+        return citation
+    return replace(citation, speaker=quote.speaker, role=quote.role, outlet=citation.outlet or quote.outlet)
+
+
+def with_speakers(answer: Answer, quotes: Sequence[Quote]) -> Answer:
+    """`answer` (a model's, once verified) with each citation saying who speaks in it."""
+    return replace(answer, citations=[attributed(c, quotes) for c in answer.citations])
+
+
+def _who(citation: Citation) -> str:
+    """ "Dmitry Peskov (Kremlin spokesman), in Fox News"."""
+    where = citation.outlet or citation.source.rsplit("/", 1)[-1]
+    role = f" ({citation.role})" if citation.role else ""
+    return f"{citation.speaker}{role}, in {where}"
+
+
+def _where(citation: Citation) -> str:
+    name = citation.source.rsplit("/", 1)[-1]
+    return f"{citation.outlet}, {name}" if citation.outlet else name
+
+
+def _agreements(claims: list[Claim], numbers: list[list[int]], citations: list[Citation]) -> list[Agreement]:
+    """A note for each claim several sources report, and for each pair of conflicting claims."""
+    by_n = {c.n: c for c in citations}
+    found = []
+    for claim, ns in zip(claims, numbers, strict=True):
+        if len(ns) > 1:
+            sources = " and ".join(f"{_where(by_n[n])} [{n}]" for n in ns)
+            found.append(Agreement("agree", ns, f"{sources} report the same fact."))
+        if claim.against is not None:
+            mine, theirs = by_n[ns[0]], by_n[numbers[claim.against][0]]
+            who = [f"{c.speaker or 'the text'} ({_where(c)}) [{c.n}]" for c in (theirs, mine)]
+            found.append(
+                Agreement(
+                    "conflict",
+                    [theirs.n, mine.n],
+                    f"{who[0]} and {who[1]} contradict each other; both are given.",
+                )
+            )
+    return found

@@ -16,6 +16,11 @@ class Document:
     sha256: str
     title: str
     date: str | None
+    encoding: str = "utf-8"
+    outlet: str | None = None
+    dateline: str | None = None
+    extracted: str | None = None  # where `text` is stored when it was extracted (HTML, PDF)
+    page_starts: tuple[int, ...] = ()  # offset of each page's first character (PDF)
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,10 @@ class Chunk:
     title: str
     date: str | None
     sha256: str
+    outlet: str | None = None
+    dateline: str | None = None
+    extracted: str | None = None
+    page_starts: str | None = None  # "0,1804,3377": each page's first offset (PDF)
 
     @property
     def id(self) -> str:
@@ -43,9 +52,7 @@ class Chunk:
         """Chroma metadata (no None values allowed there)."""
         meta = asdict(self)
         del meta["text"]
-        if meta["date"] is None:
-            del meta["date"]
-        return meta
+        return {k: v for k, v in meta.items() if v is not None}
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,10 @@ class Passage:
     end_line: int
     text: str
     score: float
+    outlet: str | None = None
+    dateline: str | None = None
+    extracted: str | None = None  # the stored extracted text offsets refer to (HTML, PDF)
+    page_starts: tuple[int, ...] = ()
 
     @classmethod
     def from_stored(cls, text: str, metadata: dict[str, Any], score: float) -> Passage:
@@ -75,6 +86,10 @@ class Passage:
             end_line=int(metadata["end_line"]),
             text=text,
             score=round(score, 4),
+            outlet=metadata.get("outlet"),
+            dateline=metadata.get("dateline"),
+            extracted=metadata.get("extracted"),
+            page_starts=tuple(int(p) for p in str(metadata.get("page_starts") or "").split(",") if p),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,18 +107,27 @@ class FileProblem:
 
 @dataclass(frozen=True)
 class IngestReport:
-    """What one ingest did, file by file."""
+    """What one ingest did, file by file.
+
+    `skipped` files hold nothing to index (binary, empty): listed, but not failures.
+    `removed` are sources dropped because their files are gone (`prune`), and
+    `encodings` names the encoding of every file that was not UTF-8.
+    """
 
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[FileProblem] = field(default_factory=list)
     failed: list[FileProblem] = field(default_factory=list)
+    encodings: dict[str, str] = field(default_factory=dict)
     chunks: int = 0
     seconds: float = 0.0
+    set_aside: str | None = None  # reindex: where the damaged index files were moved
 
     @property
     def ok(self) -> bool:
-        """True when no file failed."""
+        """True when no file failed (skipped files are not failures)."""
         return not self.failed
 
     def to_dict(self) -> dict[str, Any]:
@@ -133,6 +157,38 @@ class Citation:
     start_line: int
     end_line: int
     quote: str
+    speaker: str | None = None  # who says the quote, when it is an attributed statement
+    role: str | None = None
+    outlet: str | None = None
+    extracted: str | None = None  # offsets count in this stored text (HTML, PDF), not the file
+    page: int | None = None
+    end_page: int | None = None
+
+    def label(self) -> str:
+        """ "Palamar (deputy commander), quoted in a.txt, lines 3-4": who speaks, where."""
+        where = f"{self.source}, lines {self.start_line}-{self.end_line}"
+        if self.page is not None:
+            pages = (
+                f"page {self.page}"
+                if self.end_page in (None, self.page)
+                else f"pages {self.page}-{self.end_page}"
+            )
+            where += f", {pages}"
+        if self.outlet:
+            where += f" ({self.outlet})"
+        if not self.speaker:
+            return where
+        who = f"{self.speaker} ({self.role})" if self.role else self.speaker
+        return f"{who}, quoted in {where}"
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Citations of different sources that state the same fact, or conflicting claims."""
+
+    kind: str  # "agree" or "conflict"
+    citations: list[int]  # the `n` of the citations involved
+    note: str
 
 
 @dataclass(frozen=True)
@@ -146,6 +202,7 @@ class Answer:
     grounded: bool
     unsupported: list[str]
     mode: str  # "extractive" or "llm"
+    agreements: list[Agreement] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""

@@ -37,5 +37,8 @@ class PassageRetriever(BaseRetriever):
         for passage in passages:
             metadata = passage.to_dict()
             text = metadata.pop("text")
+            for optional in ("outlet", "dateline", "extracted", "page_starts"):  # only where they apply
+                if not metadata[optional]:
+                    del metadata[optional]
             documents.append(Document(page_content=text, metadata=metadata))
         return documents

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 2_000_000
 QUEUE_SIZE = 32
 CONCURRENCY = 2
+UPLOAD_LOCK_WAIT = 30.0  # seconds an upload queues behind a running CLI ingest
 CONTEXT_CHARS = 400  # of the paragraph shown around a quote, each side
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 # Beyond html.escape: Markdown syntax (links, images, emphasis, code) and the `${...}` of
@@ -51,6 +52,10 @@ CSS = """
 mark.quote { background: #ffe680; color: #000; padding: 0 0.1em; }
 .problem { color: var(--error-text-color, #b91c1c); }
 table.sources td, table.sources th { padding: 0.2em 0.6em; text-align: left; }
+.agreement { font-size: 0.9em; border-left: 3px solid; padding: 0.2em 0.6em; margin-top: 0.4em; }
+.agreement.agree { border-color: #16a34a; }
+.agreement.conflict { border-color: #dc2626; }
+.speaker { font-weight: 600; }
 """
 
 # Markers live inside the chat (another component), so one document-level listener forwards
@@ -119,7 +124,17 @@ def render_answer(answer: Answer, turn: int) -> str:
         return '<p class="ungrounded">No answer found in the indexed sources.</p>\n\n' + inert(
             _MARKER.sub("", answer.text).strip()
         )
-    body = render_text(answer.text, turn, {c.n for c in answer.citations})
+    cited = {c.n for c in answer.citations}
+    text = answer.text  # markers in the notes stay plain text: the buttons are the answer's
+    notes = []
+    for agreement in answer.agreements:  # shown as a block under the answer, not inline
+        heading = "Sources agree" if agreement.kind == "agree" else "Sources disagree"
+        text = text.replace(f"\n\n{heading}: {agreement.note}", "")
+        notes.append(
+            f'<div class="agreement {"agree" if agreement.kind == "agree" else "conflict"}">'
+            f"<b>{heading}</b>: {inert(agreement.note)}</div>"
+        )
+    body = render_text(text, turn, cited) + "".join(notes)
     if answer.unsupported:
         body += "\n\nNot supported by the sources, so left out: " + "; ".join(
             inert(claim) for claim in answer.unsupported
@@ -168,10 +183,11 @@ def highlighted(text: str, start: int, end: int, context: int | None = None) -> 
 
 def quote_in_file(citation: Citation) -> tuple[str | None, str | None]:
     """The file's text and None, or None and why the quote cannot be shown in place."""
+    path = citation.extracted or citation.source  # HTML/PDF: the stored extracted text
     try:
-        text = read_source(citation.source)
+        text = read_source(path)
     except OSError as exc:
-        return None, f"Cannot open {citation.source}: {exc.strerror or exc}."
+        return None, f"Cannot open {path}: {exc.strerror or exc}; ingest {citation.source} again."
     if text[citation.start_char : citation.end_char] != citation.quote:
         return None, f"{citation.source} has changed since it was indexed; ingest it again."
     return text, None
@@ -185,9 +201,17 @@ def citation_meta(citation: Citation) -> str:
         else f"lines {citation.start_line}–{citation.end_line}"
     )
     date = f" · {inert(citation.date)}" if citation.date else ""
+    outlet = f" · {inert(citation.outlet)}" if citation.outlet else ""
+    page = f" · page {citation.page}" if citation.page is not None else ""
+    if citation.end_page not in (None, citation.page):
+        page = f" · pages {citation.page}–{citation.end_page}"
+    speaker = ""
+    if citation.speaker:
+        role = f" ({inert(citation.role)})" if citation.role else ""
+        speaker = f"<span class='speaker'>{inert(citation.speaker)}{role}</span>, quoted in<br>"
     return (
-        f"<b>{inert(citation.title)}</b><br><span class='citation-meta'>"
-        f"{inert(citation.source)} · {lines}{date}</span>"
+        f"{speaker}<b>{inert(citation.title)}</b><br><span class='citation-meta'>"
+        f"{inert(citation.source)} · {lines}{page}{outlet}{date}</span>"
     )
 
 
@@ -328,9 +352,9 @@ class ChatApp:
         counts = (0, 0, 0)
         if saved:
             try:
-                report = self.assistant.ingest(saved)
+                report = self.assistant.ingest(saved, wait=UPLOAD_LOCK_WAIT)
                 counts = (len(report.added), len(report.replaced), len(report.unchanged))
-                problems += [(Path(p.source).name, p.reason) for p in report.failed]
+                problems += [(Path(p.source).name, p.reason) for p in report.failed + report.skipped]
             except (AssistantError, VectorStoreError) as exc:
                 problems += [(path.name, str(exc)) for path in saved]
         if not files:

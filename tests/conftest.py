@@ -76,9 +76,9 @@ class ChromaServer:
                 self.process.wait()
 
 
-def start_chroma_server(path: Path) -> ChromaServer:
-    port = free_port()
-    log = (path.parent / f"chroma-{port}.log").open("wb")
+def start_chroma_server(path: Path, port: int | None = None) -> ChromaServer:
+    port = port or free_port()
+    log = (path.parent / f"chroma-{port}.log").open("ab")
     process = subprocess.Popen(
         [str(CHROMA_BIN), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
         stdout=log,
@@ -134,7 +134,8 @@ def assert_citations_exact(answer: Answer) -> None:
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
     assert markers == {c.n for c in answer.citations}, (answer.text, answer.citations)
     for citation in answer.citations:
-        text = (Path.cwd() / citation.source).read_bytes().decode("utf-8-sig")
+        # HTML and PDF: offsets count in the stored extracted text that the citation names.
+        text = (Path.cwd() / (citation.extracted or citation.source)).read_bytes().decode("utf-8-sig")
         assert text[citation.start_char : citation.end_char] == citation.quote
         assert citation.start_line == line_of(text, citation.start_char)
         assert citation.end_line == line_of(text, citation.end_char - 1)

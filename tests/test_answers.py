@@ -119,3 +119,37 @@ def test_cli_ask_json(assistant: Assistant, module_dir: Path) -> None:
     text = (module_dir / citation["source"]).read_bytes().decode("utf-8-sig")
     assert text[citation["start_char"] : citation["end_char"]] == citation["quote"]
     assert answer["mode"] == "extractive" and answer["grounded"] is True
+
+
+def test_conflicting_claims_are_each_given_with_their_speaker(assistant: Assistant) -> None:
+    answer = assistant.ask("Were Russian troops driven out of Azovstal?")
+    adviser = next(c for c in answer.citations if "They were driven out by our defenders" in c.quote)
+    rebuttal = next(c for c in answer.citations if "No one knocked out anyone" in c.quote)
+    assert (adviser.speaker, adviser.role) == ("Oleksiy Arestovych", "Ukrainian presidential advisor")
+    assert (rebuttal.speaker, rebuttal.role) == ("Sviatoslav Palamar", "Deputy Commander of Azov regiment")
+    assert adviser.source == rebuttal.source == FOX and rebuttal.outlet == "Fox News"
+    assert rebuttal.label().startswith(
+        "Sviatoslav Palamar (Deputy Commander of Azov regiment), quoted in " + FOX
+    )
+    conflicts = [a for a in answer.agreements if a.kind == "conflict"]
+    assert any({adviser.n, rebuttal.n} == set(a.citations) for a in conflicts)
+    # Both claims are in the text, each introduced by who says it.
+    assert "Oleksiy Arestovych (Ukrainian presidential advisor), in Fox News:" in answer.text
+    assert "But Sviatoslav Palamar (Deputy Commander of Azov regiment), in Fox News:" in answer.text
+    assert "Sources disagree:" in answer.text
+
+
+def test_who_said_and_what_the_kremlin_said(assistant: Assistant) -> None:
+    kremlin = assistant.ask("What did the Kremlin say?")
+    first = kremlin.citations[0]
+    assert (first.speaker, first.role, first.outlet) == ("Dmitry Peskov", "Kremlin spokesman", "Fox News")
+    assert kremlin.text.startswith("Dmitry Peskov (Kremlin spokesman), in Fox News: ")
+    who = assistant.ask("Who said Russian troops were driven out of Azovstal?")
+    assert who.citations[0].speaker == "Oleksiy Arestovych"
+
+
+def test_agreement_across_sources_is_noted(assistant: Assistant) -> None:
+    answer = assistant.ask("How long have the defenders been fighting?")
+    agree = [a for a in answer.agreements if a.kind == "agree"]
+    assert agree and {answer.citations[n - 1].source for n in agree[0].citations} == {AFP, FOX}
+    assert "Sources agree:" in answer.text and not [a for a in answer.agreements if a.kind == "conflict"]

@@ -38,14 +38,43 @@ def test_ingest_search_sources_and_a_second_ingest(seeds: Path, tmp_path: Path) 
     assert len(report["unchanged"]) == 2 and report["chunks"] == 0 and report["added"] == []
 
 
-def test_failed_files_are_listed_and_set_exit_code_3(seeds: Path, tmp_path: Path) -> None:
-    (tmp_path / "latin1.txt").write_bytes(b"Caf\xe9 society in Kyiv.")
-    result = run_cli("ingest", "seeds/000_729b03bd7a238ff7.txt", "missing.txt", "latin1.txt", cwd=tmp_path)
-    assert result.returncode == 3
-    assert "missing.txt: no such file or directory" in result.stdout
-    assert "latin1.txt: not valid UTF-8" in result.stdout
+def test_a_messy_folder_is_ingested_file_by_file_and_every_problem_listed(tmp_path: Path) -> None:
+    messy = tmp_path / "messy"
+    (messy / "sub").mkdir(parents=True)
+    (messy / "good.txt").write_text("Kyiv said the convoy arrived on Tuesday.\n")
+    (messy / "windows.txt").write_bytes("The mayor said “we hold” – at the café.\n".encode("cp1252"))
+    (messy / "sub" / "utf16.md").write_bytes("Officials said the bridge “is open”.\n".encode("utf-16"))
+    (messy / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
+    (messy / "empty.txt").write_text("  \n")
+    (messy / "huge.txt").write_text("Long words. " * 20_000)
+    (messy / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (messy / "io-error.txt").symlink_to("/proc/self/mem")
+
+    result = run_cli("ingest", "messy", "missing.txt", "--max-file-mb", "0.1", cwd=tmp_path)
+    assert result.returncode == 3, result.stderr
+    out = result.stdout
+    assert "decoded as cp125" in out and "messy/windows.txt" in out
+    assert "decoded as utf-16: messy/sub/utf16.md" in out
+    assert "skipped messy/photo.txt: binary data" in out
+    assert "skipped messy/empty.txt: empty or whitespace only" in out
+    assert "failed messy/huge.txt: 0.2 MB is over the 0.1 MB limit" in out
+    assert "failed messy/gone.txt: broken symbolic link" in out
+    assert "failed messy/io-error.txt: cannot read" in out
+    assert "failed missing.txt: no such file or directory" in out
     listed = json.loads(run_cli("sources", "--json", cwd=tmp_path).stdout)
-    assert [s["source"] for s in listed] == ["seeds/000_729b03bd7a238ff7.txt"]
+    assert [s["source"] for s in listed] == ["messy/good.txt", "messy/sub/utf16.md", "messy/windows.txt"]
+    found = json.loads(run_cli("search", "mayor café", "-k", "1", "--json", cwd=tmp_path).stdout)
+    assert found[0]["text"] == "The mayor said “we hold” – at the café."
+
+    # Skipped files are listed but are not failures: exit code 0.
+    (messy / "huge.txt").unlink()
+    (messy / "gone.txt").unlink()
+    (messy / "io-error.txt").unlink()
+    again = run_cli("ingest", "messy", "--json", cwd=tmp_path)
+    assert again.returncode == 0, again.stdout
+    report = json.loads(again.stdout)
+    assert {p["source"] for p in report["skipped"]} == {"messy/photo.txt", "messy/empty.txt"}
+    assert report["failed"] == [] and len(report["unchanged"]) == 3 and report["chunks"] == 0
 
 
 def test_user_errors_are_one_line_without_traceback(tmp_path: Path) -> None:

@@ -150,6 +150,7 @@ def test_a_good_answer_keeps_its_citations_narrowed_to_the_sentence(
     citation = answer.citations[0]
     assert citation.quote.startswith("Mariupol Mayor Vadym Boichenko on Thursday called for")
     assert citation.source == "news/000_729b03bd7a238ff7.txt" and citation.start_line == 29
+    assert (citation.speaker, citation.role) == ("Vadym Boichenko", "Mariupol Mayor")  # who speaks
     assert answer.text.count("[1]") == 2
     request = fake_llm.requests[-1]
     assert request["path"] == "/v1/chat/completions"

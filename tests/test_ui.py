@@ -304,3 +304,32 @@ def test_escaping_leaves_no_markup() -> None:
         assert dangerous not in escaped
     answer = Answer("q", "Nothing here.", [], [], False, [], "extractive")
     assert "No answer found in the indexed sources" in render_answer(answer, 0)
+
+
+def test_conflicting_sources_show_a_disagree_block_and_speakers(
+    browser: object, app_server: AppServer
+) -> None:
+    page = open_page(browser, app_server)
+    ask(page, "Were Russian troops driven out of Azovstal?")
+    answer = page.locator("#chat [data-testid='bot']").last
+    block = answer.locator(".agreement.conflict").first
+    assert "Sources disagree" in block.inner_text() and "Arestovych" in block.inner_text()
+    assert answer.locator(".agreement .cite-marker").count() == 0  # plain text, the buttons are above
+    cards = page.locator("#citations .citation-card")
+    assert cards.count() == answer.locator(".cite-marker").count()
+    speakers = page.locator("#citations .speaker").all_inner_texts()
+    assert "Oleksiy Arestovych (Ukrainian presidential advisor)" in speakers
+    assert "Sviatoslav Palamar (Deputy Commander of Azov regiment)" in speakers
+    assert not page.dialogs
+
+
+def test_agreement_notes_are_escaped() -> None:
+    from assistant.records import Agreement, Citation
+
+    citation = Citation(1, "a.txt", "t", None, 0, 5, 1, 1, "Hello")
+    note = "<img src=x onerror=alert(1)> [1] and ![x](http://e/x.png) [1] contradict each other."
+    answer = Answer("q", "Hello [1]\n\nSources disagree: " + note, [citation], [], True, [], "extractive")
+    answer = Answer(**{**answer.__dict__, "agreements": [Agreement("conflict", [1], note)]})
+    html = render_answer(answer, 0)
+    assert "<img" not in html and "](" not in html and html.count("cite-marker") == 1
+    assert 'class="agreement conflict"' in html

@@ -1,7 +1,13 @@
 """Embeddings and the Chroma store: the persistence layer under `assistant`."""
 
 from vectorstore.embeddings import DEFAULT_MODEL, Embedder
-from vectorstore.errors import ModelError, ModelMismatchError, StoreUnavailableError, VectorStoreError
+from vectorstore.errors import (
+    IndexDamagedError,
+    ModelError,
+    ModelMismatchError,
+    StoreUnavailableError,
+    VectorStoreError,
+)
 from vectorstore.store import ChromaStore, Hit
 
 __all__ = [
@@ -9,6 +15,7 @@ __all__ = [
     "ChromaStore",
     "Embedder",
     "Hit",
+    "IndexDamagedError",
     "ModelError",
     "ModelMismatchError",
     "StoreUnavailableError",

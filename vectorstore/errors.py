@@ -15,3 +15,7 @@ class ModelMismatchError(VectorStoreError):
 
 class StoreUnavailableError(VectorStoreError):
     """The Chroma server cannot be reached or the local store cannot be opened."""
+
+
+class IndexDamagedError(VectorStoreError):
+    """The index files cannot be read; `assistant reindex` rebuilds them from the source files."""

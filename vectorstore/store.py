@@ -3,22 +3,38 @@
 Chroma never embeds anything here: every collection is opened with no embedding
 function, vectors come from `vectorstore.embeddings.Embedder`, and the collection
 records which model made them so that a different model is refused.
+
+Two collections: "passages" (the chunks) and "sources", the manifest, one record per
+indexed file, written only once all of that file's chunks are stored. Embedded Chroma
+keeps vectors in memory, so a store written by another process is reopened when the
+passages' generation counter shows a change this process did not make.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import threading
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vectorstore.embeddings import INT8_SUFFIX
-from vectorstore.errors import ModelMismatchError, StoreUnavailableError, VectorStoreError
+from vectorstore.errors import (
+    IndexDamagedError,
+    ModelMismatchError,
+    StoreUnavailableError,
+    VectorStoreError,
+)
 
 if TYPE_CHECKING:
     import numpy as np
 
+logger = logging.getLogger(__name__)
 COLLECTION = "passages"
+SOURCES = "sources"
 Metadata = Mapping[str, str | int | float | bool]
 
 
@@ -47,52 +63,132 @@ class ChromaStore:
         data_dir: Path | None = None,
         host: str | None = None,
         port: int | None = None,
+        timeout: float = 5.0,
+        collection: str = COLLECTION,
     ) -> None:
         if (host is None) == (data_dir is None):
             raise ValueError("give either data_dir (embedded Chroma) or host (a Chroma server)")
         self.model_name = model_name
-        self.location = f"Chroma server {host}:{port}" if host else f"data dir {data_dir}"
-        self._client = _open_client(data_dir, host, port)
+        self.timeout = timeout
+        self.collection_name = collection  # a second collection (e.g. "quotes") lives beside "passages"
+        self.location = f"Chroma server {host}:{port or 8000}" if host else f"data dir {data_dir}"
+        self._where = (data_dir, host, port)
+        self._client = _open_client(data_dir, host, port, timeout)
         self._collection: Any = None
+        self._sources: Any = None
+        self._seen_generation: int | None = None
+        self._reopening = threading.Lock()
+
+    @property
+    def embedded(self) -> bool:
+        """True for embedded Chroma in a data dir, False for a Chroma server."""
+        return self._where[1] is None
+
+    @contextmanager
+    def _guard(self, doing: str) -> Iterator[None]:
+        """Turn Chroma's failures into errors that say what happened and what to do."""
+        try:
+            yield
+        except VectorStoreError:
+            raise
+        except Exception as exc:
+            raise self._failure(doing, exc) from exc
+
+    def _failure(self, doing: str, exc: Exception) -> VectorStoreError:
+        detail = f"{type(exc).__name__}: {exc}"
+        if not self.embedded:
+            if "Timeout" in type(exc).__name__:
+                return StoreUnavailableError(
+                    f"{self.location} did not answer within {self.timeout:g} s while {doing}. "
+                    "Check that it is running (not paused or overloaded), or raise --chroma-timeout."
+                )
+            return _unavailable(self.location, exc)
+        if _is_write_refusal(detail):
+            return StoreUnavailableError(
+                f"Cannot write to the index in {self.location} while {doing} ({detail}): the disk is "
+                "full or read-only. What was stored before is unchanged; free space or fix the "
+                "permissions, then ingest again."
+            )
+        return IndexDamagedError(
+            f"The index in {self.location} is damaged ({doing} failed: {detail}). "
+            "Run `assistant reindex` to rebuild it from the source files."
+        )
 
     def _existing(self) -> Any:
         """The collection if it exists, after checking its model; else None."""
         if self._collection is None:
             try:
-                collection = self._client.get_collection(COLLECTION, embedding_function=None)
+                collection = self._client.get_collection(self.collection_name, embedding_function=None)
             except Exception as exc:
                 if "does not exist" not in str(exc) and "NotFound" not in type(exc).__name__:
-                    raise _unavailable(self.location, exc) from exc
+                    raise self._failure("opening the passages", exc) from exc
                 return None
             built_with = (collection.metadata or {}).get("embedding_model")
             if built_with != self.model_name:
                 raise ModelMismatchError(
                     f"The index in {self.location} was built with embedding model {built_with!r}, "
-                    f"not {self.model_name!r}. {_how_to_match(str(built_with))}, or re-index with the "
-                    "new model into an empty data dir (or after deleting this one)."
+                    f"not {self.model_name!r}. {_how_to_match(str(built_with))}, or run `assistant reindex` "
+                    "to rebuild it from the source files with the new model."
                 )
             self._collection = collection
+            if self._seen_generation is None:
+                self._seen_generation = int((collection.metadata or {}).get("generation", 0))
         return self._collection
 
     def recorded_model(self) -> str | None:
         """The embedding model name the index records, unchecked; None when there is no index yet."""
         try:
-            collection = self._client.get_collection(COLLECTION, embedding_function=None)
+            collection = self._client.get_collection(self.collection_name, embedding_function=None)
         except Exception:
             return None  # no index yet, or unreachable: `count()` says which
         built_with = (collection.metadata or {}).get("embedding_model")
         return None if built_with is None else str(built_with)
 
+    def _current(self) -> Any:
+        """Like `_existing`, after reopening an embedded store another process has written to."""
+        collection = self._existing()
+        if collection is None or not self.embedded:
+            return collection
+        generation = self.generation()
+        if generation != self._seen_generation:
+            with self._reopening:
+                if generation != self._seen_generation:
+                    self._reopen()
+                    self._seen_generation = generation
+            collection = self._existing()
+        return collection
+
+    def _reopen(self) -> None:
+        """A new embedded client: Chroma shares one per path in a process, so drop that one first."""
+        self.release()
+        self._client = _open_client(*self._where, self.timeout)
+
+    def release(self) -> None:
+        """Let go of the files: the next store opened on this data dir reads them afresh."""
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_system.pop(getattr(self._client, "_identifier", ""), None)
+        self._collection = self._sources = None
+
+    @staticmethod
+    def forget_path(data_dir: Path) -> None:
+        """Drop this process's shared Chroma system for `data_dir` (before its files are moved)."""
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_system.pop(str(data_dir), None)
+
     def _create(self, dimension: int) -> Any:
         collection = self._existing()
         if collection is None:
-            collection = self._client.get_or_create_collection(
-                COLLECTION,
-                configuration={"hnsw": {"space": "cosine"}},
-                metadata={"embedding_model": self.model_name, "embedding_dim": dimension},
-                embedding_function=None,
-            )
+            with self._guard("creating the collection"):
+                collection = self._client.get_or_create_collection(
+                    self.collection_name,
+                    configuration={"hnsw": {"space": "cosine"}},
+                    metadata={"embedding_model": self.model_name, "embedding_dim": dimension},
+                    embedding_function=None,
+                )
             self._collection = collection
+            self._seen_generation = 0
         recorded = (collection.metadata or {}).get("embedding_dim")
         if recorded != dimension:
             raise ModelMismatchError(
@@ -103,15 +199,19 @@ class ChromaStore:
 
     def count(self) -> int:
         """Number of stored passages."""
-        collection = self._existing()
-        return 0 if collection is None else int(collection.count())
+        collection = self._current()
+        if collection is None:
+            return 0
+        with self._guard("counting passages"):
+            return int(collection.count())
 
     def ids_where(self, where: dict[str, Any]) -> set[str]:
         """Ids of the passages whose metadata matches `where`."""
-        collection = self._existing()
+        collection = self._current()
         if collection is None:
             return set()
-        return set(collection.get(where=where, include=[])["ids"])
+        with self._guard("reading passage ids"):
+            return set(collection.get(where=where, include=[])["ids"])
 
     def metadatas(self, page: int = 5000) -> Iterator[dict[str, Any]]:
         """Every stored passage's metadata, read page by page."""
@@ -119,16 +219,17 @@ class ChromaStore:
             yield metadata
 
     def everything(
-        self, page: int = 5000, with_text: bool = True
+        self, page: int = 5000, with_text: bool = True, where: dict[str, Any] | None = None
     ) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        """Every stored passage as (id, text, metadata), read page by page."""
-        collection = self._existing()
+        """Every stored passage (matching `where`) as (id, text, metadata), read page by page."""
+        collection = self._current()
         if collection is None:
             return
         include = ["documents", "metadatas"] if with_text else ["metadatas"]
         offset = 0
         while True:
-            batch = collection.get(include=include, limit=page, offset=offset)
+            with self._guard("reading passages"):
+                batch = collection.get(where=where, include=include, limit=page, offset=offset)
             texts = batch["documents"] if with_text else [""] * len(batch["ids"])
             for i, text, meta in zip(batch["ids"], texts or [], batch["metadatas"] or [], strict=True):
                 yield i, text or "", dict(meta or {})
@@ -138,11 +239,12 @@ class ChromaStore:
 
     def get(self, ids: Sequence[str], query: np.ndarray | None = None) -> list[Hit]:
         """The passages with these ids, in that order; scored by cosine with `query` if given."""
-        collection = self._existing()
+        collection = self._current()
         if collection is None or not ids:
             return []
         include = ["documents", "metadatas"] + (["embeddings"] if query is not None else [])
-        batch = collection.get(ids=list(ids), include=include)
+        with self._guard("reading passages"):
+            batch = collection.get(ids=list(ids), include=include)
         found = {}
         for n, i in enumerate(batch["ids"]):
             score = float(batch["embeddings"][n] @ query) if query is not None else 0.0
@@ -151,17 +253,20 @@ class ChromaStore:
 
     def generation(self) -> int:
         """A number that changes whenever passages are added or deleted (by any process)."""
-        collection = self._existing()
-        if collection is None:
+        if self._existing() is None:
             return 0
-        collection = self._client.get_collection(COLLECTION, embedding_function=None)  # fresh metadata
-        return int((collection.metadata or {}).get("generation", 0))
+        with self._guard("reading the generation"):
+            fresh = self._client.get_collection(self.collection_name, embedding_function=None)
+        return int((fresh.metadata or {}).get("generation", 0))
 
     def _bump_generation(self, collection: Any) -> None:
         """Mark the collection changed, for caches derived from it (the lexical index)."""
-        metadata = dict(self._client.get_collection(COLLECTION, embedding_function=None).metadata or {})
-        metadata["generation"] = int(metadata.get("generation", 0)) + 1
-        collection.modify(metadata=metadata)
+        with self._guard("marking the index changed"):
+            fresh = self._client.get_collection(self.collection_name, embedding_function=None)
+            metadata = dict(fresh.metadata or {})
+            metadata["generation"] = int(metadata.get("generation", 0)) + 1
+            collection.modify(metadata=metadata)
+        self._seen_generation = metadata["generation"]
 
     def add(
         self,
@@ -178,12 +283,13 @@ class ChromaStore:
         step = max(1, min(1000, self._client.get_max_batch_size()))
         for start in range(0, len(ids), step):
             end = start + step
-            collection.upsert(
-                ids=list(ids[start:end]),
-                documents=list(texts[start:end]),
-                metadatas=[dict(m) for m in metadatas[start:end]],
-                embeddings=embeddings[start:end],
-            )
+            with self._guard("storing passages"):
+                collection.upsert(
+                    ids=list(ids[start:end]),
+                    documents=list(texts[start:end]),
+                    metadatas=[dict(m) for m in metadatas[start:end]],
+                    embeddings=embeddings[start:end],
+                )
         self._bump_generation(collection)
 
     def delete(self, ids: Sequence[str]) -> None:
@@ -191,12 +297,13 @@ class ChromaStore:
         collection = self._existing()
         if collection is not None and ids:
             self._bump_generation(collection)
-            collection.delete(ids=list(ids))
+            with self._guard("deleting passages"):
+                collection.delete(ids=list(ids))
             self._bump_generation(collection)
 
     def query(self, embedding: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
         """The `k` passages closest to `embedding`, best first."""
-        collection = self._existing()
+        collection = self._current()
         if collection is None or k < 1:
             return []
         if collection.metadata.get("embedding_dim") != len(embedding):
@@ -204,12 +311,15 @@ class ChromaStore:
                 f"Query vector has {len(embedding)} dimensions, the index in {self.location} "
                 f"{collection.metadata.get('embedding_dim')}."
             )
-        result = collection.query(
-            query_embeddings=[embedding],
-            n_results=k,
-            where=where,
-            include=["documents", "metadatas", "distances"],
-        )
+        with self._guard("searching"):
+            result = collection.query(
+                query_embeddings=[embedding],
+                n_results=k,
+                where=where,
+                include=["documents", "metadatas", "distances"],
+            )
+            if not result["ids"][0] and where is None and collection.count() > 0:
+                raise RuntimeError("the vector index returned nothing although passages are stored")
         return [
             Hit(id=i, text=text or "", metadata=dict(meta or {}), score=1.0 - float(distance))
             for i, text, meta, distance in zip(
@@ -221,8 +331,78 @@ class ChromaStore:
             )
         ]
 
+    def _manifest(self, create: bool) -> Any:
+        if self._sources is None:
+            with self._guard("opening the sources manifest"):
+                if create:
+                    self._sources = self._client.get_or_create_collection(
+                        SOURCES, metadata={"role": "manifest"}, embedding_function=None
+                    )
+                elif SOURCES in {getattr(c, "name", c) for c in self._client.list_collections()}:
+                    self._sources = self._client.get_collection(SOURCES, embedding_function=None)
+        return self._sources
 
-def _open_client(data_dir: Path | None, host: str | None, port: int | None) -> Any:
+    def manifest(self) -> dict[str, dict[str, Any]]:
+        """Each indexed file's record (`source`, `sha256`, `chunks`, ...), by source name."""
+        collection = self._manifest(create=False)
+        if collection is None:
+            return {}
+        with self._guard("reading the sources manifest"):
+            metadatas = collection.get(include=["metadatas"])["metadatas"] or []
+        return {str(m["source"]): dict(m) for m in metadatas if m}
+
+    def record_sources(self, entries: Sequence[Metadata]) -> None:
+        """Record files as completely stored (each entry needs a `source`)."""
+        if not entries:
+            return
+        collection = self._manifest(create=True)
+        with self._guard("recording sources"):
+            collection.upsert(
+                ids=[_source_id(str(e["source"])) for e in entries],
+                metadatas=[dict(e) for e in entries],
+                embeddings=[[1.0]] * len(entries),  # Chroma requires a vector; the manifest needs none
+            )
+
+    def forget_sources(self, sources: Sequence[str]) -> None:
+        """Drop files from the manifest (their passages are deleted first, by the caller)."""
+        collection = self._manifest(create=False)
+        if collection is not None and sources:
+            with self._guard("forgetting sources"):
+                collection.delete(ids=[_source_id(s) for s in sources])
+
+    def drop(self) -> None:
+        """Delete every passage and the manifest: the index is empty afterwards."""
+        with self._guard("deleting the index"):
+            names = {getattr(c, "name", c) for c in self._client.list_collections()}
+            doomed = (SOURCES, COLLECTION) if self.collection_name == COLLECTION else (self.collection_name,)
+            for name in doomed:
+                if name in names:
+                    self._client.delete_collection(name)
+        self._collection = self._sources = None
+        self._seen_generation = None
+
+
+def _source_id(source: str) -> str:
+    return hashlib.sha1(source.encode("utf-8")).hexdigest()
+
+
+def _is_write_refusal(detail: str) -> bool:
+    """True when an error says the disk is full or read-only, not that the index is broken."""
+    lowered = detail.lower()
+    return any(
+        cue in lowered
+        for cue in (
+            "readonly",
+            "read-only",
+            "disk is full",
+            "no space",
+            "permission denied",
+            "file too large",
+        )
+    )
+
+
+def _open_client(data_dir: Path | None, host: str | None, port: int | None, timeout: float) -> Any:
     import chromadb
     from chromadb.config import Settings
 
@@ -233,12 +413,30 @@ def _open_client(data_dir: Path | None, host: str | None, port: int | None) -> A
             data_dir.mkdir(parents=True, exist_ok=True)
             return chromadb.PersistentClient(path=str(data_dir), settings=settings)
         except Exception as exc:
+            if any(cue in str(exc) for cue in ("malformed", "not a database", "corrupt")):
+                raise IndexDamagedError(
+                    f"The index in {data_dir} is damaged ({exc}). "
+                    "Run `assistant reindex` to rebuild it from the source files."
+                ) from exc
+            if _is_write_refusal(str(exc)) and (data_dir / "chroma.sqlite3").is_file():
+                return _read_only_copy(data_dir, settings)
             raise StoreUnavailableError(f"Cannot open the index in {data_dir}: {exc}") from exc
     location = f"Chroma server {host}:{port or 8000}"
     try:
+        import httpx
+
+        # Chroma's client asks the server things as it is built, with no timeout: ask first.
+        httpx.get(f"http://{host}:{port or 8000}/api/v2/heartbeat", timeout=timeout).raise_for_status()
         client = chromadb.HttpClient(host=host, port=port or 8000, settings=settings)
+        # Chroma's own client waits forever for a reply
+        client._server._session.timeout = httpx.Timeout(timeout)  # type: ignore[attr-defined]
         client.heartbeat()
     except Exception as exc:
+        if "Timeout" in type(exc).__name__:
+            raise StoreUnavailableError(
+                f"{location} did not answer within {timeout:g} s. Check that it is running (not paused "
+                "or overloaded), or raise --chroma-timeout."
+            ) from exc
         raise _unavailable(location, exc) from exc
     return client
 
@@ -248,6 +446,24 @@ def _how_to_match(built_with: str) -> str:
     if built_with.endswith(INT8_SUFFIX):
         return f"Use --model {built_with.removesuffix(INT8_SUFFIX)} with --embedding-backend onnx-int8"
     return f"Use --model {built_with} with --embedding-backend torch (or onnx)"
+
+
+def _read_only_copy(data_dir: Path, settings: Any) -> Any:
+    """Embedded Chroma cannot open files it may not write: read a private copy instead.
+
+    Writes still go nowhere: an ingest stops at the data dir's lock file, which it cannot create.
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    import chromadb
+
+    copy = Path(tempfile.mkdtemp(prefix="assistant-read-only-"))
+    atexit.register(shutil.rmtree, copy, ignore_errors=True)
+    shutil.copytree(data_dir, copy, dirs_exist_ok=True, ignore=shutil.ignore_patterns("lexical*", "*.lock*"))
+    logger.warning("The index in %s is read-only here: answering from a copy in %s.", data_dir, copy)
+    return chromadb.PersistentClient(path=str(copy), settings=settings)
 
 
 def _unavailable(location: str, exc: Exception) -> VectorStoreError:

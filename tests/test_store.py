@@ -1,0 +1,235 @@
+"""The store under faults caused for real: a Chroma server paused or killed, a full or
+read-only disk, damaged index files."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant import Assistant
+from assistant.errors import IndexWriteError
+from assistant.settings import Settings
+from tests.conftest import ChromaServer, run_cli, start_chroma_server
+from tests.test_ingest import expected_contents, index_contents, write_corpus
+from vectorstore import StoreUnavailableError, VectorStoreError
+
+QUESTION = "Who said Russian troops were driven out of Azovstal?"
+
+
+def server_settings(server: ChromaServer, timeout: float = 2.0) -> Settings:
+    return Settings(chroma_host=server.host, chroma_port=server.port, chroma_timeout=timeout)
+
+
+@pytest.mark.server
+def test_a_paused_server_fails_within_the_timeout_and_answers_again_when_resumed(
+    chroma_server: ChromaServer, seeds: Path
+) -> None:
+    assistant = Assistant(settings=server_settings(chroma_server, timeout=2.0))
+    assistant.ingest([seeds])
+    assert assistant.retrieve(QUESTION, k=1)
+    os.kill(chroma_server.process.pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailableError, match=r"did not answer within 2 s") as error:
+            assistant.retrieve(QUESTION, k=1)
+        assert time.monotonic() - started < 15  # bounded by the timeout, not hung
+        assert f"{chroma_server.host}:{chroma_server.port}" in str(error.value)
+        cli = run_cli(
+            "--chroma-host",
+            chroma_server.host,
+            "--chroma-port",
+            str(chroma_server.port),
+            "--chroma-timeout",
+            "1",
+            "search",
+            "Azovstal",
+            cwd=seeds.parent,
+        )
+        assert cli.returncode == 1 and len(cli.stderr.strip().splitlines()) == 1, cli.stderr
+    finally:
+        os.kill(chroma_server.process.pid, signal.SIGCONT)
+    assert assistant.ask(QUESTION).grounded
+
+
+@pytest.mark.server
+def test_a_killed_server_gives_a_clear_error_and_a_restarted_one_answers(
+    chroma_server: ChromaServer, seeds: Path
+) -> None:
+    assistant = Assistant(settings=server_settings(chroma_server))
+    assistant.ingest([seeds])
+    chroma_server.process.kill()
+    chroma_server.process.wait()
+    with pytest.raises(
+        StoreUnavailableError, match=f"Cannot reach Chroma server 127.0.0.1:{chroma_server.port}"
+    ):
+        assistant.retrieve(QUESTION, k=1)
+    restarted = _restart(chroma_server)
+    try:
+        assert assistant.retrieve(QUESTION, k=1)[0].source == "seeds/002_33031038dede83a4.txt"
+    finally:
+        restarted.stop()
+
+
+def _restart(server: ChromaServer) -> ChromaServer:
+    """The same storage on the same port, as after an operator restarts the server."""
+    for _ in range(50):
+        try:
+            return start_chroma_server(server.path, port=server.port)
+        except RuntimeError:
+            time.sleep(0.2)
+    raise RuntimeError("the Chroma server did not come back")
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_a_server_killed_during_an_ingest_then_reingest_leaves_no_duplicates(
+    chroma_server: ChromaServer, tmp_path: Path
+) -> None:
+    write_corpus(tmp_path / "corpus", articles=3)
+    address = ["--chroma-host", chroma_server.host, "--chroma-port", str(chroma_server.port)]
+    child = subprocess.Popen(
+        [*_assistant_command(), *address, "ingest", "corpus"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(12)  # the model loads, the first batches are stored
+    chroma_server.process.kill()
+    chroma_server.process.wait()
+    _, stderr = child.communicate(timeout=120)
+    assert child.returncode == 1, stderr
+    assert f"Chroma server 127.0.0.1:{chroma_server.port}" in stderr and "Traceback" not in stderr
+
+    restarted = _restart(chroma_server)
+    try:
+        again = run_cli(*address, "ingest", "corpus", "--json", cwd=tmp_path)
+        assert again.returncode == 0, again.stderr
+        assistant = Assistant(chroma_host=chroma_server.host, chroma_port=chroma_server.port)
+        assert index_contents(assistant) == expected_contents(assistant, tmp_path / "corpus")
+        places = Counter((m["source"], m["start_char"]) for _, _, m in assistant.store.everything())
+        assert max(places.values()) == 1
+    finally:
+        restarted.stop()
+
+
+def _assistant_command() -> list[str]:
+    from tests.conftest import ASSISTANT_BIN
+
+    return [str(ASSISTANT_BIN)]
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 30 MB file system (tmpfs), unmounted after the test."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=30m", "tmpfs", str(mount_point)], check=True)
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def test_a_full_disk_fails_the_ingest_cleanly_and_keeps_what_was_stored(
+    small_disk: Path, seeds: Path, tmp_path: Path
+) -> None:
+    data_dir = small_disk / "index"
+    assistant = Assistant(data_dir=data_dir)
+    assistant.ingest([seeds])
+    before = index_contents(assistant)
+    write_corpus(tmp_path / "corpus", articles=1)
+    filler = small_disk / "filler"
+    free = shutil.disk_usage(small_disk).free
+    filler.write_bytes(b"\0" * (free - 64 * 1024))  # leave 64 KB
+
+    with pytest.raises((VectorStoreError, IndexWriteError), match="full or read-only"):
+        assistant.ingest([tmp_path / "corpus"])
+    result = run_cli("--data-dir", str(data_dir), "ingest", "corpus", cwd=tmp_path)
+    assert result.returncode == 1 and "full or read-only" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+    found = json.loads(
+        run_cli("--data-dir", str(data_dir), "search", QUESTION, "--json", cwd=tmp_path).stdout
+    )
+    assert found[0]["source"] == "seeds/002_33031038dede83a4.txt"
+    filler.unlink()
+    reopened = Assistant(data_dir=data_dir)
+    assert {s: c for s, c in index_contents(reopened).items() if s.startswith("seeds/")} == before
+    report = reopened.ingest([tmp_path / "corpus"])  # space again: the ingest completes
+    assert not report.failed and len(report.added) == 1
+
+
+def test_a_read_only_data_dir_refuses_to_ingest_and_still_answers(
+    small_disk: Path, seeds: Path, tmp_path: Path
+) -> None:
+    data_dir = small_disk / "index"
+    assert run_cli("--data-dir", str(data_dir), "ingest", "seeds", cwd=tmp_path).returncode == 0
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    (tmp_path / "new.txt").write_text("A new article about the grain corridor.\n")
+
+    result = run_cli("--data-dir", str(data_dir), "ingest", "new.txt", cwd=tmp_path)
+    assert result.returncode == 1 and "read-only or full" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: Cannot create the lock file")
+    found = json.loads(
+        run_cli("--data-dir", str(data_dir), "search", QUESTION, "--json", cwd=tmp_path).stdout
+    )
+    assert found[0]["source"] == "seeds/002_33031038dede83a4.txt"
+
+
+def _damaged_copy(source: Path, target: Path, how: str) -> None:
+    shutil.copytree(source, target)
+    if how == "truncated database":
+        database = target / "chroma.sqlite3"
+        with database.open("r+b") as handle:
+            handle.truncate(database.stat().st_size // 3)
+    else:  # scrambled vector index files
+        for name in ("header.bin", "link_lists.bin"):
+            for path in target.glob(f"*/{name}"):
+                path.write_bytes(np.random.default_rng(3).bytes(path.stat().st_size or 512))
+
+
+@pytest.mark.parametrize("how", ["truncated database", "scrambled vector index"])
+def test_a_damaged_index_says_run_reindex_and_reindex_restores_it(
+    how: str, seeds: Path, tmp_path: Path
+) -> None:
+    original = tmp_path / "original"
+    assistant = Assistant(data_dir=original)
+    assistant.ingest([seeds])
+    # Past Chroma's in-memory threshold, so the vector index lives in its own files.
+    filler = np.random.default_rng(1).normal(size=(1200, 384)).astype(np.float32)
+    filler /= np.linalg.norm(filler, axis=1, keepdims=True)
+    assistant.store.add(
+        ids=[f"filler-{i}" for i in range(1200)],
+        texts=["filler"] * 1200,
+        metadatas=[{"source": "filler", "start_char": i} for i in range(1200)],
+        embeddings=filler,
+    )
+    assistant.store.release()
+    copy = tmp_path / "copy"
+    _damaged_copy(original, copy, how)
+
+    search = run_cli("--data-dir", str(copy), "search", QUESTION, cwd=tmp_path)
+    assert search.returncode == 1, search.stdout
+    assert "damaged" in search.stderr and "assistant reindex" in search.stderr
+    assert len(search.stderr.strip().splitlines()) == 1 and "Traceback" not in search.stderr
+
+    rebuilt = run_cli("--data-dir", str(copy), "reindex", cwd=tmp_path)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    found = json.loads(run_cli("--data-dir", str(copy), "search", QUESTION, "--json", cwd=tmp_path).stdout)
+    assert found[0]["source"] == "seeds/002_33031038dede83a4.txt"
+    restored = Assistant(data_dir=copy)
+    assert index_contents(restored) == expected_contents(restored, seeds)
+    if how == "truncated database":
+        assert "moved to" in rebuilt.stdout and list(copy.glob("damaged-*/chroma.sqlite3"))
