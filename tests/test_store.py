@@ -95,7 +95,7 @@ def _restart(server: ChromaServer) -> ChromaServer:
 def test_a_server_killed_during_an_ingest_then_reingest_leaves_no_duplicates(
     chroma_server: ChromaServer, tmp_path: Path
 ) -> None:
-    write_corpus(tmp_path / "corpus", articles=3)
+    write_corpus(tmp_path / "corpus", articles=6)  # more than one batch of chunks
     address = ["--chroma-host", chroma_server.host, "--chroma-port", str(chroma_server.port)]
     child = subprocess.Popen(
         [*_assistant_command(), *address, "ingest", "corpus"],
@@ -104,7 +104,7 @@ def test_a_server_killed_during_an_ingest_then_reingest_leaves_no_duplicates(
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(12)  # the model loads, the first batches are stored
+    _wait_for_passages(chroma_server, child)  # the first batch is stored: kill in mid-ingest
     chroma_server.process.kill()
     chroma_server.process.wait()
     _, stderr = child.communicate(timeout=120)
@@ -121,6 +121,19 @@ def test_a_server_killed_during_an_ingest_then_reingest_leaves_no_duplicates(
         assert max(places.values()) == 1
     finally:
         restarted.stop()
+
+
+def _wait_for_passages(server: ChromaServer, child: subprocess.Popen[str]) -> None:
+    import chromadb
+
+    client = chromadb.HttpClient(host=server.host, port=server.port)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and child.poll() is None:
+        names = {getattr(c, "name", c) for c in client.list_collections()}
+        if "passages" in names and client.get_collection("passages").count() > 0:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the ingest stored nothing, or finished, before the server could be killed")
 
 
 def _assistant_command() -> list[str]:

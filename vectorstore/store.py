@@ -409,6 +409,8 @@ def _open_client(data_dir: Path | None, host: str | None, port: int | None, time
     settings = Settings(anonymized_telemetry=False, allow_reset=False)
     if host is None:
         assert data_dir is not None
+        if str(data_dir) in _READ_ONLY_COPIES:  # found read-only earlier in this process
+            return chromadb.PersistentClient(path=str(_READ_ONLY_COPIES[str(data_dir)]), settings=settings)
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
             return chromadb.PersistentClient(path=str(data_dir), settings=settings)
@@ -448,6 +450,9 @@ def _how_to_match(built_with: str) -> str:
     return f"Use --model {built_with} with --embedding-backend torch (or onnx)"
 
 
+_READ_ONLY_COPIES: dict[str, Path] = {}
+
+
 def _read_only_copy(data_dir: Path, settings: Any) -> Any:
     """Embedded Chroma cannot open files it may not write: read a private copy instead.
 
@@ -460,6 +465,7 @@ def _read_only_copy(data_dir: Path, settings: Any) -> Any:
     import chromadb
 
     copy = Path(tempfile.mkdtemp(prefix="assistant-read-only-"))
+    _READ_ONLY_COPIES[str(data_dir)] = copy
     atexit.register(shutil.rmtree, copy, ignore_errors=True)
     shutil.copytree(data_dir, copy, dirs_exist_ok=True, ignore=shutil.ignore_patterns("lexical*", "*.lock*"))
     logger.warning("The index in %s is read-only here: answering from a copy in %s.", data_dir, copy)
