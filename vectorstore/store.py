@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
     import numpy as np
 
 logger = logging.getLogger(__name__)
+# Embedded Chroma can hang instead of failing when the disk fills during a write, so a write
+# needs this much room (plus four times its own size) before it starts.
+MIN_FREE_BYTES = 16 * 1024 * 1024
 COLLECTION = "passages"
 SOURCES = "sources"
 Metadata = Mapping[str, str | int | float | bool]
@@ -278,6 +282,7 @@ class ChromaStore:
         """Store passages (ids already present are overwritten), in batches Chroma accepts."""
         if not ids:
             return
+        self._check_room(embeddings.nbytes + sum(len(t) for t in texts) + 500 * len(ids))
         collection = self._create(int(embeddings.shape[1]))
         self._bump_generation(collection)  # before and after: a reader never caches a half-write
         step = max(1, min(1000, self._client.get_max_batch_size()))
@@ -296,6 +301,7 @@ class ChromaStore:
         """Remove passages by id."""
         collection = self._existing()
         if collection is not None and ids:
+            self._check_room(100 * len(ids))
             self._bump_generation(collection)
             with self._guard("deleting passages"):
                 collection.delete(ids=list(ids))
@@ -331,6 +337,20 @@ class ChromaStore:
             )
         ]
 
+    def _check_room(self, payload: int) -> None:
+        """Refuse a write that the data dir's disk has no room for, before Chroma starts it."""
+        if not self.embedded:
+            return
+        data_dir = self._where[0]
+        assert data_dir is not None
+        free = shutil.disk_usage(data_dir).free
+        if free < MIN_FREE_BYTES + 4 * payload:
+            raise StoreUnavailableError(
+                f"Cannot write to the index in {self.location}: the disk is full or read-only "
+                f"({free / 1e6:.1f} MB free, {(MIN_FREE_BYTES + 4 * payload) / 1e6:.1f} MB needed). "
+                "What was stored before is unchanged; free space, then ingest again."
+            )
+
     def _manifest(self, create: bool) -> Any:
         if self._sources is None:
             with self._guard("opening the sources manifest"):
@@ -355,6 +375,7 @@ class ChromaStore:
         """Record files as completely stored (each entry needs a `source`)."""
         if not entries:
             return
+        self._check_room(1000 * len(entries))
         collection = self._manifest(create=True)
         with self._guard("recording sources"):
             collection.upsert(
@@ -459,7 +480,6 @@ def _read_only_copy(data_dir: Path, settings: Any) -> Any:
     Writes still go nowhere: an ingest stops at the data dir's lock file, which it cannot create.
     """
     import atexit
-    import shutil
     import tempfile
 
     import chromadb
