@@ -319,6 +319,16 @@ import sys
 import assistant.ingest as ingestion
 from assistant import Assistant
 ingestion.BATCH_CHUNKS = 16  # many small batches: kills land in every phase of a write
+flush = ingestion._Batch.flush
+
+
+def flush_and_say(batch):
+    done = flush(batch)
+    print("stored", flush=True)  # the parent counts batches to choose its moment
+    return done
+
+
+ingestion._Batch.flush = flush_and_say
 assistant = Assistant(data_dir=sys.argv[1])
 assistant.embedder.embed(["warm up"])
 print("ready", flush=True)
@@ -330,7 +340,7 @@ print("done", flush=True)
 @pytest.mark.slow
 def test_sigkill_at_random_moments_then_ingest_again_gives_a_clean_index(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    write_corpus(corpus, articles=3)
+    write_corpus(corpus, articles=8)
     data_dir = tmp_path / "index"
     rng = random.Random(5)
     kills = 0
@@ -345,7 +355,11 @@ def test_sigkill_at_random_moments_then_ingest_again_gives_a_clean_index(tmp_pat
             cwd=tmp_path,
         )
         assert child.stdout is not None and child.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.0, 2.0))
+        # A moment chosen by progress, not by the clock: after 0 to 2 stored batches, plus a
+        # random part of the next one (embedding, storing, deleting, recording).
+        for _ in range(rng.randint(0, 2)):
+            child.stdout.readline()
+        time.sleep(rng.uniform(0.0, 0.5))
         if child.poll() is None:
             child.send_signal(signal.SIGKILL)
             kills += 1
