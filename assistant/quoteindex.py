@@ -86,7 +86,6 @@ class QuoteIndex:
     ) -> list[Quote]:
         """Quotes whose speaker, role or mention contains `speaker` (any case), of `sources`;
         with `query`, the `k` closest in meaning, best first; else all, in article order."""
-        current = {(str(m.get("source")), str(m.get("sha256"))) for m in self.passages.metadatas()}
         where: dict[str, Any] | None = None
         if sources:
             where = {"source": sources[0]} if len(sources) == 1 else {"source": {"$in": list(sources)}}
@@ -99,6 +98,7 @@ class QuoteIndex:
                 for _, text, meta in self.store.everything()
                 if not sources or meta.get("source") in sources
             ]
+        current = self._indexed({(str(m.get("source")), str(m.get("sha256"))) for _, m in rows})
         found = []
         for text, meta in rows:
             if (str(meta.get("source")), str(meta.get("sha256"))) not in current:
@@ -110,6 +110,15 @@ class QuoteIndex:
         if query:
             return found[:k]
         return sorted(found, key=lambda q: (q.source, q.start_char, q.end_char))
+
+    def _indexed(self, versions: set[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Those (source, sha256) whose chunks the passages collection holds: one lookup per
+        file version among the results, never a read of every passage."""
+        return {
+            (source, sha)
+            for source, sha in versions
+            if self.passages.ids_where({"$and": [{"source": source}, {"sha256": sha}]})
+        }
 
     def within(self, passages: Sequence[Passage]) -> list[Quote]:
         """Stored quotes inside `passages` whose words are exactly there: never a stale version's."""
