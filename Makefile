@@ -35,10 +35,14 @@ screenshot: $(VENV)/.installed $(CHROMIUM)
 bench: $(VENV)/.installed
 	$(PY) scripts/bench.py
 
+# Style, types, the layer contracts (pyproject.toml) and the architecture's numbers: no import
+# cycles, no private name imported from another module, no module over 400 lines.
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check assistant vectorstore tests scripts
 	$(VENV)/bin/ruff format --check assistant vectorstore tests scripts
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/check_architecture.py
 
 clean:
 	rm -rf $(VENV) $(DATA_DIR)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from assistant.api import Assistant
     from assistant.errors import AssistantError, InputError
-    from assistant.records import Answer, Citation, IngestReport, Passage, SourceInfo
+    from assistant.models import Answer, Citation, IngestReport, Passage, SourceInfo
     from assistant.reindexing import reindex
     from assistant.settings import Settings
 
@@ -31,11 +31,11 @@ _HOMES = {
     "Assistant": "assistant.api",
     "AssistantError": "assistant.errors",
     "InputError": "assistant.errors",
-    "Answer": "assistant.records",
-    "Citation": "assistant.records",
-    "IngestReport": "assistant.records",
-    "Passage": "assistant.records",
-    "SourceInfo": "assistant.records",
+    "Answer": "assistant.models",
+    "Citation": "assistant.models",
+    "IngestReport": "assistant.models",
+    "Passage": "assistant.models",
+    "SourceInfo": "assistant.models",
     "Settings": "assistant.settings",
     "reindex": "assistant.reindexing",
 }

@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.chain import State, build_chain, previous_answer, retrieve_step, standalone_step
-from assistant.chunking import SPECIAL_TOKENS, Chunker
-from assistant.citations import verify
+from assistant.answers.chain import State, answer_pieces, build_chain, retrieve_step, standalone_step
+from assistant.answers.followups import History
+from assistant.components import Components, remember_sources
 from assistant.errors import AssistantError, InputError, LanguageModelError
-from assistant.evidence import Scorer
-from assistant.extractive import ExtractiveAnswerer, with_speakers
-from assistant.followups import History
-from assistant.ingest import Progress, ingest, remove
-from assistant.lexical import LexicalIndex
-from assistant.llm import answer_messages, chat_model
-from assistant.locking import writer_lock
-from assistant.quoteindex import COLLECTION as QUOTES
-from assistant.quoteindex import QuoteIndex
-from assistant.quotes import Quote
-from assistant.records import Answer, IngestReport, Passage, SourceInfo
-from assistant.reranking import CrossEncoderReranker
-from assistant.retrieval import HybridRetriever
+from assistant.ingest.locking import writer_lock
+from assistant.ingest.pipeline import Progress, ingest, remove
+from assistant.models import Answer, IngestReport, Passage, Quote, SourceInfo
+from assistant.retrieval.filters import allowed_sources
 from assistant.settings import Settings, local_path
-from assistant.sources import open_store, remember_sources
-from vectorstore import Embedder, VectorStoreError
-from vectorstore.embeddings import DEFAULT_BACKEND, backend_for
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -77,33 +63,14 @@ class Assistant:
         }
         settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
         self.settings = settings
-        self.embedder = _embedder(settings, settings.embedding_backend or DEFAULT_BACKEND)
-        self.store = open_store(settings, self.embedder.name)
-        if settings.embedding_backend is None:  # unset: an existing index keeps its own vectors
-            backend = backend_for(self.store.recorded_model(), self.embedder.model_name)
-            if backend is not None and backend != self.embedder.backend:
-                self.embedder = _embedder(settings, backend)
-                self.store.model_name = self.embedder.name
-        self.store.count()  # refuses an index built with another model, now rather than later
-        self.quote_index = QuoteIndex(
-            open_store(settings, self.embedder.name, QUOTES), self.store, self.embedder
-        )
-        self.lexical = LexicalIndex(self.store, local_path(settings, "lexical"))
-        self.scorer = Scorer(self.embedder)
-        reranker = CrossEncoderReranker(settings.cross_encoder) if settings.cross_encoder else None
-        self.retriever = HybridRetriever(
-            self.store, self.embedder, self.lexical, self.scorer, cross_encoder=reranker
-        )
-        self.chunker = Chunker(
-            count_tokens=self.embedder.count_tokens,
-            token_spans=self.embedder.token_spans,
-            max_tokens=self.embedder.max_tokens - SPECIAL_TOKENS,
-            target_tokens=settings.chunk_tokens,
-        )
-        self.extractive = ExtractiveAnswerer(self.scorer)
-        self.chat_model: BaseChatModel | None = None
-        if settings.llm:
-            self.chat_model = chat_model(settings.llm, settings.llm_base_url, settings.llm_timeout)
+        parts = Components.build(settings)
+        self.parts = parts
+        self.embedder = parts.embedder
+        self.store = parts.store
+        self.quote_index = parts.quote_index
+        self.retriever = parts.retriever
+        self.chunker = parts.chunker
+        self.chat_model: BaseChatModel | None = parts.chat_model
         self._chain: Runnable[State, Answer] | None = None
 
     @property
@@ -124,12 +91,10 @@ class Assistant:
         `history` is the earlier turns as (question, answer) pairs, for follow-ups;
         `llm=False` answers offline even when a model is configured.
         """
-        if self._chain is None:
-            self._chain = build_chain(self)
         state = self._state(question, history, sources, k, llm)
         try:
-            return self._chain.invoke(state)
-        except (AssistantError, VectorStoreError):
+            return self.chain.invoke(state)
+        except AssistantError:
             raise
         except Exception as exc:
             raise LanguageModelError(_model_failure(self.settings.llm, exc)) from exc
@@ -147,28 +112,21 @@ class Assistant:
         With a model the pieces are its raw words; the final Answer is the verified text.
         """
         state = self._state(question, history, sources, k, llm)
+        steps = self.parts.answer_steps()
         try:
-            state = (standalone_step(self) | retrieve_step(self)).invoke(state)
-            model = state["model"]
-            if model is None:
-                said = previous_answer(state)
-                quotes = self.quotes_for(state["passages"])
-                for piece in self.extractive.stream(state["query"], state["passages"], said, quotes):
-                    yield replace(piece, question=question) if isinstance(piece, Answer) else piece
-                return
-            draft = ""
-            for chunk in model.stream(answer_messages(question, state["passages"])):
-                text = str(chunk.content)
-                draft += text
-                if text:
-                    yield text
-        except (AssistantError, VectorStoreError):
+            state = (standalone_step(steps.model) | retrieve_step(steps.search, steps.passages)).invoke(state)
+            yield from answer_pieces(steps, state)
+        except AssistantError:
             raise
         except Exception as exc:
             raise LanguageModelError(_model_failure(self.settings.llm, exc)) from exc
-        yield with_speakers(
-            verify(question, draft, state["passages"], self.scorer), self.quotes_for(state["passages"])
-        )
+
+    @property
+    def chain(self) -> Runnable[State, Answer]:
+        """The LangChain runnable that `ask` invokes (see `assistant.answers.chain`)."""
+        if self._chain is None:
+            self._chain = build_chain(self.parts.answer_steps())
+        return self._chain
 
     def _state(
         self,
@@ -245,7 +203,7 @@ class Assistant:
         sources: list[str] | None = None,
         k: int = 20,
     ) -> list[Quote]:
-        """Attributed quotes of the indexed articles (see `assistant.quotes.Quote`).
+        """Attributed quotes of the indexed articles (see `assistant.models.Quote`).
 
         `speaker` keeps quotes whose speaker or role contains it ("Peskov", "Kremlin");
         `query` returns the `k` quotes closest in meaning, best first; otherwise every quote,
@@ -282,14 +240,9 @@ class Assistant:
             raise InputError(f"k must be at least 1, not {k}.")
         if per_source is not None and per_source < 1:
             raise InputError(f"per_source must be at least 1, not {per_source}.")
-        if date_from or date_to:
-            for name, value in (("date_from", date_from), ("date_to", date_to)):
-                if value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                    raise InputError(f"{name} must be a date written YYYY-MM-DD, not {value!r}.")
-            dated = self.lexical.sources_dated(date_from, date_to)
-            sources = [s for s in dated if s in sources] if sources else dated
-            if not sources:
-                return []
+        sources = allowed_sources(self.parts.lexical, sources, date_from, date_to)
+        if sources == []:
+            return []
         return self.retriever.retrieve(query, k, sources, per_source, mode)
 
     def sources(self) -> list[SourceInfo]:
@@ -308,25 +261,11 @@ class Assistant:
             titles.setdefault(source, str(meta.get("title", "")))
         return [SourceInfo(source, titles[source], counts[source]) for source in sorted(counts)]
 
-    def quotes_for(self, passages: Sequence[Passage]) -> list[Quote]:
-        """The stored quotes lying within `passages` (checked against their text, so never stale)."""
-        return self.quote_index.within(passages)
-
     def as_retriever(self, k: int = 5, sources: list[str] | None = None) -> BaseRetriever:
         """A LangChain retriever whose Documents carry the Passage fields as metadata."""
-        from assistant.retriever import PassageRetriever
+        from assistant.retrieval.langchain import PassageRetriever
 
-        return PassageRetriever(assistant=self, k=k, sources=sources)
-
-
-def _embedder(settings: Settings, backend: str) -> Embedder:
-    """The embedder of `settings` with `backend`; its vector cache lives in the data dir."""
-    return Embedder(
-        settings.model,
-        backend=backend,
-        cache_dir=Path(settings.cache_dir),
-        vector_cache=Path(settings.data_dir) / "vectors.sqlite",
-    )
+        return PassageRetriever(search=self.retrieve, k=k, sources=sources)
 
 
 def _model_failure(llm: str | None, exc: Exception) -> str:

@@ -1,8 +1,21 @@
-"""Errors raised by the assistant; each message says what to do next."""
+"""Errors raised by the assistant; each message says what to do next.
 
+One root, `AssistantError`: store errors (`vectorstore.errors.VectorStoreError`) derive from it
+too, so `except AssistantError` catches every failure this project reports.
+"""
 
-class AssistantError(Exception):
-    """Base class for every error of the `assistant` package."""
+from vectorstore.errors import Error as AssistantError
+from vectorstore.errors import VectorStoreError
+
+__all__ = [
+    "AssistantError",
+    "IndexWriteError",
+    "IngestBusyError",
+    "InputError",
+    "LanguageModelError",
+    "SkippedFile",
+    "VectorStoreError",
+]
 
 
 class InputError(AssistantError):

@@ -8,14 +8,14 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from assistant.attribution.quote_index import COLLECTION as QUOTES
+from assistant.components import Components, open_store, remember_sources, remembered_sources
 from assistant.errors import InputError
-from assistant.ingest import Progress, ingest
-from assistant.locking import writer_lock
-from assistant.quoteindex import COLLECTION as QUOTES
-from assistant.records import IngestReport
+from assistant.ingest.locking import writer_lock
+from assistant.ingest.pipeline import Progress, ingest
+from assistant.models import IngestReport
 from assistant.settings import Settings, local_path
-from assistant.sources import open_store, remember_sources, remembered_sources
-from vectorstore import Embedder
+from vectorstore import ChromaStore, Embedder
 from vectorstore.errors import IndexDamagedError
 
 
@@ -34,8 +34,6 @@ def reindex(
         >>> from assistant import Settings, reindex
         >>> report = reindex(Settings(data_dir="/tmp/index", model="/models/other-model"))
     """
-    from assistant.api import Assistant
-
     settings = settings or Settings()
     name = Embedder(settings.model).name
     with writer_lock(local_path(settings, "ingest.lock"), _location(settings), wait):
@@ -61,25 +59,23 @@ def reindex(
                 "The index records no source files to rebuild from: name them, as in "
                 "`assistant reindex PATH...`."
             )
-        assistant = Assistant(settings=settings)
+        parts = Components.build(settings)
         report = ingest(
             targets,
-            assistant.store,
-            assistant.embedder,
-            assistant.chunker,
+            parts.store,
+            parts.embedder,
+            parts.chunker,
             progress,
             max_bytes=int(settings.max_file_mb * 1_000_000),
-            quotes=assistant.quote_index,
+            quotes=parts.quote_index,
             extracted_dir=Path(settings.data_dir) / "extracted",
         )
-        remember_sources(settings, assistant.store)
+        remember_sources(settings, parts.store)
     return dataclasses.replace(report, set_aside=str(set_aside) if set_aside else None)
 
 
 def _set_aside(data_dir: Path) -> Path:
     """Move embedded Chroma's files (and caches built from them) into a new `damaged-*` folder."""
-    from vectorstore.store import ChromaStore
-
     ChromaStore.forget_path(data_dir)
     target = data_dir / time.strftime("damaged-%Y%m%d-%H%M%S")
     target.mkdir()

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from vectorstore.export import default_cache_dir
+from vectorstore.modelfiles import default_cache_dir
 
 
 class Settings(BaseSettings):

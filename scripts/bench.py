@@ -1,7 +1,7 @@
 """`make bench`: indexing throughput, cold start, warm latency at scale, peak memory.
 
 Prints Markdown tables (median, min and max of several runs) with the date and the machine,
-ready for the README. Everything it writes lives in temporary folders or in `bench/.cache/`
+ready for docs/evaluation.md. Everything it writes lives in temporary folders or in `bench/.cache/`
 (the 100,000-chunk index, built once): the user's `.assistant/` is never touched.
 
     python scripts/bench.py [--runs 3] [--chunks 100000] [--backend onnx-int8] [--quick]
@@ -124,8 +124,8 @@ def bench_indexing(runs: int, work: Path, backends: Sequence[str]) -> tuple[list
     """Characters per second of the tutorial pipeline and of this project, per backend; the
     questions about the articles indexed."""
     from assistant.api import Assistant
-    from assistant.baselines import TutorialPipeline, tutorial_embeddings
-    from assistant.datasets import sample
+    from assistant.evaluation.baselines import TutorialPipeline, tutorial_embeddings
+    from assistant.evaluation.datasets import sample
 
     files, questions = squad_articles(work / "articles", 12)
     characters = sum(len(p.read_text(encoding="utf-8")) for p in files)
@@ -246,7 +246,7 @@ def latencies(
         times = []
         for question in questions:
             if first_sight:
-                assistant.scorer._cache.clear()
+                assistant.parts.scorer._cache.clear()
                 assistant.embedder._vectors = None
             started = time.perf_counter()
             call(question)
@@ -264,7 +264,7 @@ def main() -> None:
     parser.add_argument("--backend", default="onnx-int8", help="Backend of the cold-start and latency runs.")
     parser.add_argument("--quick", action="store_true", help="One run each, no large index (for a try).")
     args = parser.parse_args()
-    from vectorstore.embeddings import offline_environment
+    from vectorstore.modelfiles import offline_environment
 
     offline_environment()
     os.environ.pop("ASSISTANT_DATA_DIR", None)  # nothing here reads the user's settings

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assistant.datasets import EvalQuestion, sample, write_squad
+from assistant.evaluation.datasets import EvalQuestion, sample, write_squad
 
 REPO = Path(__file__).resolve().parent.parent
 SQUAD = REPO.parent / "shared" / "eval" / "squad-dev-v1.1.json"

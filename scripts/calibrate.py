@@ -23,16 +23,16 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from assistant import Assistant  # noqa: E402
-from assistant.datasets import sample, write_squad  # noqa: E402
-from assistant.extractive import ExtractiveAnswerer  # noqa: E402
-from assistant.reading import source_name  # noqa: E402
+from assistant.answers.extractive import ExtractiveAnswerer  # noqa: E402
+from assistant.evaluation.datasets import sample, write_squad  # noqa: E402
+from assistant.ingest.discovery import source_name  # noqa: E402
 
 EVAL_SAMPLE = 2000
 
 
 def best_scores(assistant: Assistant, question: str, source: str) -> float:
     """The best sentence score the answerer sees for `question` within `source` alone."""
-    probe = ExtractiveAnswerer(assistant.scorer, threshold=-1.0)
+    probe = ExtractiveAnswerer(assistant.parts.scorer, threshold=-1.0)
     passages = assistant.retrieve(question, k=assistant.settings.answer_passages, sources=[source])
     claims = probe.claims(question, passages)
     return claims[0].score if claims else 0.0

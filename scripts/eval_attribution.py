@@ -1,6 +1,6 @@
 """Measure speaker attribution and agreement/conflict detection on the labelled data in eval/.
 
-    python scripts/eval_attribution.py          # prints the two Markdown tables of the README
+    python scripts/eval_attribution.py          # prints the two Markdown tables of docs/answers.md
 
 Speaker attribution (eval/quotes.jsonl): each gold statement is an anchor text in a file and
 the speaker the article means (null: the article names nobody). A predicted quote matches a
@@ -24,8 +24,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from assistant.agreement import relation  # noqa: E402
-from assistant.quotes import find_quotes  # noqa: E402
+from assistant.attribution.agreement import relation  # noqa: E402
+from assistant.attribution.quotes import find_quotes  # noqa: E402
 
 
 def _same(predicted: str | None, gold: str | None) -> bool:

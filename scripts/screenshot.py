@@ -14,7 +14,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from assistant import Assistant
-from assistant.ui import serve
+from assistant.interfaces.web import serve
 
 QUESTION = "How long have the defenders been fighting?"
 CHROMIUM = "/usr/bin/chromium"

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from assistant import Assistant
-from assistant.records import Answer
+from assistant.models import Answer
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"

@@ -7,8 +7,8 @@ import pytest
 from langchain_core.runnables import Runnable
 
 from assistant import Assistant
-from assistant.chain import build_chain, retrieve_step, standalone_step
-from assistant.records import Answer
+from assistant.answers.chain import build_chain, retrieve_step, standalone_step
+from assistant.models import Answer
 from tests.conftest import run_cli
 
 AFP = "seeds/000_729b03bd7a238ff7.txt"
@@ -100,11 +100,13 @@ def test_citation_like_text_in_a_document_is_not_a_marker(assistant: Assistant, 
 
 
 def test_the_chain_is_made_of_reusable_runnables(assistant: Assistant) -> None:
-    chain = build_chain(assistant)
+    steps = assistant.parts.answer_steps()
+    chain = build_chain(steps)
     assert isinstance(chain, Runnable)
     answer = chain.invoke({"question": "Who is Vadym Boichenko?"})
     assert isinstance(answer, Answer) and answer.citations[0].source == AFP
-    state = (standalone_step(assistant) | retrieve_step(assistant)).invoke({"question": "71 days", "k": 3})
+    first_steps = standalone_step(steps.model) | retrieve_step(steps.search, steps.passages)
+    state = first_steps.invoke({"question": "71 days", "k": 3})
     assert len(state["passages"]) == 3
 
 

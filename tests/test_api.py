@@ -8,10 +8,10 @@ import pytest
 from langchain_core.retrievers import BaseRetriever
 
 from assistant import Assistant, InputError, Passage
-from assistant.reading import read_document
+from assistant.ingest.reading import read_document
 from tests.conftest import line_of, run_cli
 from vectorstore import ModelMismatchError
-from vectorstore.embeddings import bundled_model_dir
+from vectorstore.modelfiles import bundled_model_dir
 
 QUESTION = "Who said Russian troops were driven out of Azovstal?"
 FOX = "seeds/002_33031038dede83a4.txt"

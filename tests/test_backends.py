@@ -11,8 +11,9 @@ import pytest
 from assistant import Assistant
 from tests.conftest import run_cli
 from vectorstore import Embedder, ModelError, ModelMismatchError
-from vectorstore.embeddings import DEFAULT_BACKEND, INT8_SUFFIX, bundled_model_dir
+from vectorstore.embeddings import DEFAULT_BACKEND, INT8_SUFFIX
 from vectorstore.export import MANIFEST, exported_model
+from vectorstore.modelfiles import bundled_model_dir
 
 TEXTS = [
     "The defenders of the city have been fighting alone for 71 days.",
@@ -168,7 +169,7 @@ def test_the_onnx_path_and_the_cli_never_import_torch(tmp_path: Path) -> None:
     Embedder(backend="onnx-int8").embed(["export now, in this process"])
     code = (
         "import sys\n"
-        "from assistant.cli import cli\n"
+        "from assistant.interfaces.cli import cli\n"
         "from vectorstore import Embedder\n"
         "assert not {'torch', 'onnxruntime', 'chromadb'} & set(sys.modules)\n"
         "Embedder(backend='onnx-int8').embed(['Who defends Azovstal?'])\n"

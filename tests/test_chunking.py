@@ -5,10 +5,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.chunking import SPECIAL_TOKENS, Chunker
-from assistant.reading import read_document
-from assistant.records import Chunk, Document
-from assistant.sentences import sentence_spans
+from assistant.ingest.chunking import SPECIAL_TOKENS, Chunker
+from assistant.ingest.reading import read_document
+from assistant.models import Chunk, Document
+from assistant.text.sentences import sentence_spans
 from tests.conftest import SEEDS, line_of
 from vectorstore import Embedder
 

@@ -6,7 +6,7 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-from assistant.records import Passage
+from assistant.models import Passage
 from tests.conftest import free_port, run_cli
 
 QUESTION = "Who said Russian troops were driven out of Azovstal?"

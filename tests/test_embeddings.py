@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from vectorstore import Embedder, ModelError
-from vectorstore.embeddings import DEFAULT_MODEL_SHA256, bundled_model_dir, file_sha256, verify_files
+from vectorstore.modelfiles import DEFAULT_MODEL_SHA256, bundled_model_dir, file_sha256, verify_files
 
 
 def test_bundled_model_is_the_official_one() -> None:

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.datasets import EvalQuestion, sample, write_hotpot, write_squad
-from assistant.evaluation import ConfigResult, evaluate, is_hit, score
+from assistant.evaluation.datasets import EvalQuestion, sample, write_hotpot, write_squad
+from assistant.evaluation.runner import ConfigResult, evaluate, is_hit, score
 from tests.conftest import run_cli
 
 ARTICLES = {

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
-from assistant.formats import read_converted
+from assistant.ingest.reading import read_document
 from tests.conftest import line_of
 
 HTML = """<!DOCTYPE html>
@@ -74,7 +74,7 @@ def articles(tmp_path: Path) -> Path:
 
 
 def test_html_main_text_and_metadata(articles: Path) -> None:
-    document = read_converted(articles / "kherson.html", "web/kherson.html")
+    document = read_document(articles / "kherson.html")
     assert document.title == "Dam breach floods Kherson villages"
     assert document.outlet == "Harbour Herald" and document.date == "2023-06-06"
     assert "Water poured through the breached Kakhovka dam" in document.text
@@ -82,7 +82,7 @@ def test_html_main_text_and_metadata(articles: Path) -> None:
 
 
 def test_pdf_text_is_reflowed_with_a_page_map(articles: Path) -> None:
-    document = read_converted(articles / "grain.pdf", "web/grain.pdf")
+    document = read_document(articles / "grain.pdf")
     assert document.title == "Grain corridor talks resume in Istanbul"
     assert len(document.page_starts) == 2 and document.page_starts[0] == 0
     second = document.text[document.page_starts[1] :]

@@ -27,12 +27,13 @@ from hypothesis.stateful import (
 
 from assistant import Assistant, reindex
 from assistant.errors import IngestBusyError
-from assistant.locking import writer_lock
-from assistant.reading import find_files, read_document
+from assistant.ingest.discovery import find_files
+from assistant.ingest.locking import writer_lock
+from assistant.ingest.reading import read_document
 from assistant.settings import Settings
 from tests.conftest import SHARED, assert_citations_exact, run_cli
 from vectorstore import ModelMismatchError
-from vectorstore.embeddings import bundled_model_dir
+from vectorstore.modelfiles import bundled_model_dir
 
 
 def index_contents(assistant: Assistant) -> dict[str, set[tuple[str, str]]]:
@@ -316,7 +317,7 @@ def test_a_model_change_is_refused_and_reindex_rebuilds(seeds: Path, tmp_path: P
 
 CHILD = """
 import sys
-import assistant.ingest as ingestion
+import assistant.ingest.pipeline as ingestion
 from assistant import Assistant
 ingestion.BATCH_CHUNKS = 16  # many small batches: kills land in every phase of a write
 flush = ingestion._Batch.flush

@@ -18,7 +18,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.errors import LanguageModelError
-from assistant.records import Answer
+from assistant.models import Answer
 from tests.conftest import SEEDS, free_port
 
 Script = Callable[[str], str]  # the user prompt -> the model's reply

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
-from assistant.metadata import dateline_of, outlet_of
-from assistant.quotes import Quote, find_quotes
+from assistant.attribution.quotes import Quote, find_quotes
+from assistant.ingest.metadata import dateline_of, outlet_of
 from tests.conftest import SEEDS, line_of, run_cli
 
 AFP = "seeds/000_729b03bd7a238ff7.txt"

@@ -6,7 +6,10 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import InputError, SkippedFile
-from assistant.reading import date_of, find_files, read_document, source_name, title_of
+from assistant.ingest.discovery import find_files, source_name
+from assistant.ingest.reading import read_document
+from assistant.ingest.titles import title_of
+from assistant.text.dates import date_of
 from tests.conftest import SEEDS
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, InputError
-from assistant.retrieval import fuse
+from assistant.retrieval.fusion import fuse
+from assistant.retrieval.rerankers import CrossEncoderReranker
 
 
 def test_fusion_rewards_agreement_and_ignores_score_scales() -> None:
@@ -87,14 +88,14 @@ def test_per_source_cap_and_source_filter(tmp_path: Path, seeds: Path) -> None:
 def test_a_named_cross_encoder_reorders_the_fused_candidates(tmp_path: Path, seeds: Path) -> None:
     # No trained cross-encoder ships offline; MiniLM's folder loads as a real CrossEncoder with a
     # fresh scoring head. Whatever it scores, hybrid retrieval must follow its order.
-    from vectorstore.embeddings import bundled_model_dir
+    from vectorstore.modelfiles import bundled_model_dir
 
     assistant = Assistant(data_dir=tmp_path / "index", cross_encoder=str(bundled_model_dir()))
     assistant.ingest([seeds])
     query = "Who said Russian troops were driven out of Azovstal?"
     fused = assistant.retrieve(query, k=20, mode="fused")
-    reranker = assistant.retriever.cross_encoder
-    assert reranker is not None
+    reranker = assistant.retriever.reranker
+    assert isinstance(reranker, CrossEncoderReranker)
     scores = reranker.scores(query, fused)
     expected = [p for _, p in sorted(zip(scores, fused, strict=True), key=lambda pair: -pair[0])]
     assert assistant.retrieve(query, k=5) == expected[:5]

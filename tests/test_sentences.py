@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.sentences import sentence_spans
+from assistant.text.sentences import sentence_spans
 
 
 def sentences(text: str) -> list[str]:

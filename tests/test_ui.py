@@ -20,9 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answers.rendering import as_html
+from assistant.answers.rendering import escape_html as inert
 from assistant.errors import LanguageModelError
-from assistant.records import Answer
-from assistant.ui import ChatApp, inert, render_answer
+from assistant.interfaces.web import ChatApp
+from assistant.models import Answer
 from tests.conftest import SEEDS, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -38,7 +40,7 @@ CHROMIUM_ARGS = [
 ]
 QUESTION = "How long have the defenders been fighting?"
 SERVE = (
-    "import sys; from assistant import Assistant; from assistant.ui import serve; "
+    "import sys; from assistant import Assistant; from assistant.interfaces.web import serve; "
     "a = Assistant(data_dir='index'); a.ingest(['seeds']); serve(a, port=int(sys.argv[1]))"
 )
 MARKUP = (
@@ -303,7 +305,7 @@ def test_escaping_leaves_no_markup() -> None:
     for dangerous in ("<", ">", "](", "![", "${", "javascript:"):
         assert dangerous not in escaped
     answer = Answer("q", "Nothing here.", [], [], False, [], "extractive")
-    assert "No answer found in the indexed sources" in render_answer(answer, 0)
+    assert "No answer found in the indexed sources" in as_html(answer, str)
 
 
 def test_conflicting_sources_show_a_disagree_block_and_speakers(
@@ -324,12 +326,22 @@ def test_conflicting_sources_show_a_disagree_block_and_speakers(
 
 
 def test_agreement_notes_are_escaped() -> None:
-    from assistant.records import Agreement, Citation
+    from assistant.models import Agreement, Citation
 
-    citation = Citation(1, "a.txt", "t", None, 0, 5, 1, 1, "Hello")
+    citation = Citation(
+        n=1,
+        source="a.txt",
+        title="t",
+        date=None,
+        start_char=0,
+        end_char=5,
+        start_line=1,
+        end_line=1,
+        quote="Hello",
+    )
     note = "<img src=x onerror=alert(1)> [1] and ![x](http://e/x.png) [1] contradict each other."
-    answer = Answer("q", "Hello [1]\n\nSources disagree: " + note, [citation], [], True, [], "extractive")
-    answer = Answer(**{**answer.__dict__, "agreements": [Agreement("conflict", [1], note)]})
-    html = render_answer(answer, 0)
+    agreements = [Agreement("conflict", [1], note)]
+    answer = Answer("q", "Hello [1]", [citation], [], True, [], "extractive", agreements)
+    html = as_html(answer, lambda n: f'<button class="cite-marker cite-0-{n}">[{n}]</button>')
     assert "<img" not in html and "](" not in html and html.count("cite-marker") == 1
     assert 'class="agreement conflict"' in html

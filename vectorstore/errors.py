@@ -1,7 +1,14 @@
 """Errors raised by the vector store; each message says what to do next."""
 
 
-class VectorStoreError(Exception):
+class Error(Exception):
+    """The root of every error this project raises; `assistant.errors.AssistantError` is this class.
+
+    It lives here, in the lowest package, so that store and assistant errors share one root.
+    """
+
+
+class VectorStoreError(Error):
     """Base class for every error of the `vectorstore` package."""
 
 

@@ -22,16 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from vectorstore.errors import ModelError
+from vectorstore.modelfiles import file_sha256, offline_environment
 
 RECIPE = 1  # bump when the export or quantization changes: older exports are then ignored
 MANIFEST = "manifest.json"
 FILES = {"onnx": "model.onnx", "onnx-int8": "model-int8.onnx"}
-
-
-def default_cache_dir() -> Path:
-    """`$XDG_CACHE_HOME/source-assistant`, else `~/.cache/source-assistant`."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "source-assistant"
 
 
 def exported_model(
@@ -47,8 +42,6 @@ def exported_model(
     changed one, gets its own export. `check_source` runs before an export (it verifies
     the source files); a verified export is used without reading the source weights.
     """
-    from vectorstore.embeddings import file_sha256
-
     if backend not in FILES:
         raise ValueError(f"backend must be one of {sorted(FILES)}, not {backend!r}")
     target = cache_dir / "onnx" / f"{folder.name}-{fingerprint[:16]}-v{RECIPE}"
@@ -67,8 +60,6 @@ def exported_model(
 
 def _export_into(folder: Path, target: Path) -> None:
     """Export both files to a private folder, then put it in place of `target` whole."""
-    from vectorstore.embeddings import file_sha256
-
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
@@ -106,8 +97,6 @@ def export_onnx(folder: Path, out: Path) -> None:
     """Transformer, mean pooling and L2 normalization as one fp32 ONNX graph."""
     import torch
     from transformers import AutoModel
-
-    from vectorstore.embeddings import offline_environment
 
     offline_environment()
     model = AutoModel.from_pretrained(str(folder), attn_implementation="eager").eval()

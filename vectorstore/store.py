@@ -13,8 +13,6 @@ passages' generation counter shows a change this process did not make.
 from __future__ import annotations
 
 import hashlib
-import logging
-import shutil
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -22,7 +20,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vectorstore.embeddings import INT8_SUFFIX
+from vectorstore.chroma import (
+    check_room,
+    chroma_errors,
+    forget_shared_system,
+    is_timeout,
+    is_write_refusal,
+    open_client,
+    release_client,
+    unavailable,
+)
+from vectorstore.embeddings import options_for_index
 from vectorstore.errors import (
     IndexDamagedError,
     ModelMismatchError,
@@ -33,10 +41,6 @@ from vectorstore.errors import (
 if TYPE_CHECKING:
     import numpy as np
 
-logger = logging.getLogger(__name__)
-# Embedded Chroma can hang instead of failing when the disk fills during a write, so a write
-# needs this much room (plus four times its own size) before it starts.
-MIN_FREE_BYTES = 16 * 1024 * 1024
 COLLECTION = "passages"
 SOURCES = "sources"
 Metadata = Mapping[str, str | int | float | bool]
@@ -77,7 +81,7 @@ class ChromaStore:
         self.collection_name = collection  # a second collection (e.g. "quotes") lives beside "passages"
         self.location = f"Chroma server {host}:{port or 8000}" if host else f"data dir {data_dir}"
         self._where = (data_dir, host, port)
-        self._client = _open_client(data_dir, host, port, timeout)
+        self._client = open_client(data_dir, host, port, timeout)
         self._collection: Any = None
         self._sources: Any = None
         self._seen_generation: int | None = None
@@ -101,13 +105,13 @@ class ChromaStore:
     def _failure(self, doing: str, exc: Exception) -> VectorStoreError:
         detail = f"{type(exc).__name__}: {exc}"
         if not self.embedded:
-            if "Timeout" in type(exc).__name__:
+            if is_timeout(exc):
                 return StoreUnavailableError(
                     f"{self.location} did not answer within {self.timeout:g} s while {doing}. "
                     "Check that it is running (not paused or overloaded), or raise --chroma-timeout."
                 )
-            return _unavailable(self.location, exc)
-        if _is_write_refusal(detail):
+            return unavailable(self.location, exc)
+        if is_write_refusal(exc):
             return StoreUnavailableError(
                 f"Cannot write to the index in {self.location} while {doing} ({detail}): the disk is "
                 "full or read-only. What was stored before is unchanged; free space or fix the "
@@ -123,16 +127,16 @@ class ChromaStore:
         if self._collection is None:
             try:
                 collection = self._client.get_collection(self.collection_name, embedding_function=None)
-            except Exception as exc:
-                if "does not exist" not in str(exc) and "NotFound" not in type(exc).__name__:
-                    raise self._failure("opening the passages", exc) from exc
+            except chroma_errors().NotFoundError:
                 return None
+            except Exception as exc:
+                raise self._failure("opening the passages", exc) from exc
             built_with = (collection.metadata or {}).get("embedding_model")
             if built_with != self.model_name:
                 raise ModelMismatchError(
                     f"The index in {self.location} was built with embedding model {built_with!r}, "
-                    f"not {self.model_name!r}. {_how_to_match(str(built_with))}, or run `assistant reindex` "
-                    "to rebuild it from the source files with the new model."
+                    f"not {self.model_name!r}. {options_for_index(str(built_with))}, or run "
+                    "`assistant reindex` to rebuild it from the source files with the new model."
                 )
             self._collection = collection
             if self._seen_generation is None:
@@ -165,21 +169,17 @@ class ChromaStore:
     def _reopen(self) -> None:
         """A new embedded client: Chroma shares one per path in a process, so drop that one first."""
         self.release()
-        self._client = _open_client(*self._where, self.timeout)
+        self._client = open_client(*self._where, self.timeout)
 
     def release(self) -> None:
         """Let go of the files: the next store opened on this data dir reads them afresh."""
-        from chromadb.api.shared_system_client import SharedSystemClient
-
-        SharedSystemClient._identifier_to_system.pop(getattr(self._client, "_identifier", ""), None)
+        release_client(self._client)
         self._collection = self._sources = None
 
     @staticmethod
     def forget_path(data_dir: Path) -> None:
         """Drop this process's shared Chroma system for `data_dir` (before its files are moved)."""
-        from chromadb.api.shared_system_client import SharedSystemClient
-
-        SharedSystemClient._identifier_to_system.pop(str(data_dir), None)
+        forget_shared_system(str(data_dir))
 
     def _create(self, dimension: int) -> Any:
         collection = self._existing()
@@ -339,17 +339,8 @@ class ChromaStore:
 
     def _check_room(self, payload: int) -> None:
         """Refuse a write that the data dir's disk has no room for, before Chroma starts it."""
-        if not self.embedded:
-            return
-        data_dir = self._where[0]
-        assert data_dir is not None
-        free = shutil.disk_usage(data_dir).free
-        if free < MIN_FREE_BYTES + 4 * payload:
-            raise StoreUnavailableError(
-                f"Cannot write to the index in {self.location}: the disk is full or read-only "
-                f"({free / 1e6:.1f} MB free, {(MIN_FREE_BYTES + 4 * payload) / 1e6:.1f} MB needed). "
-                "What was stored before is unchanged; free space, then ingest again."
-            )
+        if self.embedded:
+            check_room(self._where[0], payload, self.location)
 
     def _manifest(self, create: bool) -> Any:
         if self._sources is None:
@@ -405,95 +396,3 @@ class ChromaStore:
 
 def _source_id(source: str) -> str:
     return hashlib.sha1(source.encode("utf-8")).hexdigest()
-
-
-def _is_write_refusal(detail: str) -> bool:
-    """True when an error says the disk is full or read-only, not that the index is broken."""
-    lowered = detail.lower()
-    return any(
-        cue in lowered
-        for cue in (
-            "readonly",
-            "read-only",
-            "disk is full",
-            "no space",
-            "permission denied",
-            "file too large",
-        )
-    )
-
-
-def _open_client(data_dir: Path | None, host: str | None, port: int | None, timeout: float) -> Any:
-    import chromadb
-    from chromadb.config import Settings
-
-    settings = Settings(anonymized_telemetry=False, allow_reset=False)
-    if host is None:
-        assert data_dir is not None
-        if str(data_dir) in _READ_ONLY_COPIES:  # found read-only earlier in this process
-            return chromadb.PersistentClient(path=str(_READ_ONLY_COPIES[str(data_dir)]), settings=settings)
-        try:
-            data_dir.mkdir(parents=True, exist_ok=True)
-            return chromadb.PersistentClient(path=str(data_dir), settings=settings)
-        except Exception as exc:
-            if any(cue in str(exc) for cue in ("malformed", "not a database", "corrupt")):
-                raise IndexDamagedError(
-                    f"The index in {data_dir} is damaged ({exc}). "
-                    "Run `assistant reindex` to rebuild it from the source files."
-                ) from exc
-            if _is_write_refusal(str(exc)) and (data_dir / "chroma.sqlite3").is_file():
-                return _read_only_copy(data_dir, settings)
-            raise StoreUnavailableError(f"Cannot open the index in {data_dir}: {exc}") from exc
-    location = f"Chroma server {host}:{port or 8000}"
-    try:
-        import httpx
-
-        # Chroma's client asks the server things as it is built, with no timeout: ask first.
-        httpx.get(f"http://{host}:{port or 8000}/api/v2/heartbeat", timeout=timeout).raise_for_status()
-        client = chromadb.HttpClient(host=host, port=port or 8000, settings=settings)
-        # Chroma's own client waits forever for a reply
-        client._server._session.timeout = httpx.Timeout(timeout)  # type: ignore[attr-defined]
-        client.heartbeat()
-    except Exception as exc:
-        if "Timeout" in type(exc).__name__:
-            raise StoreUnavailableError(
-                f"{location} did not answer within {timeout:g} s. Check that it is running (not paused "
-                "or overloaded), or raise --chroma-timeout."
-            ) from exc
-        raise _unavailable(location, exc) from exc
-    return client
-
-
-def _how_to_match(built_with: str) -> str:
-    """The options that open an index built with `built_with` (int8 vectors end in +int8)."""
-    if built_with.endswith(INT8_SUFFIX):
-        return f"Use --model {built_with.removesuffix(INT8_SUFFIX)} with --embedding-backend onnx-int8"
-    return f"Use --model {built_with} with --embedding-backend torch (or onnx)"
-
-
-_READ_ONLY_COPIES: dict[str, Path] = {}
-
-
-def _read_only_copy(data_dir: Path, settings: Any) -> Any:
-    """Embedded Chroma cannot open files it may not write: read a private copy instead.
-
-    Writes still go nowhere: an ingest stops at the data dir's lock file, which it cannot create.
-    """
-    import atexit
-    import tempfile
-
-    import chromadb
-
-    copy = Path(tempfile.mkdtemp(prefix="assistant-read-only-"))
-    _READ_ONLY_COPIES[str(data_dir)] = copy
-    atexit.register(shutil.rmtree, copy, ignore_errors=True)
-    shutil.copytree(data_dir, copy, dirs_exist_ok=True, ignore=shutil.ignore_patterns("lexical*", "*.lock*"))
-    logger.warning("The index in %s is read-only here: answering from a copy in %s.", data_dir, copy)
-    return chromadb.PersistentClient(path=str(copy), settings=settings)
-
-
-def _unavailable(location: str, exc: Exception) -> VectorStoreError:
-    return StoreUnavailableError(
-        f"Cannot reach {location} ({type(exc).__name__}: {exc}). Check that it is running "
-        "and that --chroma-host/--chroma-port are right."
-    )

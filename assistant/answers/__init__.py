@@ -1,0 +1,1 @@
+"""Answers with exact citations: offline from the sources, or by a model and then verified."""

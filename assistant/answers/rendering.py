@@ -1,0 +1,121 @@
+"""Every word an answer is written in, and the one renderer of an Answer as text, Markdown or HTML.
+
+The offline answerer writes its claims with `claim_lead`; agreement notes come from
+`agreement_note` / `conflict_note`; the CLI prints `as_text`, the web chat shows `as_html`.
+Nothing parses rendered text back: each renderer works from the Answer's fields.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+from assistant.models import Answer, Citation
+
+NOT_COVERED = "The indexed sources do not cover this question."
+NOT_FOUND = "No answer found in the indexed sources."
+UNSUPPORTED = "Not supported by the cited sources"
+CHECKED = "Checked answer:"
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+# Beyond html.escape: Markdown syntax (links, images, emphasis, code) and the `${...}` of
+# gr.HTML's template strings, written as character references so they stay literal text.
+_LITERAL = str.maketrans({c: f"&#{ord(c)};" for c in "[]()!`\\$*_~|#{}:"})
+
+
+def where(citation: Citation) -> str:
+    """ "Fox News, a.txt": the outlet (when known) and the file name of a citation."""
+    name = citation.source.rsplit("/", 1)[-1]
+    return f"{citation.outlet}, {name}" if citation.outlet else name
+
+
+def claim_lead(citation: Citation, rebuts: bool = False) -> str:
+    """How a claim opens: "Dmitry Peskov (Kremlin spokesman), in Fox News: ", "But ..." for a rebuttal."""
+    lead = "But " if rebuts else ""
+    if not citation.speaker:
+        return lead
+    outlet = citation.outlet or citation.source.rsplit("/", 1)[-1]
+    role = f" ({citation.role})" if citation.role else ""
+    return f"{lead}{citation.speaker}{role}, in {outlet}: "
+
+
+def agreement_note(citations: list[Citation]) -> str:
+    """ "Fox News, a.txt [1] and b.txt [2] report the same fact."."""
+    return " and ".join(f"{where(c)} [{c.n}]" for c in citations) + " report the same fact."
+
+
+def conflict_note(theirs: Citation, mine: Citation) -> str:
+    """ "X (a.txt) [1] and Y (b.txt) [3] contradict each other; both are given."."""
+    who = [f"{c.speaker or 'the text'} ({where(c)}) [{c.n}]" for c in (theirs, mine)]
+    return f"{who[0]} and {who[1]} contradict each other; both are given."
+
+
+def citation_heading(citation: Citation) -> str:
+    """ "[1] Palamar (deputy commander), quoted in a.txt, lines 3-4, chars 10-80 (2022-05-05)"."""
+    date = f" ({citation.date})" if citation.date else ""
+    return f"[{citation.n}] {citation.label()}, chars {citation.start_char}-{citation.end_char}{date}"
+
+
+def as_text(answer: Answer, with_text: bool = True) -> str:
+    """The answer for a terminal: its text, each citation with its quote, then what was left out."""
+    lines = []
+    if with_text:
+        lines += [answer.text, ""]
+    for citation in answer.citations:
+        lines += [citation_heading(citation), f"    {citation.quote}"]
+    lines += [f"{UNSUPPORTED}: {claim}" for claim in answer.unsupported]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def as_markdown(answer: Answer) -> str:
+    """The answer as Markdown: its text, then the numbered citations with their quotes."""
+    parts = [answer.text if answer.grounded else NOT_FOUND]
+    for citation in answer.citations:
+        quote = citation.quote.replace("\n", " ")
+        parts.append(
+            f"[{citation.n}]: {citation.label()}, chars {citation.start_char}-{citation.end_char}\n> {quote}"
+        )
+    if answer.unsupported:
+        parts.append(f"*{UNSUPPORTED}:* " + "; ".join(answer.unsupported))
+    return "\n\n".join(parts)
+
+
+def escape_html(text: str) -> str:
+    """Text as HTML that renders literally: no tags, links, images or Markdown."""
+    return html.escape(text, quote=True).translate(_LITERAL)
+
+
+def pending_marker(n: int) -> str:
+    """A marker whose citation is not known yet (while an answer streams)."""
+    return f'<span class="cite-marker pending">[{n}]</span>'
+
+
+def text_as_html(text: str, cited: set[int], marker: Callable[[int], str]) -> str:
+    """`text` escaped, its `[n]` markers of `cited` drawn by `marker`, the others as pending ones."""
+    parts = _MARKER.split(text)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            out.append(escape_html(part))
+        elif int(part) in cited:
+            out.append(marker(int(part)))
+        else:
+            out.append(pending_marker(int(part)))
+    return "".join(out)
+
+
+def as_html(answer: Answer, marker: Callable[[int], str]) -> str:
+    """The answer as HTML: its body with `marker(n)` for each citation, agreements as blocks below."""
+    if not answer.grounded:
+        return f'<p class="ungrounded">{NOT_FOUND}</p>\n\n' + escape_html(
+            _MARKER.sub("", answer.body).strip()
+        )
+    body = text_as_html(answer.body, {c.n for c in answer.citations}, marker)
+    for agreement in answer.agreements:  # markers in the notes stay plain text: the buttons are above
+        kind = "agree" if agreement.kind == "agree" else "conflict"
+        body += (
+            f'<div class="agreement {kind}"><b>{agreement.heading}</b>: {escape_html(agreement.note)}</div>'
+        )
+    if answer.unsupported:
+        body += f"\n\n{UNSUPPORTED}, so left out: " + "; ".join(escape_html(c) for c in answer.unsupported)
+    return body

@@ -1,0 +1,112 @@
+"""Checking a language model's answer against the passages it was given.
+
+Markers `[n]` that point at no passage are dropped; every cited claim is scored against
+the sentences of its passages and its citation narrowed to the best-supporting sentence;
+a claim that no cited sentence supports, or whose quotation is not verbatim in a cited
+passage, is listed as unsupported. Only the model's text is parsed for markers: passages
+reach the model with their own `[n]`-like text neutralized (see `evidence.neutralize_markers`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from assistant.answers.evidence import cite, looks_like_instruction, with_speaker
+from assistant.answers.rendering import NOT_COVERED
+from assistant.models import Answer, Citation, Passage, Sentence
+from assistant.retrieval.scoring import Scorer, score_sentences, sentences_of
+from assistant.text.sentences import sentence_spans
+from assistant.text.terms import terms
+
+# A claim needs at least this combined score against a sentence of a cited passage.
+SUPPORT_THRESHOLD = 0.35
+NOT_IN_SOURCES = "NOT_IN_SOURCES"
+MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
+_QUOTED = re.compile(r"[“\"]([^”\"]{8,}?)[”\"]")
+_SPACES = re.compile(r"\s+")
+_PLAIN_QUOTES = str.maketrans("“”‘’", "\"\"''")
+_MARKERS_AFTER_STOP = re.compile(r"([.!?][\"”’]?)((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
+
+
+def _normalized(text: str) -> str:
+    """Same quote marks and spacing, for checking quotations verbatim."""
+    text = text.translate(_PLAIN_QUOTES)
+    return _SPACES.sub(" ", text).strip()
+
+
+def best_support(
+    claim: str, passage_numbers: Sequence[int], passages: Sequence[Passage], scorer: Scorer
+) -> tuple[float, list[Sentence]]:
+    """The sentence (with the other half of a quotation it is part of) that best supports `claim`."""
+    chosen = [passages[n - 1] for n in passage_numbers]
+    evidence = [  # `passage` indexes `passages` again, not `chosen`
+        replace(s, passage=passage_numbers[s.passage] - 1)
+        for s in sentences_of(chosen)
+        if not looks_like_instruction(s.text)
+    ]
+    if not evidence:
+        return 0.0, []
+    scores = score_sentences(scorer, claim, evidence)
+    best = int(np.argmax(scores))
+    return float(scores[best]), with_speaker(evidence, best)
+
+
+def verify(question: str, draft: str, passages: Sequence[Passage], scorer: Scorer) -> Answer:
+    """Turn a model's draft into an Answer whose every citation is checked and exact."""
+    if draft.strip().startswith(NOT_IN_SOURCES) or not passages:
+        return Answer(question, NOT_COVERED, [], list(passages), False, [], "llm")
+    # "... 71 days. [1]" -> "... 71 days [1]." so that markers stay with their sentence.
+    draft = _MARKERS_AFTER_STOP.sub(r"\2\1", draft)
+    citations: list[Citation] = []
+    unsupported: list[str] = []
+    pieces: list[str] = []
+    position = 0
+    for start, end in sentence_spans(draft):
+        sentence = draft[start:end]
+        claim = MARKER.sub("", sentence).strip()
+        numbers = sorted(
+            {int(n) for group in MARKER.findall(sentence) for n in group.split(",")}
+            & set(range(1, len(passages) + 1))
+        )
+        markers = ""
+        if numbers and terms(claim):
+            support, span = best_support(claim, numbers, passages, scorer)
+            quotes_ok = _quotes_are_verbatim(claim, [passages[n - 1] for n in numbers])
+            if support >= SUPPORT_THRESHOLD and span and quotes_ok:
+                citation = _numbered(citations, passages, span)
+                markers = f" [{citation.n}]"
+            else:
+                unsupported.append(claim)
+        elif terms(claim) and not claim.endswith(":"):
+            unsupported.append(claim)
+        pieces.append(draft[position:start] + claim + markers)
+        position = end
+    pieces.append(draft[position:])
+    text = "".join(pieces).strip()
+    return Answer(question, text, citations, list(passages), bool(citations), unsupported, "llm")
+
+
+def _numbered(citations: list[Citation], passages: Sequence[Passage], span: list[Sentence]) -> Citation:
+    """The citation of `span`, reusing the number of an identical earlier one."""
+    candidate = cite(passages, len(citations) + 1, span[0], span[-1])
+    for existing in citations:
+        if (existing.source, existing.start_char, existing.end_char) == (
+            candidate.source,
+            candidate.start_char,
+            candidate.end_char,
+        ):
+            return existing
+    citations.append(candidate)
+    return candidate
+
+
+def _quotes_are_verbatim(claim: str, cited: Sequence[Passage]) -> bool:
+    """Every quotation in `claim` occurs word for word in one of the cited passages."""
+    haystacks = [_normalized(p.text) for p in cited]
+    return all(
+        any(_normalized(quote) in haystack for haystack in haystacks) for quote in _QUOTED.findall(claim)
+    )

@@ -1,0 +1,112 @@
+"""Mentions: the words of a sentence that point at a speaker, classified as a name, a pronoun or
+a description ("Sviatoslav Palamar", "he", "the deputy commander"), before they are resolved."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.text.words import NOT_NAMES, ROLE_NOUNS
+
+_TOKEN = re.compile(r"[\w’'\-.]+")
+_CAP = re.compile(r"[A-ZÀ-Þ][\w’'\-]*")
+_PRONOUNS = {"he": "he", "she": "she", "He": "he", "She": "she"}
+_ADVERBIAL = re.compile(
+    r"(?:\s+(?:on|late on|early on|last|this|earlier on|later on|in|at)?\s*"
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year|night|"
+    r"morning|evening|afternoon|today|yesterday|also|then|later|again|repeatedly|reportedly|"
+    r"previously|once|publicly|separately|earlier|still|has|had|have|was|is|would|will|"
+    r"[a-z]+ly))+\s*$"
+)
+
+
+@dataclass
+class Mention:
+    """A noun phrase that names a speaker, before resolution."""
+
+    text: str
+    start: int
+    end: int
+    name: str | None = None  # the name it contains ("Sviatoslav Palamar", "Palamar")
+    role: str | None = None  # role words given with it
+    pronoun: bool = False
+
+
+def trim_adverbials(text: str, start: int, end: int) -> int:
+    """End of a noun phrase with trailing "on Thursday", "reportedly", "also" left out."""
+    m = _ADVERBIAL.search(text, start, end)
+    while m and m.start() > start:
+        end = m.start()
+        m = _ADVERBIAL.search(text, start, end)
+    return end
+
+
+def mention_after(text: str, start: int, end: int) -> Mention | None:
+    """`said Sviatoslav Palamar, the Azov regiment’s deputy commander.`: name and appositive."""
+    m = re.match(
+        r"(?:[A-ZÀ-Þ][\w’'\-]*\s+)*[A-ZÀ-Þ][\w’'\-]*|[Hh]e\b|[Ss]he\b|the [\w’'\- ]+", text[start:end]
+    )
+    if not m:
+        return None
+    mention = mention_at(text, start, start + m.end())
+    if mention and mention.name and not mention.role:
+        appositive = re.match(r",\s+((?:the|a|an)\s[^,.;“”\"]{3,100})", text[mention.end : end])
+        if appositive and has_role_noun(appositive.group(1)):
+            mention.role = appositive.group(1).strip()
+    return mention
+
+
+def has_role_noun(words: str) -> bool:
+    return any(w.lower().strip("’'s") in ROLE_NOUNS or w.lower() in ROLE_NOUNS for w in _TOKEN.findall(words))
+
+
+def mention_at(text: str, start: int, end: int) -> Mention | None:
+    """Classify the words at `start:end` as a name (with its role words), a pronoun or a phrase."""
+    while start < end and text[start] in " \t-—–,":
+        start += 1
+    while end > start and text[end - 1] in " \t,":
+        end -= 1
+    dateline = re.match(r"[A-Z][A-Z .'’]{2,30}\s*[-—–]+\s*", text[start:end])
+    if dateline:
+        start += dateline.end()
+    words = text[start:end]
+    if not words or len(words) > 120 or not re.search(r"\w", words):
+        return None
+    if words in _PRONOUNS:
+        return Mention(words, start, end, pronoun=True)
+    tokens = [(m.group(0), start + m.start(), start + m.end()) for m in _TOKEN.finditer(words)]
+    tokens = [t for t in tokens if t[0] not in {".", "-"}]
+    # A name: the capitalized words at the end of the phrase (at most three), not titles.
+    name_tokens: list[tuple[str, int, int]] = []
+    for token in reversed(tokens):
+        if _CAP.fullmatch(token[0]) and token[0] not in NOT_NAMES and not token[0].endswith(("’s", "'s")):
+            name_tokens.insert(0, token)
+            if len(name_tokens) == 3:
+                break
+        else:
+            break
+    if name_tokens and name_tokens[-1][2] == end:
+        if len(name_tokens) == 3 and name_tokens[0][0].endswith(("ian", "ese", "ish")):
+            name_tokens = name_tokens[1:]
+        name_start = name_tokens[0][1]
+        role_words = text[start:name_start].strip()
+        role = role_words if role_words and has_role_noun(role_words) else None
+        name = text[name_start:end]
+        if len(name_tokens) == 1 and role is None and len(tokens) > 1:
+            return Mention(words, start, end)  # "Kyiv’s army": a body, not a person
+        return Mention(name, name_start, end, name=name, role=role)
+    if words[0].islower() and not words.startswith(("the ", "a ", "an ")):
+        return None
+    if re.search(
+        r"\b(?:figures|data|statistics|estimates|reports?|survey|records|documents|numbers|polls?)$", words
+    ):
+        return None  # "according to the port's own figures": a source of numbers, not a speaker
+    return Mention(words, start, end)
+
+
+def is_body(words: str) -> bool:
+    """A country, government or organization as speaker: "Russia", "Kyiv’s army", "the Kremlin"."""
+    return (
+        bool(re.fullmatch(r"(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[\w’'\-]+){0,3}", words))
+        and not words[0].islower()
+    )

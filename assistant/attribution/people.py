@@ -1,0 +1,196 @@
+"""The people of one article: full names, roles, and whom "he" or "the commander" means.
+
+Resolution never guesses: a surname means the one full name that ends with it; "he"/"she"
+means the person the text last spoke about (the latest speaker, or a sentence that opens with
+a person), if that was within the last ~1,000 characters; "the deputy commander" means the one
+person met so far whose role has those words, or the person just spoken about if that one fits.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.attribution.mentions import Mention, has_role_noun, mention_at
+from assistant.text.words import (
+    GROUP_NOUNS,
+    NOT_NAMES,
+    PREPOSITIONS,
+    ROLE_CONTEXT,
+    ROLE_NOUNS,
+    ROLE_SYNONYMS,
+    TITLES,
+    alternation,
+)
+
+SALIENCE_CHARS = 1000
+_ROLE_WORD = re.compile(r"[\w’'\-]+")
+_DESCRIPTOR = re.compile(rf"(?:The|the)\s+((?:[\w’'\-]+\s+){{0,3}}?)({alternation(ROLE_NOUNS)})\b")
+_TITLED_NAME = re.compile(
+    rf"\b(?:[A-Z][\w’'\-]*\s+)?(?:{alternation(TITLES)})\s+((?:[A-ZÀ-Þ][\w’'\-]+\s+)?[A-ZÀ-Þ][\w’'\-]+)"
+)
+_GROUP = re.compile(rf"(?i)(?:the\s+)?(?:\w+\s+)?(?:{alternation(GROUP_NOUNS)})")
+
+
+class People:
+    """Persons named in one article, with roles and a memory of who was spoken about last."""
+
+    def __init__(self, text: str, named: list[Mention]) -> None:
+        self.text = text
+        self.roles: dict[str, str | None] = {}
+        self.first_seen: dict[str, int] = {}
+        for mention in named:
+            assert mention.name is not None
+            if len(mention.name.split()) >= 2:
+                self._meet(mention.name, mention.role, mention.start)
+        self._learn_names_with_titles()
+        self._find_roles()
+        self.events: list[tuple[int, str]] = []
+        self._subjects()
+
+    def _meet(self, name: str, role: str | None, at: int) -> None:
+        if name not in self.roles or (self.roles[name] is None and role):
+            self.roles[name] = role
+        self.first_seen[name] = min(at, self.first_seen.get(name, at))
+
+    def _learn_names_with_titles(self) -> None:
+        """Titled names that never speak still count: "Ukrainian President Volodymyr Zelensky"."""
+        for m in _TITLED_NAME.finditer(self.text):
+            found = mention_at(self.text, m.start(), m.end())
+            if found and found.name and len(found.name.split()) >= 2:
+                self._meet(found.name, found.role, found.start)
+
+    def _find_roles(self) -> None:
+        """Roles given where a name stands: before it ("Kremlin spokesman ...") or after it (", the ...")."""
+        for name in list(self.roles):
+            for m in re.finditer(re.escape(name), self.text):
+                if self.roles[name]:
+                    break
+                after = re.match(r",\s+((?:the|a|an)\s[^,.;“”\"]{3,100})", self.text[m.end() :])
+                if after and has_role_noun(after.group(1)):
+                    self.roles[name] = after.group(1).strip()
+                    continue
+                before = self._role_before(m.start())
+                if before and has_role_noun(before):
+                    self.roles[name] = before
+
+    def _role_before(self, at: int) -> str | None:
+        """Title words right before a name, back to a preposition, a verb or punctuation."""
+        words = list(_ROLE_WORD.finditer(self.text[max(0, at - 100) : at]))
+        base = max(0, at - 100)
+        start = at
+        for w in reversed(words):
+            between = self.text[base + w.end() : start]
+            if between.strip():  # punctuation between the words
+                break
+            word = w.group(0)
+            if word.lower() in PREPOSITIONS - {"of"} or word in {"But", "And", "Last", "On", "In"}:
+                break
+            if word[0].islower() and word.lower() not in ROLE_CONTEXT and word not in {"of", "the"}:
+                break
+            start = base + w.start()
+        role = self.text[start:at].strip()
+        return role or None
+
+    def _subjects(self) -> None:
+        """Note (offset, person) for each sentence that opens with a known person or description."""
+        for m in re.finditer(
+            r"(?:^|(?<=[.!?”\"]\s)|(?<=\n))\s*(?:(?:But|And|So|Yet|Meanwhile),?\s+)?", self.text
+        ):
+            head = self.text[m.end() : m.end() + 90]
+            person = self._person_at_start(head, m.end())
+            if person:
+                self.events.append((m.end(), person))
+
+    def _person_at_start(self, head: str, at: int) -> str | None:
+        descriptor = _DESCRIPTOR.match(head)
+        if descriptor:
+            return self._by_role(descriptor.group(0), at)
+        words = head.split()[:8]
+        for i, _ in enumerate(words):
+            if i and words[i - 1].lower() in PREPOSITIONS:
+                return None
+            candidate = " ".join(words[i:])
+            for name in self.roles:
+                if candidate.startswith(name) or candidate.startswith(name.split()[-1] + " "):
+                    return name
+            if words[i][:1].islower() and words[i].lower() not in ROLE_CONTEXT:
+                return None
+        return None
+
+    def canonical(self, name: str) -> str | None:
+        """The full name a name or surname stands for, or None when it names nobody known."""
+        if name in self.roles:
+            return name
+        surname = name.split()[-1]
+        matches = {full for full in self.roles if full.split()[-1] == surname}
+        if not matches and len(name.split()) == 1:
+            # A full name met only where nobody speaks: "The commission's chairwoman, Elena Marin, ..."
+            for m in re.finditer(rf"\b([A-ZÀ-Þ][\w’'\-]+) {re.escape(surname)}\b", self.text):
+                if m.group(1) not in NOT_NAMES and not m.group(1).endswith(("’s", "'s")):
+                    matches.add(m.group(0))
+            for full in matches:
+                self._meet(full, None, self.text.index(full))
+            self._find_roles()
+        if len(matches) == 1:
+            return matches.pop()
+        return None
+
+    def _by_role(self, description: str, at: int) -> str | None:
+        """The one person seen before `at` whose role fits "the deputy commander"; else None."""
+        words = [
+            w.lower().strip("’'s") for w in _ROLE_WORD.findall(description) if w.lower() not in {"the", "a"}
+        ]
+        if not words:
+            return None
+        head, modifiers = words[-1], words[:-1]
+        heads = ROLE_SYNONYMS.get(head, {head})
+        fitting = []
+        for name, role in self.roles.items():
+            if not role or self.first_seen.get(name, 0) > at:
+                continue
+            role_words = {w.lower().strip("’'s") for w in _ROLE_WORD.findall(role)}
+            if heads & role_words and all(m in role_words or m.rstrip("n") in role_words for m in modifiers):
+                fitting.append(name)
+        if len(fitting) == 1:
+            return fitting[0]
+        recent = self.salient(at)
+        return recent if recent in fitting else None
+
+    def salient(self, at: int) -> str | None:
+        """The person spoken about last before `at`, if recently enough."""
+        before = [(o, p) for o, p in self.events if o < at]
+        if not before:
+            return None
+        offset, person = max(before)
+        return person if at - offset <= SALIENCE_CHARS else None
+
+    def spoke(self, person: str, at: int) -> None:
+        """Remember that `person` was quoted up to `at`."""
+        if person in self.roles:
+            self.events.append((at, person))
+
+    def resolve(self, mention: Mention, at: int) -> tuple[str | None, str | None]:
+        """(speaker, role) of a mention; speaker None when it cannot be told without guessing."""
+        if mention.pronoun:
+            person = self.salient(mention.start)
+            return (person, self.roles.get(person)) if person else (None, None)
+        if mention.name:
+            full = self.canonical(mention.name)
+            if full:
+                return full, mention.role or self.roles.get(full)
+            if len(mention.name.split()) == 1 and mention.role is None:
+                return mention.text, None  # "Russia", "Ukraine": a country or body speaks
+            return mention.name, mention.role
+        descriptor = _DESCRIPTOR.search(mention.text)
+        if descriptor and mention.text[:1] in "Tt" and mention.text.lower().startswith("the "):
+            person = self._by_role(descriptor.group(0), mention.start)
+            return (person, self.roles.get(person)) if person else (None, None)
+        if _GROUP.fullmatch(mention.text):
+            return None, None  # unnamed people speak: not a speaker to attribute to
+        if re.match(r"(?i)(?:a|an|one|another|some|two|three|several)\b", mention.text) or any(
+            c in mention.text for c in "|"
+        ):
+            return None, None  # "A commander of the Azov battalion": someone not named
+        if has_role_noun(mention.text):
+            return None, None
+        return mention.text, None  # "Kyiv’s army", "the Kremlin"

@@ -1,0 +1,162 @@
+"""The quote index: attributed quotes stored beside the chunks, in step with them.
+
+Quotes live in a second collection ("quotes") of the same Chroma, embedded or server, one
+record per quote, its text embedded so `search(query=...)` finds quotes by meaning. A quote's
+id is derived from its source, the document's content hash, the rules version and its place
+in the article, so re-ingesting an unchanged file writes nothing. Ingest adds a file's new
+quotes right after its chunks and deletes its stale quotes with its stale chunks. A quote
+counts only while the passages collection holds chunks of the same source and content
+hash, so a file whose chunks were removed by any means has no quotes either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from assistant.attribution.quotes import RULES_VERSION, find_quotes
+from assistant.models import Document, Passage, Quote
+from vectorstore import ChromaStore, Embedder, source_filter
+
+COLLECTION = "quotes"
+_FIELDS = {f.name for f in fields(Quote)}
+
+
+@dataclass
+class QuoteUpdate:
+    """What one file's quotes need: records to add, ids to delete."""
+
+    missing: list[tuple[str, Quote, str]]  # (id, quote, content sha256)
+    stale: list[str]
+
+
+class QuoteIndex:
+    """Attributed quotes of every indexed article.
+
+    Example:
+        >>> index = QuoteIndex(ChromaStore(name, data_dir=dir, collection="quotes"), passages, embedder)
+        >>> [(q.speaker, q.quote) for q in index.search(speaker="Peskov")]
+    """
+
+    version = f"quotes={RULES_VERSION}"  # in each file's manifest record: new rules re-index
+
+    def __init__(self, store: ChromaStore, passages: ChromaStore, embedder: Embedder) -> None:
+        self.store = store
+        self.passages = passages
+        self.embedder = embedder
+
+    def plan(self, document: Document) -> QuoteUpdate | None:
+        """The quotes `document` needs stored; None when they are stored already."""
+        quotes = find_quotes(
+            document.text,
+            document.source,
+            outlet=document.outlet,
+            title=document.title,
+            date=document.date,
+            page_starts=document.page_starts,
+        )
+        if document.extracted:
+            quotes = [replace(q, extracted=document.extracted) for q in quotes]
+        key = hashlib.sha1(document.source.encode("utf-8")).hexdigest()[:16]
+        ids = [f"{key}-{document.sha256[:16]}-q{RULES_VERSION}-{i}" for i in range(len(quotes))]
+        stored = self.store.ids_where({"source": document.source})
+        if stored == set(ids):
+            return None
+        missing = [(i, q, document.sha256) for i, q in zip(ids, quotes, strict=True) if i not in stored]
+        return QuoteUpdate(missing, sorted(stored - set(ids)))
+
+    def write(self, updates: Sequence[QuoteUpdate | None]) -> None:
+        """Store the new quotes, then delete the stale ones."""
+        missing = [m for u in updates if u for m in u.missing]
+        if missing:
+            self.store.add(
+                ids=[i for i, _, _ in missing],
+                texts=[q.quote for _, q, _ in missing],
+                metadatas=[_metadata(q, sha) for _, q, sha in missing],
+                embeddings=self.embedder.embed([_embedded_text(q) for _, q, _ in missing]),
+            )
+        self.store.delete([i for u in updates if u for i in u.stale])
+
+    def search(
+        self,
+        speaker: str | None = None,
+        query: str | None = None,
+        sources: Sequence[str] | None = None,
+        k: int = 20,
+    ) -> list[Quote]:
+        """Quotes whose speaker, role or mention contains `speaker` (any case), of `sources`;
+        with `query`, the `k` closest in meaning, best first; else all, in article order."""
+        where = source_filter(sources)
+        if query:
+            vector = self.embedder.embed([query])[0]
+            rows = [(h.text, h.metadata) for h in self.store.query(vector, max(k * 5, 50), where)]
+        else:
+            rows = [
+                (text, meta)
+                for _, text, meta in self.store.everything()
+                if not sources or meta.get("source") in sources
+            ]
+        current = self._indexed({(str(m.get("source")), str(m.get("sha256"))) for _, m in rows})
+        found = []
+        for text, meta in rows:
+            if (str(meta.get("source")), str(meta.get("sha256"))) not in current:
+                continue  # left over from a version of the file that is no longer indexed
+            quote = _quote(text, meta)
+            if speaker and not _speaks(quote, speaker):
+                continue
+            found.append(quote)
+        if query:
+            return found[:k]
+        return sorted(found, key=lambda q: (q.source, q.start_char, q.end_char))
+
+    def _indexed(self, versions: set[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Those (source, sha256) whose chunks the passages collection holds: one lookup per
+        file version among the results, never a read of every passage."""
+        return {
+            (source, sha)
+            for source, sha in versions
+            if self.passages.ids_where({"$and": [{"source": source}, {"sha256": sha}]})
+        }
+
+    def within(self, passages: Sequence[Passage]) -> list[Quote]:
+        """Stored quotes inside `passages` whose words are exactly there: never a stale version's."""
+        sources = sorted({p.source for p in passages})
+        if not sources:
+            return []
+        found = []
+        for _, text, meta in self.store.everything(where=source_filter(sources)):
+            quote = _quote(text, meta)
+            for p in passages:
+                inside = (
+                    p.source == quote.source
+                    and p.start_char <= quote.start_char <= quote.end_char <= p.end_char
+                )
+                offset = p.start_char
+                if inside and p.text[quote.start_char - offset : quote.end_char - offset] == quote.quote:
+                    found.append(quote)
+                    break
+        return found
+
+
+def _speaks(quote: Quote, name: str) -> bool:
+    wanted = name.casefold().strip()
+    said_by = " ".join(filter(None, [quote.speaker, quote.role])).casefold()
+    return bool(wanted) and (wanted in said_by or all(w in said_by for w in wanted.split()))
+
+
+def _embedded_text(quote: Quote) -> str:
+    """What is embedded: who says it, then what is said."""
+    return f"{quote.label()}: {quote.quote}"
+
+
+def _metadata(quote: Quote, sha256: str) -> dict[str, str | int]:
+    meta: dict[str, Any] = {k: v for k, v in asdict(quote).items() if v is not None and k != "quote"}
+    meta["sha256"] = sha256
+    return meta
+
+
+def _quote(text: str, meta: dict[str, Any]) -> Quote:
+    values = {k: v for k, v in meta.items() if k in _FIELDS}
+    return Quote(**{"speaker": None, "role": None, **values, "quote": text})

@@ -1,0 +1,276 @@
+"""Who said what: direct quotes and reported speech, each with its speaker and exact spans.
+
+A rule set for English news prose, measured on labelled quotes (`eval/quotes.jsonl`, docs/answers.md):
+
+- direct quotes in curly or straight marks, also across sentences and running on into the
+  next paragraph, attributed by the cue next to them (`“...,” Palamar said.`, `“...,” said X,
+  the ROLE.`, `X said: “...”`); a quote paragraph right after an attributed one continues it;
+- reported speech: `X said (that) ...`, `X claimed/denied/told ...`, `..., according to X`;
+- speakers: a name takes its role from the article (`Kremlin spokesman Dmitry Peskov`,
+  `Sviatoslav Palamar, the Azov regiment’s deputy commander`); a surname means the full name
+  met elsewhere in the article; "he"/"she" is the person the text last spoke about (a speaker
+  or a sentence's subject) and "the deputy commander" the one person whose role says so:
+  otherwise the speaker is left unresolved (`speaker=None`, `mention` keeps the words).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.attribution.cues import CUE, CUE_WORDS, after_cue, before_cue, subject_of
+from assistant.attribution.mentions import Mention, has_role_noun, is_body, mention_at, trim_adverbials
+from assistant.attribution.people import People
+from assistant.models import Quote, page_of
+from assistant.text.sentences import inside, sentence_around, sentences_outside
+from assistant.text.words import REPORTING_CUES, alternation
+
+RULES_VERSION = 1  # part of every stored quote's id: better rules re-index on the next ingest
+
+_REPORT_CUE = re.compile(rf"\b(?:{alternation(REPORTING_CUES)})\b")
+_LEAD = re.compile(
+    r"\s*(?:(?:on|late on|early on|late|early|last|this|Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday|night|week|later|earlier|also|reporters|journalists|him|her|them|us|me|"
+    r"(?:Russian|local|state) (?:reporters|media|television|TV)|"
+    r"in (?:a|an|his|her|their|the)\s+(?:[\w’'\-]+\s+){0,4}?(?:statement|video|address|post|interview|"
+    r"briefing|message|speech|note|tweet)(?:\s+(?:address|message|post|statement|briefing))?)\s+)*(?:that\s+)?"
+)
+
+
+@dataclass
+class _Raw:
+    """An attribution found by the rules, before its speaker is resolved."""
+
+    start: int
+    end: int
+    cue: str
+    kind: str
+    mention: Mention | None  # None: continues the previous quote's speaker
+
+
+def find_quotes(
+    text: str,
+    source: str,
+    outlet: str | None = None,
+    title: str = "",
+    date: str | None = None,
+    page_starts: tuple[int, ...] = (),
+) -> list[Quote]:
+    """Every attributed quote of an article, in order of appearance.
+
+    Example:
+        >>> text = "“We hold the line,” said Ivan Petrenko, the brigade’s commander."
+        >>> [(q.speaker, q.role, q.quote) for q in find_quotes(text, "a.txt")]
+        [('Ivan Petrenko', 'the brigade’s commander', 'We hold the line')]
+    """
+    raws: list[_Raw] = []
+    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\r\n]+", text)]
+    previous_direct: _Raw | None = None
+    for p_index, (p_start, p_end) in enumerate(paragraphs):
+        marks = _quote_marks(text, p_start, p_end)
+        direct = _direct_quotes(text, p_start, p_end, marks)
+        for raw in direct:
+            if raw.mention is None:
+                follows = previous_direct is not None and (
+                    previous_direct.start >= paragraphs[max(0, p_index - 1)][0]
+                )
+                if not follows:
+                    continue
+            raws.append(raw)
+            previous_direct = raw
+        raws.extend(_reported(text, p_start, p_end, marks))
+    raws.sort(key=lambda r: (r.start, r.end))
+    return _resolve(text, source, raws, paragraphs, outlet, title, date, page_starts)
+
+
+def _quote_marks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of quotations in a paragraph, marks included; an unclosed one runs to the end."""
+    spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    closer = ""
+    for i in range(start, end):
+        ch = text[i]
+        if opened is None:
+            if ch == "“" or (ch == '"' and (i == start or not text[i - 1].isalnum())):
+                opened, closer = i, "”" if ch == "“" else '"'
+        elif ch == closer:
+            spans.append((opened, i + 1))
+            opened = None
+    if opened is not None:
+        spans.append((opened, end))
+    return spans
+
+
+def _content(text: str, start: int, end: int) -> tuple[int, int]:
+    """The words of a quotation: marks, spaces and a trailing comma left out."""
+    if start < end and text[start] in '“"':
+        start += 1
+    if end > start and text[end - 1] in '”"':
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+        end -= 1
+    return start, end
+
+
+def _direct_quotes(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]]) -> list[_Raw]:
+    """Quotations of one paragraph with the mention their cue points at (None: none found)."""
+    found: list[_Raw] = []
+    for n, (q_start, q_end) in enumerate(marks):
+        c_start, c_end = _content(text, q_start, q_end)
+        if c_end - c_start < 2:
+            continue
+        s_start, s_end = sentence_around(text, p_start, p_end, marks, q_start)
+        after_end = min([s_end] + [a for a, _ in marks[n + 1 :]])
+        after = (q_end, max(q_end, after_end))
+        before_start = max([s_start] + [b for _, b in marks[:n] if b <= q_start])
+        attribution = after_cue(text, *after) or before_cue(text, before_start, q_start, s_start, marks)
+        if attribution is None:
+            found.append(_Raw(c_start, c_end, "", "direct", None))
+        else:
+            cue, mention = attribution
+            found.append(_Raw(c_start, c_end, cue, "direct", mention))
+    return found
+
+
+def _reported(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]]) -> list[_Raw]:
+    """`X said (that) CLAUSE` and `CLAUSE, according to X` outside quotation marks."""
+    found: list[_Raw] = []
+    for s_start, s_end in sentences_outside(text, p_start, p_end, marks):
+        sentence = text[s_start:s_end]
+        if any(s_start <= a and b <= s_end and b - a > 0.6 * (s_end - s_start) for a, b in marks):
+            continue  # a quotation with its attribution, handled as direct
+        opening = re.match(r"According to ([^,]{2,80}),\s+", sentence)
+        if opening:
+            mention = mention_at(text, s_start + opening.start(1), s_start + opening.end(1))
+            if mention:
+                found.append(
+                    _Raw(
+                        s_start + opening.end(),
+                        _strip_end(text, s_start, s_end),
+                        "according to",
+                        "reported",
+                        mention,
+                    )
+                )
+            continue
+        tail = re.search(
+            rf",\s+([^,;“”\"]{{2,80}}?)\s+({CUE_WORDS})\b[^,;“”\"]{{0,40}}?(?:[.!?]$|,)", sentence
+        )
+        if tail and tail.start() > 20 and not CUE.search(sentence, 0, tail.start()):
+            mention = mention_at(
+                text, s_start + tail.start(1), s_start + trim_adverbials(sentence, 0, tail.end(1))
+            )
+            if mention:
+                found.append(
+                    _Raw(
+                        s_start,
+                        _strip_end(text, s_start, s_start + tail.start()),
+                        tail.group(2),
+                        "reported",
+                        mention,
+                    )
+                )
+                continue
+        according = re.search(r",\s+according to\s+([^,.;]+?)[.!?]?$", sentence)
+        if according and not CUE.search(sentence, 0, according.start()):
+            mention = mention_at(text, s_start + according.start(1), s_start + according.end(1))
+            if mention:
+                q_end = _strip_end(text, s_start, s_start + according.start())
+                found.append(_Raw(s_start, q_end, "according to", "reported", mention))
+            continue
+        for cue in _REPORT_CUE.finditer(text, s_start, s_end):
+            if inside(marks, cue.start()):
+                continue
+            after = text[cue.end() : s_end]
+            lead = _LEAD.match(after)
+            clause_start = cue.end() + (lead.end() if lead else 0)
+            clause_end = _strip_end(text, clause_start, s_end)
+            clause = text[clause_start:clause_end]
+            if (
+                clause[:1] in ",;:"
+                or len(clause.split()) < 3
+                or clause.lstrip().startswith(("“", '"'))
+                or clause_start >= s_end
+            ):
+                continue
+            pronoun_clause = re.match(r"(?:he|she|they|it|we|I)\s", clause)
+            if (
+                cue.group(0) in {"said", "says", "told"}
+                and not pronoun_clause
+                and not re.search(
+                    r"\bthat\b|\bwas\b|\bwere\b|\bhad\b|\bhave\b|\bhas\b|\bis\b|\bare\b|\bwould\b|\bwill\b|\bcould\b",
+                    clause,
+                )
+            ):
+                continue
+            mention = subject_of(text, cue.start(), s_start, marks)
+            if mention is None or (
+                mention.name is None
+                and not mention.pronoun
+                and not has_role_noun(mention.text)
+                and not is_body(mention.text)
+            ):
+                continue
+            found.append(_Raw(clause_start, clause_end, cue.group(0), "reported", mention))
+            break
+    return found
+
+
+def _strip_end(text: str, start: int, end: int) -> int:
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:"):
+        end -= 1
+    return end
+
+
+def _resolve(
+    text: str,
+    source: str,
+    raws: list[_Raw],
+    paragraphs: list[tuple[int, int]],
+    outlet: str | None,
+    title: str,
+    date: str | None,
+    page_starts: tuple[int, ...],
+) -> list[Quote]:
+    """Give each attribution its speaker: names made full, pronouns and descriptions resolved."""
+    people = People(text, [r.mention for r in raws if r.mention and r.mention.name])
+    quotes: list[Quote] = []
+    previous: Quote | None = None
+    for raw in raws:
+        mention = raw.mention
+        if mention is None:
+            if previous is None:
+                continue
+            speaker, role = previous.speaker, previous.role
+            m_text, m_start, m_end = previous.mention, previous.speaker_start, previous.speaker_end
+        else:
+            speaker, role = people.resolve(mention, raw.start)
+            m_text, m_start, m_end = mention.text, mention.start, mention.end
+        quote = Quote(
+            source=source,
+            speaker=speaker,
+            role=role,
+            cue=raw.cue or (previous.cue if previous else ""),
+            kind=raw.kind,
+            quote=text[raw.start : raw.end],
+            start_char=raw.start,
+            end_char=raw.end,
+            start_line=text.count("\n", 0, raw.start) + 1,
+            end_line=text.count("\n", 0, max(raw.start, raw.end - 1)) + 1,
+            mention=m_text,
+            speaker_start=m_start,
+            speaker_end=m_end,
+            speaker_line=text.count("\n", 0, m_start) + 1,
+            outlet=outlet,
+            title=title,
+            date=date,
+            page=page_of(page_starts, raw.start),
+        )
+        if speaker:
+            people.spoke(speaker, raw.end)
+        quotes.append(quote)
+        if raw.kind == "direct":
+            previous = quote
+    return quotes

@@ -1,0 +1,1 @@
+"""`assistant eval`: this project against the usual pipelines (needs the `.[eval]` extra)."""

@@ -1,0 +1,1 @@
+"""The ways in: the `assistant` command line and the Gradio web chat."""

@@ -1,0 +1,158 @@
+"""The web chat's panels as HTML: cited passages in context, the whole article, the sources table.
+
+All document text goes through `escape_html` (see `assistant.answers.rendering`) before Gradio sees
+it, and every article is read with the decode function ingest used, so offsets match.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from assistant.answers.rendering import escape_html as inert
+from assistant.answers.rendering import pending_marker, text_as_html
+from assistant.api import Assistant
+from assistant.errors import AssistantError
+from assistant.ingest.decoding import read_text
+from assistant.models import Answer, Citation
+
+CONTEXT_CHARS = 400  # of the paragraph shown around a quote, each side
+NO_CITATIONS = "<p class='citation-meta'>Cited passages appear here.</p>"
+NO_ARTICLE = "<p class='citation-meta'>Select a citation marker to read the article.</p>"
+
+
+def marker(turn: int, n: int) -> str:
+    """A clickable citation marker; the chat's sanitizer drops data attributes, so a class names it."""
+    return f'<button type="button" class="cite-marker cite-{turn}-{n}" title="Show source {n}">[{n}]</button>'
+
+
+def streaming_html(text: str, turn: int) -> str:
+    """A streaming answer's text: its markers shown, not yet clickable."""
+    return text_as_html(text, set(), pending_marker)
+
+
+def highlighted(text: str, start: int, end: int, context: int | None = None) -> str:
+    """`text` escaped, with `text[start:end]` marked; cut to the paragraph around it if `context`."""
+    left, right = 0, len(text)
+    if context is not None:
+        left = max(text.rfind("\n", 0, start) + 1, start - context)
+        right = text.find("\n", end)
+        right = min(len(text) if right == -1 else right, end + context)
+    prefix = "…" if left > 0 and text[left - 1] != "\n" else ""
+    suffix = "…" if right < len(text) and text[right] != "\n" else ""
+    return (
+        prefix
+        + inert(text[left:start])
+        + f'<mark class="quote">{inert(text[start:end])}</mark>'
+        + inert(text[end:right])
+        + suffix
+    )
+
+
+def quote_in_file(citation: Citation) -> tuple[str | None, str | None]:
+    """The file's text and None, or None and why the quote cannot be shown in place."""
+    path = citation.extracted or citation.source  # HTML/PDF: the stored extracted text
+    try:
+        text = read_text(Path(path))
+    except OSError as exc:
+        return None, f"Cannot open {path}: {exc.strerror or exc}; ingest {citation.source} again."
+    except AssistantError as exc:  # no longer text that decodes: changed since it was indexed
+        return None, f"{exc}; ingest {citation.source} again."
+    if text[citation.start_char : citation.end_char] != citation.quote:
+        return None, f"{citation.source} has changed since it was indexed; ingest it again."
+    return text, None
+
+
+def citation_meta(citation: Citation) -> str:
+    """File name, title, date and line range of a citation, escaped."""
+    lines = (
+        f"line {citation.start_line}"
+        if citation.start_line == citation.end_line
+        else f"lines {citation.start_line}–{citation.end_line}"
+    )
+    date = f" · {inert(citation.date)}" if citation.date else ""
+    outlet = f" · {inert(citation.outlet)}" if citation.outlet else ""
+    page = f" · page {citation.page}" if citation.page is not None else ""
+    if citation.end_page not in (None, citation.page):
+        page = f" · pages {citation.page}–{citation.end_page}"
+    speaker = ""
+    if citation.speaker:
+        role = f" ({inert(citation.role)})" if citation.role else ""
+        speaker = f"<span class='speaker'>{inert(citation.speaker)}{role}</span>, quoted in<br>"
+    return (
+        f"{speaker}<b>{inert(citation.title)}</b><br><span class='citation-meta'>"
+        f"{inert(citation.source)} · {lines}{page}{outlet}{date}</span>"
+    )
+
+
+def render_citations(answer: Answer | None, turn: int, selected: int | None = None) -> str:
+    """The sources panel: each cited passage with its quote highlighted in its paragraph."""
+    if answer is None or not answer.grounded or not answer.citations:
+        return NO_CITATIONS
+    cards = []
+    for citation in answer.citations:
+        text, problem = quote_in_file(citation)
+        if text is None:
+            context = f"<p class='problem'>{inert(problem or '')}</p>"
+            context += f'<mark class="quote">{inert(citation.quote)}</mark>'
+        else:
+            context = highlighted(text, citation.start_char, citation.end_char, CONTEXT_CHARS)
+        css = "citation-card selected" if citation.n == selected else "citation-card"
+        cards.append(
+            f'<div class="{css}">'
+            f"{marker(turn, citation.n)} {citation_meta(citation)}"
+            f'<div class="article-text">{context}</div></div>'
+        )
+    return "".join(cards)
+
+
+def render_article(citation: Citation) -> str:
+    """The whole article of a citation, with the quoted span highlighted."""
+    text, problem = quote_in_file(citation)
+    head = f"<div class='citation-card'>[{citation.n}] {citation_meta(citation)}</div>"
+    if text is None:
+        return head + f"<p class='problem'>{inert(problem or '')}</p>"
+    return (
+        head + f'<div class="article-text">{highlighted(text, citation.start_char, citation.end_char)}</div>'
+    )
+
+
+def render_sources_table(assistant: Assistant) -> str:
+    """The indexed files with their titles and chunk counts."""
+    sources = assistant.sources()
+    if not sources:
+        return "<p>No sources indexed yet: upload .txt or .md files below.</p>"
+    rows = "".join(
+        f"<tr><td>{inert(s.source)}</td><td>{inert(s.title)}</td><td>{s.chunks}</td></tr>" for s in sources
+    )
+    return (
+        f"<table class='sources'><thead><tr><th>file</th><th>title</th><th>chunks</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table><p>{len(sources)} files indexed.</p>"
+    )
+
+
+def save_uploads(paths: list[str], folder: Path, max_bytes: int) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Copy acceptable uploads into `folder`; the saved paths and (name, reason) for the others."""
+    saved: list[Path] = []
+    problems: list[tuple[str, str]] = []
+    folder.mkdir(parents=True, exist_ok=True)
+    for upload in paths:
+        name = Path(upload).name
+        if Path(name).suffix.lower() not in (".txt", ".md"):
+            problems.append((name, "only .txt and .md files can be ingested"))
+        elif Path(upload).stat().st_size > max_bytes:
+            problems.append((name, f"larger than {max_bytes // 1000} kB"))
+        else:
+            target = folder / name
+            shutil.copyfile(upload, target)
+            saved.append(target)
+    return saved, problems
+
+
+def render_ingest_result(added: int, replaced: int, unchanged: int, problems: list[tuple[str, str]]) -> str:
+    """What an upload did, file by file for the failures."""
+    summary = f"<p>Ingested: {added} added, {replaced} replaced, {unchanged} unchanged.</p>"
+    if not problems:
+        return summary
+    items = "".join(f"<li><b>{inert(name)}</b>: {inert(reason)}</li>" for name, reason in problems)
+    return summary + f"<p class='problem'>{len(problems)} not ingested:</p><ul class='problem'>{items}</ul>"

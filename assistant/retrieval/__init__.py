@@ -1,0 +1,1 @@
+"""Finding passages: BM25 and dense rankings, fused, reranked, filtered; a LangChain adapter."""

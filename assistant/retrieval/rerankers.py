@@ -1,0 +1,86 @@
+"""Rerankers: reorder the best fused candidates. Two behind one protocol: by best sentence
+(the default) or by a local sentence-transformers CrossEncoder (opt-in).
+
+A chunk-level vector blurs a chunk's sentences together, so `SentenceReranker` orders
+candidates by the score of their best sentence (cosine plus word overlap, see `scoring`), less
+RANK_PRIOR * log(1 + fused rank). The constants were chosen on SQuAD dev questions outside the
+evaluation sample (docs/evaluation.md, "Retrieval").
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Protocol
+
+from assistant.errors import InputError
+from assistant.models import Passage
+from assistant.retrieval.scoring import Scorer, score_sentences, sentences_of
+from vectorstore.modelfiles import offline_environment
+
+RANK_PRIOR = 0.02
+
+
+class Reranker(Protocol):
+    """Orders candidate passages for a query, best first."""
+
+    def rerank(self, query: str, passages: list[Passage]) -> list[Passage]: ...
+
+
+class SentenceReranker:
+    """Orders passages by their best sentence's score against the query, with a small rank prior."""
+
+    def __init__(self, scorer: Scorer, rank_prior: float = RANK_PRIOR) -> None:
+        self.scorer = scorer
+        self.rank_prior = rank_prior
+
+    def rerank(self, query: str, passages: list[Passage]) -> list[Passage]:
+        """`passages` (in fused order), best first by their best sentence."""
+        sentences = sentences_of(passages)
+        if not sentences:
+            return passages
+        scores = score_sentences(self.scorer, query, sentences)
+        best = [-math.inf] * len(passages)
+        for sentence, value in zip(sentences, scores, strict=True):
+            for i, passage in enumerate(passages):  # overlapping chunks share sentences
+                if passage.source == sentence.source and (
+                    passage.start_char <= sentence.start_char and sentence.end_char <= passage.end_char
+                ):
+                    best[i] = max(best[i], float(value))
+        order = sorted(range(len(passages)), key=lambda i: -(best[i] - self.rank_prior * math.log1p(i)))
+        return [passages[i] for i in order]
+
+
+class CrossEncoderReranker:
+    """Orders passages by a cross-encoder's score of (query, passage), loaded on first use.
+
+    Example:
+        >>> reranker = CrossEncoderReranker("/models/ms-marco-MiniLM-L-6-v2")
+        >>> reranker.rerank("Who is the mayor?", passages)
+    """
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder).expanduser()
+        if not (self.folder / "config.json").is_file():
+            raise InputError(
+                f"Cross-encoder {folder!s} is not a local model folder (no config.json). Nothing is "
+                "downloaded: give the path of a folder that holds a sentence-transformers CrossEncoder."
+            )
+        self._model: Any = None
+
+    def scores(self, query: str, passages: list[Passage]) -> list[float]:
+        """The model's score of each passage for `query`."""
+        if self._model is None:
+            offline_environment()
+            from sentence_transformers import CrossEncoder
+
+            self._model = CrossEncoder(str(self.folder), device="cpu")
+        values = self._model.predict([(query, p.text) for p in passages], show_progress_bar=False)
+        return [float(v) for v in values]
+
+    def rerank(self, query: str, passages: list[Passage]) -> list[Passage]:
+        """`passages`, best first by the cross-encoder."""
+        if not passages:
+            return passages
+        scores = self.scores(query, passages)
+        return [p for _, p in sorted(zip(scores, passages, strict=True), key=lambda pair: -pair[0])]

@@ -1,0 +1,116 @@
+"""Sentences of retrieved passages, and how well each matches a text: cosine of embeddings plus
+IDF-weighted word overlap. The hybrid reranker, the offline answerer and the verifier of model
+answers all score sentences with this.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+
+from assistant.models import Passage, Sentence
+from assistant.text.names import entities
+from assistant.text.sentences import sentence_spans
+from assistant.text.terms import idf_weights, overlap, terms
+from vectorstore import Embedder
+
+# Weights of the sentence score; chosen on SQuAD train-style questions outside the benchmark
+# sample (see scripts/calibrate.py and docs/answers.md).
+SEMANTIC_WEIGHT = 0.5
+LEXICAL_WEIGHT = 0.5
+_PRONOUN = re.compile(r"\b(he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
+
+
+def sentences_of(passages: Sequence[Passage]) -> list[Sentence]:
+    """Every distinct sentence of `passages` (overlapping chunks share some), in passage order."""
+    seen: set[tuple[str, int]] = set()
+    result = []
+    for index, passage in enumerate(passages):
+        for start, end in sentence_spans(passage.text):
+            key = (passage.source, passage.start_char + start)
+            if key in seen:
+                continue
+            seen.add(key)
+            result.append(
+                Sentence(
+                    passage=index,
+                    source=passage.source,
+                    title=passage.title,
+                    date=passage.date,
+                    start_char=passage.start_char + start,
+                    end_char=passage.start_char + end,
+                    start_line=passage.start_line + passage.text.count("\n", 0, start),
+                    end_line=passage.start_line + passage.text.count("\n", 0, end - 1),
+                    text=passage.text[start:end],
+                )
+            )
+    return result
+
+
+def score_sentences(scorer: Scorer, query: str, sentences: Sequence[Sentence]) -> np.ndarray:
+    """Combined scores of `sentences`, where a sentence that speaks of "he", "she" or "they"
+    also matches the names of the sentence before it ("... Boichenko called for ..." then
+    "“...,” he said on Telegram."): coreference at its simplest, for the lexical part only."""
+    ending_at = {(s.source, s.end_char): s for s in sentences}
+    context = []
+    for sentence in sentences:
+        previous = None
+        if _PRONOUN.search(sentence.text):  # the sentence before it, in whichever passage it came
+            gap = range(sentence.start_char - 1, max(sentence.start_char - 4, -1), -1)
+            previous = next(
+                (ending_at[(sentence.source, e)] for e in gap if (sentence.source, e) in ending_at), None
+            )
+        context.append(" ".join(entities(previous.text)) if previous else "")
+    scores, _, _ = scorer.score(query, [s.text for s in sentences], context)
+    return scores
+
+
+class Scorer:
+    """Scores sentences against a text: cosine of embeddings plus IDF-weighted word overlap.
+
+    Sentence vectors are cached by text, so a sentence is embedded once per process.
+    """
+
+    def __init__(self, embedder: Embedder, cache_size: int = 50_000) -> None:
+        self.embedder = embedder
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors of `texts`, from the cache where possible."""
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        fresh = self.embedder.embed(missing) if missing else None
+        with self._lock:
+            for i, text in enumerate(missing):
+                assert fresh is not None
+                self._cache[text] = fresh[i]
+            for text in texts:
+                self._cache.move_to_end(text)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+            return np.vstack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1))
+
+    def score(
+        self, query: str, candidates: Sequence[str], context: Sequence[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Combined, semantic and lexical scores of each candidate against `query`.
+
+        `context[i]`, when given, adds its words to candidate i's lexical match only.
+        """
+        if not candidates:
+            empty = np.zeros(0)
+            return empty, empty, empty
+        vectors = self.vectors([query, *candidates])
+        semantic = vectors[1:] @ vectors[0]
+        extra = context or [""] * len(candidates)
+        candidate_terms = [terms(c) + terms(e) for c, e in zip(candidates, extra, strict=True)]
+        idf = idf_weights(candidate_terms)
+        query_terms = terms(query)
+        lexical = np.array([overlap(query_terms, ct, idf) for ct in candidate_terms])
+        return SEMANTIC_WEIGHT * semantic + LEXICAL_WEIGHT * lexical, semantic, lexical

@@ -1,0 +1,1 @@
+"""Text utilities shared by every stage: sentences, terms, dates, names and word lists."""

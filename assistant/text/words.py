@@ -1,0 +1,168 @@
+"""Every word list of the project, in one place: stop words, speech cues, roles, denials.
+
+Lists are plain frozensets (or regex alternations built from them) so that a rule that needs
+"a role noun" or "a denial" uses the same words wherever it is written.
+"""
+
+from __future__ import annotations
+
+import re
+
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further
+    had has have having he her here hers herself him himself his how i if in into is it its itself
+    just me more most my myself no nor not now of off on once only or other our ours ourselves out
+    over own same she should so some such than that the their theirs them themselves then there
+    these they this those through to too under until up very was we were what when where which
+    while who whom whose why will with would you your yours yourself yourselves also said says say
+    tell told according many much one ones did does doing get got make made""".split()
+)
+
+# Words that end in a period without ending a sentence (lower-cased, final period left out).
+ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof sr jr st gen col lt sgt capt cmdr adm maj gov sen rep rev pres hon no nos vs
+    etc inc ltd co corp dept univ approx est fig jan feb mar apr jun jul aug sep sept oct nov dec mt ft
+    u.s u.k u.n e.g i.e a.m p.m d.c""".split()
+)
+
+# Verbs that introduce what someone said, in the order a regex should try them.
+SPEECH_CUES = (
+    "said says say told tells added adds stated states declared claimed claims denied denies "
+    "insisted insists warned warns wrote writes asked asks urged urges announced announces noted "
+    "notes explained explains confirmed confirms admitted admits tweeted posted replied responded "
+    "argued argues stressed stresses acknowledged acknowledges saying adding calling_for "
+    "called_for calls_for called_on calls_on vowed vows promised promises"
+).split()
+# The cues that introduce reported speech without quotation marks ("X said that ...").
+REPORTING_CUES = (
+    "said says told claimed claims denied denies insisted insists warned warns stated announced "
+    "announces confirmed confirms added admitted acknowledged saying argued argues called_for "
+    "calls_for calling_for urged urges vowed vows promised promises"
+).split()
+
+# Nouns that say what a person is (a role), singular and plural.
+ROLE_NOUNS = frozenset(
+    """
+    commander commanders chief president presidential mayor governor minister spokesman spokeswoman
+    spokesperson adviser advisor aide official officials secretary leader general ambassador
+    chancellor premier director head analyst envoy prosecutor officer deputy senator lawmaker
+    representative chairman chairwoman ceo founder professor expert researcher doctor resident
+    witness captain colonel lieutenant sergeant major king queen pope manager economist engineer
+    inspector investigator coach judge mp nurse negotiator owner rescuer teacher volunteer worker
+    correspondent reporter editor journalist specialist scientist lawyer activist historian
+    physician epidemiologist supervisor councillor councilor executive
+    """.split()
+)
+# Lower-case words that may stand in a role written before a name ("the city's regional police chief").
+ROLE_CONTEXT = ROLE_NOUNS | frozenset(
+    """regiment battalion brigade region city state foreign defense defence interior army military
+    police emergency regional district ministry of the""".split()
+)
+# Titles written before a name ("Ukrainian President Volodymyr Zelensky", "spokesman Dmitry Peskov").
+TITLES = (
+    "President Mayor Governor Minister Commander Secretary Chancellor Prime_Minister Senator "
+    "Representative Judge General Colonel Captain Chief Dr. spokesman spokeswoman adviser advisor "
+    "chief commander supervisor analyst specialist minister governor mayor president"
+).split()
+# Role words that mean the same person in another wording ("the leader" for a president).
+ROLE_SYNONYMS = {
+    "leader": {"president", "premier", "chancellor", "king", "queen", "leader", "head", "minister"},
+    "adviser": {"adviser", "advisor", "aide"},
+    "advisor": {"adviser", "advisor", "aide"},
+    "aide": {"adviser", "advisor", "aide"},
+    "spokesperson": {"spokesman", "spokeswoman", "spokesperson"},
+    "head": {"head", "chief", "director", "leader"},
+    "chief": {"head", "chief", "director", "commander"},
+}
+# Plural nouns for unnamed people: "officials said" names no speaker.
+GROUP_NOUNS = (
+    "officials residents experts sources witnesses analysts authorities people observers critics "
+    "diplomats police officers farmers workers protesters doctors teachers soldiers troops "
+    "villagers locals commuters parents students scientists investigators lawmakers activists "
+    "citizens voters employees staff"
+).split()
+
+# Capitalized words that are never (part of) a person's name.
+NOT_NAMES = frozenset(
+    """
+    The A An But And So Yet Meanwhile However In On At Last This That It It’s It's We They I You
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
+    July August September October November December Mr Mrs Ms Dr President Mayor Governor Minister
+    Commander Deputy Defense Defence Foreign Prime Chief Secretary General Spokesman Kremlin
+    Presidential Supreme Regiment Army Colonel Captain Lieutenant Sergeant Senator Sen Rep Gov
+    """.split()
+)
+# Words that end the noun phrase before a speech cue ("... talks with X said": X is the subject).
+CLAUSE_BOUNDARIES = frozenset(
+    """
+    with and but as while that when after before since because if though although whereas where
+    which who whom said says told to from for by
+    """.split()
+)
+PREPOSITIONS = frozenset("to with for by of from and at in on about against".split())
+
+# Verbs by which one speaker rebuts another ("Palamar contradicted the adviser").
+REBUTTALS = (
+    "contradicted contradicts disputed disputes rejected rejects refuted refutes denied denies "
+    "dismissed dismisses pushed_back_on challenged"
+).split()
+# Cues that make a statement a denial when they open it ("No one knocked out anyone").
+DENIALS = [
+    *[
+        "no_one",
+        "nobody",
+        "nothing",
+        "never",
+        "none",
+        "neither",
+        "deny",
+        "denying",
+        "false",
+        "untrue",
+        "baseless",
+        "fake",
+        "not_true",
+    ],
+    *["no_truth", "no_evidence"],
+    *REBUTTALS,
+]
+
+# News outlets a byline, a wire tag or a copyright line may name.
+OUTLETS = (
+    "Fox News",
+    "Reuters",
+    "Associated Press",
+    "AP",
+    "AFP",
+    "Agence France-Presse",
+    "BBC News",
+    "BBC",
+    "CNN",
+    "Al Jazeera",
+    "The Guardian",
+    "The New York Times",
+    "The Washington Post",
+    "The Kyiv Independent",
+    "Kyiv Independent",
+    "Kyiv Post",
+    "Ukrainska Pravda",
+    "NBC News",
+    "CBS News",
+    "ABC News",
+    "Bloomberg",
+    "Politico",
+    "Deutsche Welle",
+    "Euronews",
+    "Sky News",
+    "Financial Times",
+    "The Wall Street Journal",
+    "Ukrinform",
+    "The Moscow Times",
+)
+
+
+def alternation(words: list[str] | frozenset[str]) -> str:
+    """A regex alternation of `words` (underscores are spaces), longest first so none is cut short."""
+    phrases = sorted((w.replace("_", " ") for w in words), key=lambda w: (-len(w), w))
+    return "|".join(re.escape(p) for p in phrases)
