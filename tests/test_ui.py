@@ -23,7 +23,7 @@ import pytest
 from assistant.answers.rendering import as_html
 from assistant.answers.rendering import escape_html as inert
 from assistant.errors import LanguageModelError
-from assistant.interfaces.web import ChatApp
+from assistant.interfaces.web_chat import ChatApp
 from assistant.models import Answer
 from tests.conftest import SEEDS, free_port
 
@@ -131,14 +131,25 @@ def tracker() -> Iterator[int]:
     server.shutdown()
 
 
-def open_page(browser: object, app: AppServer):  # type: ignore[no-untyped-def]
+VIEWPORTS = {"desktop": {"width": 1400, "height": 900}, "mobile": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request: pytest.FixtureRequest) -> str:
+    """Each browser test runs on a desktop (1400x900) and a phone (390x844) viewport."""
+    return str(request.param)
+
+
+def open_page(browser: object, app: AppServer, viewport: str = "desktop", query: str = ""):  # type: ignore[no-untyped-def]
     """A fresh browser context (its own session) on the app; records requests and dialogs."""
-    context = browser.new_context(viewport={"width": 1400, "height": 950})  # type: ignore[attr-defined]
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport=VIEWPORTS[viewport], permissions=["clipboard-read", "clipboard-write"]
+    )
     page = context.new_page()
     page.requests, page.dialogs = [], []
     page.on("request", lambda request: page.requests.append(request.url))
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(app.url)
+    page.goto(app.url + query)
     page.locator("#question textarea").wait_for()
     return page
 
@@ -165,14 +176,14 @@ def upload(page, paths: list[Path]) -> str:  # type: ignore[no-untyped-def]
     for path in paths:
         page.locator("#upload").get_by_text(path.stem, exact=True).wait_for(timeout=20_000)
     page.locator("#ingest").click()
-    page.locator("#ingest-status").get_by_text("Ingested:").first.wait_for(timeout=60_000)
+    page.locator("#ingest-status").get_by_text("Ingested:").first.wait_for(timeout=90_000)
     return str(page.locator("#ingest-status").inner_text())
 
 
 def test_streamed_answer_with_markers_opens_highlighted_quote(
-    browser: object, app_server: AppServer, tmp_path: Path
+    browser: object, app_server: AppServer, tmp_path: Path, viewport: str
 ) -> None:
-    page = open_page(browser, app_server)
+    page = open_page(browser, app_server, viewport)
     # Record every distinct state of the answer bubble: streaming shows it before it is done.
     page.evaluate(
         """() => { window.states = new Set(); new MutationObserver(() => {
@@ -196,9 +207,12 @@ def test_streamed_answer_with_markers_opens_highlighted_quote(
     text = (app_server.cwd / source).read_text(encoding="utf-8-sig")
     assert quote.inner_text() in text and "71 days" in quote.inner_text()
     assert lines.startswith("line")
+    page.wait_for_timeout(300)
     box = quote.bounding_box()
     view = page.locator("#article .html-container").bounding_box()
     assert box and view and view["y"] <= box["y"] and box["y"] + box["height"] <= view["y"] + view["height"]
+    # ... and on the page: a phone, whose article sits below the chat, brings it into view.
+    assert 0 <= box["y"] and box["y"] + box["height"] <= VIEWPORTS[viewport]["height"]
     page.screenshot(path=tmp_path / "answer.png")
     assert not page.dialogs
 
@@ -293,7 +307,7 @@ class _Unreachable:
 
 
 def test_failure_is_shown_in_the_chat(tmp_path: Path) -> None:
-    app = ChatApp(_Unreachable(), tmp_path, 1000)  # type: ignore[arg-type]
+    app = ChatApp(_Unreachable())  # type: ignore[arg-type]
     *_, (_, messages, _, _, turns) = app.respond(QUESTION, [], None, 5, "offline")
     assert inert(_Unreachable.message) in messages[-1]["content"]
     assert turns[-1].error
@@ -345,3 +359,106 @@ def test_agreement_notes_are_escaped() -> None:
     html = as_html(answer, lambda n: f'<button class="cite-marker cite-0-{n}">[{n}]</button>')
     assert "<img" not in html and "](" not in html and html.count("cite-marker") == 1
     assert 'class="agreement conflict"' in html
+
+
+# Every printable ASCII character, straight apostrophes and Markdown that must stay literal.
+LITERAL = (
+    "Tarnby dock's status, per the harbour master's note: **14 to 3** in favour, _not_ `final`; "
+    "# not a heading; 1. not a list; <b>not bold</b> & [not](a link) ~x~ |a|b| {c} $d \\e ^f @g %h =i +j"
+)
+
+
+def _article(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _open_first_citation(page) -> str:  # type: ignore[no-untyped-def]
+    """Click the last answer's first marker; the article's text as shown."""
+    page.locator("#chat [data-testid='bot']").last.locator(".cite-marker").first.click()
+    page.locator("#article mark.quote").wait_for(timeout=10_000)
+    return str(page.locator("#article .article-text").inner_text())
+
+
+PLACE = {"desktop": "Tarnby", "mobile": "Sorvik"}  # each viewport's articles name their own place
+
+
+def test_text_shows_exactly_as_written(
+    browser: object, app_server: AppServer, tmp_path: Path, viewport: str
+) -> None:
+    place = PLACE[viewport]
+    text = (
+        f"{place} dock reopens\n\n"
+        f"The {place} dock's crane vote ended {LITERAL}.\n\n"
+        f"Harbour master Ilse Varga said the {place} dock's crane will run again on Monday.\n"
+    )
+    path = _article(tmp_path / "in", f"{place}.md", text)
+    page = open_page(browser, app_server, viewport)
+    upload(page, [path])
+    assert f"{place} dock reopens" in page.locator("#sources-table").inner_text()
+    page.get_by_role("tab", name="Chat").click()
+    question = f"What's the {place} dock's crane vote?"
+    ask(page, question)
+    assert page.locator("#chat [data-testid='user']").last.inner_text().strip() == question
+    answer = page.locator("#chat [data-testid='bot']").last.inner_text()
+    assert "&#" not in answer and "**14 to 3**" in answer and f"{place} dock's" in answer
+    shown = _open_first_citation(page)
+    assert shown == text
+    assert page.locator("#chat strong, #chat em, #chat h1, #chat ol, #chat a").count() == 0
+
+
+def test_escaped_text_renders_as_itself(browser: object) -> None:
+    """Property: for any text (all of printable ASCII and beyond), the page shows exactly it."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from assistant.interfaces.web_panels import highlighted
+
+    page = browser.new_page()  # type: ignore[attr-defined]
+    alphabet = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.text(alphabet=alphabet | st.sampled_from("'\"&<>#*_`[]()!$\\{}"), min_size=1))
+    def check(text: str) -> None:
+        html = f'<div class="article-text" style="white-space: pre-wrap">{highlighted(text, 0, len(text))}</div>'
+        page.set_content(html)
+        assert page.locator(".article-text").evaluate("e => e.textContent") == text
+
+    check()
+    page.close()
+
+
+ENCODED = {
+    # German: charset-normalizer may name cp1250 for a short text, which decodes these alike.
+    "cp1252": "Ferry returns to {place} \u2013 \u201cgro\u00dfe Freude\u201d\n\nThe ferry \u201cK\u00f6nigin\u201d "
+    "returned to {place} after 19 days, the caf\u00e9 owner J\u00fcrgen M\u00fcller said; the fare is 12 \u20ac "
+    "and the Stra\u00dfe to the pier is open.\n",
+    "utf-16": "{place} bridge toll ends\n\nThe {place} bridge toll ended after 23 years, "
+    "mayor Jörg Øster said on Tuesday.\n",
+}
+
+
+def test_cp1252_and_utf16_sources_are_cited(
+    browser: object, app_server: AppServer, tmp_path: Path, viewport: str
+) -> None:
+    place = PLACE[viewport]
+    texts = {name: text.format(place=place) for name, text in ENCODED.items()}
+    paths = [
+        _article(tmp_path / "in", f"ferry-{place}.txt", texts["cp1252"], "cp1252"),
+        _article(tmp_path / "in", f"bridge-{place}.txt", texts["utf-16"], "utf-16"),
+    ]
+    page = open_page(browser, app_server, viewport)
+    status = upload(page, paths)
+    assert "not ingested" not in status
+    page.get_by_role("tab", name="Chat").click()
+    for question, text in (
+        (f"How many days until the ferry Königin returned to {place}?", texts["cp1252"]),
+        (f"How long did the {place} bridge toll last?", texts["utf-16"]),
+    ):
+        ask(page, question)
+        answer = page.locator("#chat [data-testid='bot']").last
+        assert answer.locator(".problem").count() == 0, answer.inner_text()
+        assert _open_first_citation(page) == text
+        assert page.locator("#article mark.quote").inner_text() in text

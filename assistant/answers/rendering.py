@@ -7,7 +7,6 @@ Nothing parses rendered text back: each renderer works from the Answer's fields.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 
@@ -18,9 +17,10 @@ NOT_FOUND = "No answer found in the indexed sources."
 UNSUPPORTED = "Not supported by the cited sources"
 CHECKED = "Checked answer:"
 _MARKER = re.compile(r"\[(\d{1,3})\]")
-# Beyond html.escape: Markdown syntax (links, images, emphasis, code) and the `${...}` of
-# gr.HTML's template strings, written as character references so they stay literal text.
-_LITERAL = str.maketrans({c: f"&#{ord(c)};" for c in "[]()!`\\$*_~|#{}:"})
+# HTML's own specials, Markdown syntax (links, images, emphasis, code, headings) and the `${...}`
+# of gr.HTML's template strings, written as character references in one pass, so each character
+# is escaped exactly once and the page shows the text as it was written.
+_LITERAL = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'[]()!`\\$*_~|#{}:+-=."})
 
 
 def where(citation: Citation) -> str:
@@ -56,6 +56,14 @@ def citation_heading(citation: Citation) -> str:
     return f"[{citation.n}] {citation.label()}, chars {citation.start_char}-{citation.end_char}{date}"
 
 
+def citation_reference(citation: Citation) -> str:
+    """'a.txt, lines 3-4, chars 10-80: "quote"': one citation on one line, to copy."""
+    return (
+        f"{citation.source}, lines {citation.start_line}-{citation.end_line}, "
+        f'chars {citation.start_char}-{citation.end_char}: "{citation.quote}"'
+    )
+
+
 def as_text(answer: Answer, with_text: bool = True) -> str:
     """The answer for a terminal: its text, each citation with its quote, then what was left out."""
     lines = []
@@ -82,7 +90,7 @@ def as_markdown(answer: Answer) -> str:
 
 def escape_html(text: str) -> str:
     """Text as HTML that renders literally: no tags, links, images or Markdown."""
-    return html.escape(text, quote=True).translate(_LITERAL)
+    return text.translate(_LITERAL)
 
 
 def pending_marker(n: int) -> str:

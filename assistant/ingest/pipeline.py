@@ -198,6 +198,8 @@ def _plan(
     # What decides the stored chunks and quotes besides the bytes: chunking, rules, metadata.
     made_with = f"{chunker.signature};{quotes.version}" if quotes is not None else chunker.signature
     described = f"outlet={document.outlet or ''};dateline={document.dateline or ''}"
+    # Chunks carry the title: a file whose title reads differently now (new title rules) is rewritten.
+    retitled = recorded is not None and recorded.get("title") != document.title
     record: dict[str, Any] = {
         "source": document.source,
         "path": os.path.abspath(path),
@@ -215,6 +217,7 @@ def _plan(
         and recorded is not None
         and recorded.get("sha256") == document.sha256
         and recorded.get("described") == described
+        and not retitled
         and len(stored) == recorded.get("chunks")
     ):
         return None
@@ -222,7 +225,7 @@ def _plan(
     record["chunks"] = len(chunks)
     ids = {chunk.id for chunk in chunks}
     # Same ids can hold other text or metadata when the settings or metadata changed: rewrite all.
-    rewrite = recorded is not None and (not same_chunks or recorded.get("described") != described)
+    rewrite = recorded is not None and (not same_chunks or recorded.get("described") != described or retitled)
     missing = [chunk for chunk in chunks if rewrite or chunk.id not in stored]
     stale = sorted(stored - ids)
     quote_update = quotes.plan(document) if quotes is not None else None

@@ -1,198 +1,36 @@
 """The web chat: streamed answers whose markers open the exact quote, highlighted in its article.
 
-Every piece of document text is escaped here, by `inert`, before Gradio sees it: Gradio's own
-sanitizer keeps tags such as `<img src=...>`, and the chat renders Markdown, so escaping only
-`<` and `>` would still let `![x](http://...)` fetch an image.
+The layout and its wiring live here; the chat's handlers in `web_chat`, the Sources tab's in
+`web_sources`, uploads on disk in `web_uploads`, the HTML panels in `web_panels` and the
+stylesheet and scripts in `web_assets`.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
-import logging
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from assistant.answers.rendering import as_html
-from assistant.answers.rendering import escape_html as inert
 from assistant.api import Assistant
-from assistant.errors import AssistantError
-from assistant.interfaces.web_panels import (
-    NO_ARTICLE,
-    NO_CITATIONS,
-    marker,
-    render_article,
-    render_citations,
-    render_ingest_result,
-    render_sources_table,
-    save_uploads,
-    streaming_html,
-)
-from assistant.models import Answer
-
-log = logging.getLogger(__name__)
+from assistant.interfaces.web_assets import CLICK_JS, CSS, FOLLOW_CHAT_JS, SCROLL_TO_QUOTE_JS
+from assistant.interfaces.web_chat import ChatApp
+from assistant.interfaces.web_panels import NO_ARTICLE, NO_CITATIONS
+from assistant.interfaces.web_sources import EXAMPLES, SourcesTab
+from assistant.interfaces.web_uploads import ACCEPTED
 
 MAX_UPLOAD_BYTES = 2_000_000
 QUEUE_SIZE = 32
 CONCURRENCY = 2
-UPLOAD_LOCK_WAIT = 30.0  # seconds an upload queues behind a running CLI ingest
-
-CSS = """
-.cite-marker { font-size: 0.8em; vertical-align: super; padding: 0 0.2em; margin: 0 0.05em;
-  border: 1px solid var(--color-accent); border-radius: 4px; background: var(--color-accent-soft);
-  cursor: pointer; line-height: 1.2; }
-.cite-marker.pending { cursor: default; opacity: 0.6; }
-.ungrounded { font-weight: 600; }
-.citation-card { border: 1px solid var(--border-color-primary); border-radius: 6px; padding: 0.5em;
-  margin-bottom: 0.5em; }
-.citation-card.selected { border-color: var(--color-accent); border-width: 2px; }
-.citation-meta { font-size: 0.85em; color: var(--body-text-color-subdued); }
-.article-text { white-space: pre-wrap; font-family: var(--font); line-height: 1.5; }
-mark.quote { background: #ffe680; color: #000; padding: 0 0.1em; }
-.problem { color: var(--error-text-color, #b91c1c); }
-table.sources td, table.sources th { padding: 0.2em 0.6em; text-align: left; }
-.agreement { font-size: 0.9em; border-left: 3px solid; padding: 0.2em 0.6em; margin-top: 0.4em; }
-.agreement.agree { border-color: #16a34a; }
-.agreement.conflict { border-color: #dc2626; }
-.speaker { font-weight: 600; }
-"""
-
-# Markers live inside the chat (another component), so one document-level listener forwards
-# their clicks, with the turn and citation number, as this panel's click event.
-CITE_CLICK_JS = r"""
-if (window.__citeClick) document.removeEventListener('click', window.__citeClick, true);
-window.__citeClick = (event) => {
-  const marker = event.target.closest && event.target.closest('.cite-marker');
-  const match = marker && /\bcite-(\d+)-(\d+)\b/.exec(marker.className);
-  if (!match) return;
-  event.preventDefault();
-  trigger('click', {turn: Number(match[1]), cite: Number(match[2])});
-};
-document.addEventListener('click', window.__citeClick, true);
-"""
-# Scroll only the article's own box, so the page and the chat stay where the reader left them.
-SCROLL_TO_QUOTE_JS = """
-watch('value', () => {
-  const quote = element.querySelector('mark.quote');
-  const box = quote && quote.closest('.html-container');
-  if (!box) return;
-  const offset = quote.getBoundingClientRect().top - box.getBoundingClientRect().top;
-  box.scrollTop += offset - box.clientHeight / 3;
-});
-"""
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One exchange of a browser session: the question and its answer or error."""
-
-    question: str
-    answer: Answer | None = None
-    error: str | None = None
-
-
-def messages_of(turns: list[Turn], streaming: str | None = None) -> list[dict[str, str]]:
-    """The chat history of a session; `streaming` is the partial text of the last turn."""
-    messages = []
-    for index, turn in enumerate(turns):
-        messages.append({"role": "user", "content": inert(turn.question)})
-        if turn.answer is not None:
-            content = as_html(turn.answer, functools.partial(marker, index))
-        elif turn.error is not None:
-            content = f'<p class="problem">⚠ {inert(turn.error)}</p>'
-        else:
-            content = streaming_html(streaming or "…", index)
-        messages.append({"role": "assistant", "content": content})
-    return messages
-
-
-def error_message(exc: Exception) -> str:
-    """What the chat says when answering fails."""
-    if isinstance(exc, AssistantError):
-        return str(exc)
-    log.exception("answering failed")
-    return f"Something went wrong while answering ({type(exc).__name__}: {exc})."
-
-
-class ChatApp:
-    """The event handlers of one app; all per-session data lives in `gr.State`, never here."""
-
-    def __init__(self, assistant: Assistant, upload_dir: Path, max_upload_bytes: int) -> None:
-        self.assistant = assistant
-        self.upload_dir = upload_dir
-        self.max_upload_bytes = max_upload_bytes
-        self.takes_llm_flag = "llm" in inspect.signature(assistant.stream).parameters
-
-    def respond(
-        self, question: str, turns: list[Turn], chosen: list[str] | None, k: float, mode: str
-    ) -> Iterator[tuple[Any, ...]]:
-        """Stream the answer to `question` into the chat; yields (box, chat, panel, article, turns)."""
-        question = (question or "").strip()
-        if not question:
-            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), turns
-            return
-        history = [(t.question, t.answer.text) for t in turns if t.answer is not None]
-        pending = [*turns, Turn(question)]
-        yield "", messages_of(pending), NO_CITATIONS, NO_ARTICLE, turns
-        extra = {"llm": mode == "llm"} if self.takes_llm_flag else {}
-        text = ""
-        try:
-            for piece in self.assistant.stream(
-                question, history=history, sources=chosen or None, k=int(k), **extra
-            ):
-                if isinstance(piece, Answer):
-                    done = [*turns, Turn(question, answer=piece)]
-                    panel = render_citations(piece, len(turns))
-                    yield "", messages_of(done), panel, NO_ARTICLE, done
-                    return
-                text += piece
-                yield "", messages_of(pending, streaming=text), gr.skip(), gr.skip(), turns
-        except Exception as exc:
-            failed = [*turns, Turn(question, error=error_message(exc))]
-            yield "", messages_of(failed), NO_CITATIONS, NO_ARTICLE, failed
-
-    def show_citation(self, turns: list[Turn], event: gr.EventData) -> tuple[Any, Any]:
-        """Show the clicked citation: its answer's sources panel and the whole article."""
-        turn, n = getattr(event, "turn", None), getattr(event, "cite", None)  # what the JS sent
-        if not isinstance(turn, int) or not 0 <= turn < len(turns) or turns[turn].answer is None:
-            return gr.skip(), gr.skip()
-        answer = turns[turn].answer
-        assert answer is not None
-        citation = next((c for c in answer.citations if c.n == n), None)
-        if citation is None:
-            return gr.skip(), gr.skip()
-        return render_citations(answer, turn, selected=n), render_article(citation)
-
-    def ingest_uploads(self, files: list[str] | None) -> tuple[str, str, Any]:
-        """Ingest uploaded files; returns the result, the sources table and the source choices."""
-        saved, problems = save_uploads(files or [], self.upload_dir, self.max_upload_bytes)
-        counts = (0, 0, 0)
-        if saved:
-            try:
-                report = self.assistant.ingest(saved, wait=UPLOAD_LOCK_WAIT)
-                counts = (len(report.added), len(report.replaced), len(report.unchanged))
-                problems += [(Path(p.source).name, p.reason) for p in report.failed + report.skipped]
-            except AssistantError as exc:
-                problems += [(path.name, str(exc)) for path in saved]
-        if not files:
-            problems.append(("(nothing)", "choose .txt or .md files first"))
-        return self.refreshed(render_ingest_result(*counts, problems))
-
-    def refreshed(self, status: str = "") -> tuple[str, str, Any]:
-        """The status, the sources table and the source choices, as they are now."""
-        choices = [s.source for s in self.assistant.sources()]
-        return status, render_sources_table(self.assistant), gr.update(choices=choices)
-
-    def ask_api(self, question: str) -> dict[str, Any]:
-        """Answer `question`; the Answer as JSON (text, citations with exact offsets, passages)."""
-        try:
-            return self.assistant.ask(question).to_dict()
-        except Exception as exc:
-            raise gr.Error(error_message(exc)) from exc
+INTRO = (
+    "Ask about the indexed news articles: every claim of an answer cites the file, lines and "
+    "characters of its verbatim quote. Click a marker such as [1] to read it in its article."
+)
+MODEL_HINT = (
+    "Answers come offline, as sentences of the sources. To have a language model write them "
+    "(every citation is still checked), start the chat with `assistant serve --llm openai:MODEL` "
+    "or `--llm ollama:MODEL` (or set `ASSISTANT_LLM`); `--llm-base-url` points at your own server."
+)
 
 
 def build_app(
@@ -218,7 +56,8 @@ def build_app(
     if llm_available is None:
         llm_available = getattr(assistant, "mode", "extractive") == "llm"
     upload_dir = upload_dir or Path(assistant.settings.data_dir) / "uploads"
-    handlers = ChatApp(assistant, upload_dir, max_upload_bytes)
+    chat_handlers = ChatApp(assistant)
+    source_handlers = SourcesTab(assistant, upload_dir, max_upload_bytes)
     modes = [("Offline (sentences of the sources)", "offline")]
     if llm_available:
         modes.append((f"Language model ({assistant.settings.llm})", "llm"))
@@ -226,56 +65,80 @@ def build_app(
 
     with gr.Blocks(title="News source assistant", analytics_enabled=False) as app:
         turns = gr.State([])
+        gr.Markdown("# News source assistant", elem_id="title")
+        gr.Markdown(INTRO, elem_id="intro")
         with gr.Tabs():
             with gr.Tab("Chat"), gr.Row():
-                with gr.Column(scale=3):
+                with gr.Column(scale=3, min_width=320):
                     chat = gr.Chatbot(
                         label="Conversation",
                         elem_id="chat",
-                        height=560,
+                        height=520,
                         allow_tags=False,
                         latex_delimiters=[],
-                        buttons=["copy"],
+                        buttons=[],
                     )
+                    with gr.Row(elem_id="examples"):
+                        examples = [
+                            gr.Button(visible=False, size="sm", elem_classes="example")
+                            for _ in range(EXAMPLES)
+                        ]
                     with gr.Row():
                         box = gr.Textbox(
+                            label="Your question",
                             placeholder="Ask about the articles…",
-                            show_label=False,
                             elem_id="question",
                             scale=5,
                         )
                         send = gr.Button("Ask", variant="primary", elem_id="ask", scale=1)
                     clear = gr.Button("New conversation", size="sm")
-                with gr.Column(scale=2):
+                with gr.Column(scale=2, min_width=320):
                     gr.Markdown("**Cited passages**")
                     panel = gr.HTML(
-                        NO_CITATIONS, elem_id="citations", js_on_load=CITE_CLICK_JS, max_height=320
+                        NO_CITATIONS,
+                        elem_id="citations",
+                        js_on_load=CLICK_JS + FOLLOW_CHAT_JS,
+                        max_height=320,
                     )
                     gr.Markdown("**Article**")
                     article = gr.HTML(
                         NO_ARTICLE, elem_id="article", js_on_load=SCROLL_TO_QUOTE_JS, max_height=420
                     )
-            with gr.Tab("Sources"):
-                table = gr.HTML(render_sources_table(assistant), elem_id="sources-table", js_on_load=None)
+            with gr.Tab("Sources") as sources_tab:
+                table = gr.HTML("", elem_id="sources-table", js_on_load=None)
                 chosen = gr.CheckboxGroup(
-                    [s.source for s in assistant.sources()],
-                    label="Ask only within these sources (none chosen: all)",
-                    elem_id="chosen",
+                    [], label="Answer only from these sources (none chosen: all)", elem_id="chosen"
                 )
-                files = gr.File(label="Add .txt or .md files", file_count="multiple", elem_id="upload")
+                files = gr.File(
+                    label="Add articles (" + ", ".join(ACCEPTED) + ")",
+                    file_count="multiple",
+                    file_types=list(ACCEPTED),
+                    elem_id="upload",
+                )
                 ingest = gr.Button("Ingest", elem_id="ingest")
                 status = gr.HTML("", elem_id="ingest-status", js_on_load=None)
+                with gr.Row():
+                    removal = gr.Dropdown(
+                        [], label="Source to remove", elem_id="removal", scale=4, interactive=True
+                    )
+                    ask_removal = gr.Button("Remove…", elem_id="remove", scale=1)
+                with gr.Row(visible=False, elem_id="confirm-removal") as confirm:
+                    really = gr.Button("Yes, remove it", variant="stop", elem_id="remove-yes")
+                    cancel = gr.Button("Cancel", elem_id="remove-no")
             with gr.Tab("Settings"):
                 k = gr.Slider(1, 20, value=default_k, step=1, label="Passages to retrieve", elem_id="k")
                 mode = gr.Radio(modes, value="offline", label="Answer mode", interactive=llm_available)
+                gr.Markdown(MODEL_HINT, elem_id="model-hint")
 
         chat_io: dict[str, Any] = {
             "inputs": [box, turns, chosen, k, mode],
             "outputs": [box, chat, panel, article, turns],
             "api_visibility": "private",
         }
-        box.submit(handlers.respond, **chat_io)
-        send.click(handlers.respond, **chat_io)
+        box.submit(chat_handlers.respond, **chat_io)
+        send.click(chat_handlers.respond, **chat_io)
+        for example in examples:
+            example.click(chat_handlers.respond, **{**chat_io, "inputs": [example, turns, chosen, k, mode]})
         clear.click(
             lambda: ([], [], NO_CITATIONS, NO_ARTICLE),
             outputs=[chat, turns, panel, article],
@@ -284,15 +147,17 @@ def build_app(
         chat.clear(
             lambda: ([], NO_CITATIONS, NO_ARTICLE), outputs=[turns, panel, article], api_visibility="private"
         )
-        panel.click(handlers.show_citation, [turns], [panel, article], api_visibility="private")
-        ingest.click(
-            handlers.ingest_uploads,
-            [files],
-            [status, table, chosen],
-            concurrency_limit=1,
-            api_visibility="private",
-        )
-        gr.api(handlers.ask_api, api_name="ask")
+        panel.click(chat_handlers.show_citation, [turns], [panel, article], api_visibility="private")
+
+        listing = [status, table, chosen, removal, confirm, *examples]
+        private: dict[str, Any] = {"api_visibility": "private"}
+        app.load(source_handlers.refresh, [chosen], listing, **private)
+        sources_tab.select(source_handlers.refresh, [chosen], listing, **private)
+        ingest.click(source_handlers.ingest_uploads, [files, chosen], listing, concurrency_limit=1, **private)
+        ask_removal.click(source_handlers.ask_removal, [removal], [status, confirm], **private)
+        really.click(source_handlers.remove, [removal, chosen], listing, concurrency_limit=1, **private)
+        cancel.click(lambda: ("", gr.update(visible=False)), outputs=[status, confirm], **private)
+        gr.api(chat_handlers.ask_api, api_name="ask")
     app.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     return app
 

@@ -6,15 +6,13 @@ it, and every article is read with the decode function ingest used, so offsets m
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
+from assistant.answers.rendering import as_html, as_text, citation_reference, pending_marker, text_as_html
 from assistant.answers.rendering import escape_html as inert
-from assistant.answers.rendering import pending_marker, text_as_html
-from assistant.api import Assistant
 from assistant.errors import AssistantError
 from assistant.ingest.decoding import read_text
-from assistant.models import Answer, Citation
+from assistant.models import Answer, Citation, SourceInfo
 
 CONTEXT_CHARS = 400  # of the paragraph shown around a quote, each side
 NO_CITATIONS = "<p class='citation-meta'>Cited passages appear here.</p>"
@@ -29,6 +27,18 @@ def marker(turn: int, n: int) -> str:
 def streaming_html(text: str, turn: int) -> str:
     """A streaming answer's text: its markers shown, not yet clickable."""
     return text_as_html(text, set(), pending_marker)
+
+
+def copy_button(label: str, text: str) -> str:
+    """A button that copies `text`, kept beside it (hidden) as literal text, newlines included."""
+    kept = inert(text).replace("\n", "&#10;")
+    return f'<button type="button" class="copy-button">{label}</button><span class="copy-text">{kept}</span>'
+
+
+def answer_html(answer: Answer, turn: int) -> str:
+    """A finished answer in the chat: its text with clickable markers and a "Copy message" button."""
+    body = as_html(answer, lambda n: marker(turn, n))
+    return f"{body}\n\n<div>{copy_button('Copy message', as_text(answer))}</div>"
 
 
 def highlighted(text: str, start: int, end: int, context: int | None = None) -> str:
@@ -101,7 +111,8 @@ def render_citations(answer: Answer | None, turn: int, selected: int | None = No
         cards.append(
             f'<div class="{css}">'
             f"{marker(turn, citation.n)} {citation_meta(citation)}"
-            f'<div class="article-text">{context}</div></div>'
+            f'<div class="article-text">{context}</div>'
+            f"{copy_button('Copy citation', citation_reference(citation))}</div>"
         )
     return "".join(cards)
 
@@ -109,7 +120,8 @@ def render_citations(answer: Answer | None, turn: int, selected: int | None = No
 def render_article(citation: Citation) -> str:
     """The whole article of a citation, with the quoted span highlighted."""
     text, problem = quote_in_file(citation)
-    head = f"<div class='citation-card'>[{citation.n}] {citation_meta(citation)}</div>"
+    back = '<button type="button" class="back-to-chat">↑ Back to the answer</button>'
+    head = f"<div class='citation-card'>[{citation.n}] {citation_meta(citation)}<br>{back}</div>"
     if text is None:
         return head + f"<p class='problem'>{inert(problem or '')}</p>"
     return (
@@ -117,11 +129,10 @@ def render_article(citation: Citation) -> str:
     )
 
 
-def render_sources_table(assistant: Assistant) -> str:
+def render_sources_table(sources: list[SourceInfo]) -> str:
     """The indexed files with their titles and chunk counts."""
-    sources = assistant.sources()
     if not sources:
-        return "<p>No sources indexed yet: upload .txt or .md files below.</p>"
+        return "<p class='hint'>No sources indexed yet: upload articles below.</p>"
     rows = "".join(
         f"<tr><td>{inert(s.source)}</td><td>{inert(s.title)}</td><td>{s.chunks}</td></tr>" for s in sources
     )
@@ -131,22 +142,14 @@ def render_sources_table(assistant: Assistant) -> str:
     )
 
 
-def save_uploads(paths: list[str], folder: Path, max_bytes: int) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Copy acceptable uploads into `folder`; the saved paths and (name, reason) for the others."""
-    saved: list[Path] = []
-    problems: list[tuple[str, str]] = []
-    folder.mkdir(parents=True, exist_ok=True)
-    for upload in paths:
-        name = Path(upload).name
-        if Path(name).suffix.lower() not in (".txt", ".md"):
-            problems.append((name, "only .txt and .md files can be ingested"))
-        elif Path(upload).stat().st_size > max_bytes:
-            problems.append((name, f"larger than {max_bytes // 1000} kB"))
-        else:
-            target = folder / name
-            shutil.copyfile(upload, target)
-            saved.append(target)
-    return saved, problems
+def render_hint(text: str) -> str:
+    """A calm note (nothing went wrong), escaped."""
+    return f"<p class='hint'>{inert(text)}</p>"
+
+
+def render_problem(text: str) -> str:
+    """Something that went wrong, escaped."""
+    return f"<p class='problem'>{inert(text)}</p>"
 
 
 def render_ingest_result(added: int, replaced: int, unchanged: int, problems: list[tuple[str, str]]) -> str:

@@ -166,3 +166,22 @@ def alternation(words: list[str] | frozenset[str]) -> str:
     """A regex alternation of `words` (underscores are spaces), longest first so none is cut short."""
     phrases = sorted((w.replace("_", " ") for w in words), key=lambda w: (-len(w), w))
     return "|".join(re.escape(p) for p in phrases)
+
+
+# Lines of site furniture, never a headline (lower case; a line containing one is skipped).
+SITE_BOILERPLATE = (
+    "you can now listen",
+    "listen to this article",
+    "sign up",
+    "subscribe",
+    "newsletter",
+    "advertisement",
+    "click here",
+    "read more",
+    "cookie",
+    "all rights reserved",
+    "©",
+    "share this",
+    "follow us",
+    "skip to",
+)

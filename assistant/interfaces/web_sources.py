@@ -1,0 +1,148 @@
+"""The Sources tab's handlers: what is indexed (read from the index each time), uploads, removal.
+
+The list, the "answer only from" choices and the example questions are read from the index
+when the page loads, when the tab opens and after every ingest or removal, so files ingested
+by the CLI meanwhile show up too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.api import Assistant
+from assistant.errors import AssistantError
+from assistant.ingest.discovery import source_name
+from assistant.interfaces.web_panels import (
+    render_hint,
+    render_ingest_result,
+    render_problem,
+    render_sources_table,
+)
+from assistant.interfaces.web_uploads import Saved, accepted_types, discard, is_upload, save_uploads
+from assistant.models import IngestReport, SourceInfo
+
+UPLOAD_LOCK_WAIT = 30.0  # seconds an upload or removal queues behind a running CLI ingest
+EXAMPLES = 3
+
+
+def example_questions(assistant: Assistant, sources: list[SourceInfo], n: int = EXAMPLES) -> list[str]:
+    """Up to `n` questions the indexed articles answer: who said something, else what a title reports."""
+    questions: list[str] = []
+    try:
+        quotes = assistant.quotes(query="said", k=30) if sources else []
+    except AssistantError:
+        quotes = []
+    for quote in quotes:
+        question = f"What did {quote.speaker} say?"
+        if quote.speaker and question not in questions:
+            questions.append(question)
+    for source in sources:
+        if len(questions) >= n:
+            break
+        if source.title:
+            questions.append(f"What does “{source.title}” report?")
+    return questions[:n]
+
+
+class SourcesTab:
+    """Handlers of the Sources tab; `upload_dir` keeps each uploaded file (see `web_uploads`)."""
+
+    def __init__(self, assistant: Assistant, upload_dir: Path, max_upload_bytes: int) -> None:
+        self.assistant = assistant
+        self.upload_dir = upload_dir
+        self.max_upload_bytes = max_upload_bytes
+
+    def refresh(self, chosen: list[str] | None, status: str = "") -> tuple[Any, ...]:
+        """(status, table, source choices, removal choices, *example buttons), as the index is now."""
+        sources = self.assistant.sources()
+        names = [s.source for s in sources]
+        examples = example_questions(self.assistant, sources)
+        buttons = [
+            gr.update(value=examples[i], visible=True) if i < len(examples) else gr.update(visible=False)
+            for i in range(EXAMPLES)
+        ]
+        return (
+            status,
+            render_sources_table(sources),
+            gr.update(choices=names, value=[c for c in chosen or [] if c in names]),
+            gr.update(choices=names, value=None),
+            gr.update(visible=False),
+            *buttons,
+        )
+
+    def ingest_uploads(self, files: list[str] | None, chosen: list[str] | None) -> tuple[Any, ...]:
+        """Keep and ingest the uploaded files; rejected ones are deleted again."""
+        if not files:
+            hint = f"Choose one or more {accepted_types()} files above, then press Ingest."
+            return self.refresh(chosen, render_hint(hint))
+        saved, problems = save_uploads(files, self.upload_dir, self.max_upload_bytes)
+        counts = [0, 0, 0]
+        if saved:
+            try:
+                report = self.assistant.ingest([s.path for s in saved], wait=UPLOAD_LOCK_WAIT)
+            except AssistantError as exc:
+                for kept in saved:
+                    discard(kept.path, self.upload_dir)
+                problems += [(kept.name, str(exc)) for kept in saved]
+            else:
+                problems += self._drop_rejected(saved, report)
+                counts = [len(report.added), len(report.replaced), len(report.unchanged)]
+                replaced = self._retire_old_versions(saved, report)
+                counts[0] -= replaced
+                counts[1] += replaced
+        added, replaced, unchanged = counts
+        return self.refresh(chosen, render_ingest_result(added, replaced, unchanged, problems))
+
+    def _drop_rejected(self, saved: list[Saved], report: IngestReport) -> list[tuple[str, str]]:
+        """Delete the kept files ingest refused; (original name, reason) of each."""
+        by_source = {source_name(kept.path): kept for kept in saved}
+        problems = []
+        for problem in report.failed + report.skipped:
+            kept = by_source.get(problem.source)
+            if kept is not None:
+                discard(kept.path, self.upload_dir)
+            problems.append((kept.name if kept else Path(problem.source).name, problem.reason))
+        return problems
+
+    def _retire_old_versions(self, saved: list[Saved], report: IngestReport) -> int:
+        """Remove earlier uploads under the name of a file just ingested: a new version replaces them."""
+        ingested = set(report.added + report.replaced + report.unchanged)
+        batch = {source_name(kept.path) for kept in saved}
+        names = {kept.name for kept in saved if source_name(kept.path) in ingested}
+        old = [
+            s.source
+            for s in self.assistant.sources()
+            if s.source not in batch
+            and Path(s.source).name in names
+            and is_upload(Path(s.source), self.upload_dir)
+        ]
+        if old:
+            self.assistant.remove(old, wait=UPLOAD_LOCK_WAIT)
+            for source in old:
+                discard(Path(source), self.upload_dir)
+        new_names = {Path(source).name for source in old}
+        return sum(1 for kept in saved if kept.name in new_names and source_name(kept.path) in report.added)
+
+    def ask_removal(self, source: str | None) -> tuple[Any, Any]:
+        """The confirmation for removing `source` (status, confirmation box)."""
+        if not source:
+            return render_hint("Choose a source to remove first."), gr.update(visible=False)
+        question = f"Remove {source} from the index? Answers will no longer cite it."
+        if is_upload(Path(source), self.upload_dir):
+            question += " Its uploaded file is deleted too."
+        return render_hint(question), gr.update(visible=True)
+
+    def remove(self, source: str | None, chosen: list[str] | None) -> tuple[Any, ...]:
+        """Remove `source` (confirmed) and its uploaded file, if it is one."""
+        if not source:
+            return self.refresh(chosen, render_hint("Choose a source to remove first."))
+        try:
+            self.assistant.remove([source], wait=UPLOAD_LOCK_WAIT)
+        except AssistantError as exc:
+            return self.refresh(chosen, render_problem(str(exc)))
+        if is_upload(Path(source), self.upload_dir):
+            discard(Path(source), self.upload_dir)
+        return self.refresh(chosen, render_hint(f"Removed {source}."))
