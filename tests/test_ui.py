@@ -174,7 +174,7 @@ def upload(page, paths: list[Path]) -> str:  # type: ignore[no-untyped-def]
     page.get_by_role("tab", name="Sources").click()
     page.locator("#upload input[type=file]").set_input_files([str(p) for p in paths])
     for path in paths:
-        page.locator("#upload").get_by_text(path.stem, exact=True).wait_for(timeout=20_000)
+        page.locator("#upload").get_by_text(path.stem, exact=True).first.wait_for(timeout=20_000)
     page.locator("#ingest").click()
     page.locator("#ingest-status").get_by_text("Ingested:").first.wait_for(timeout=90_000)
     return str(page.locator("#ingest-status").inner_text())
@@ -212,7 +212,7 @@ def test_streamed_answer_with_markers_opens_highlighted_quote(
     view = page.locator("#article .html-container").bounding_box()
     assert box and view and view["y"] <= box["y"] and box["y"] + box["height"] <= view["y"] + view["height"]
     # ... and on the page: a phone, whose article sits below the chat, brings it into view.
-    assert 0 <= box["y"] and box["y"] + box["height"] <= VIEWPORTS[viewport]["height"]
+    assert box["y"] >= 0 and box["y"] + box["height"] <= VIEWPORTS[viewport]["height"]
     page.screenshot(path=tmp_path / "answer.png")
     assert not page.dialogs
 
@@ -422,7 +422,9 @@ def test_escaped_text_renders_as_itself(browser: object) -> None:
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(st.text(alphabet=alphabet | st.sampled_from("'\"&<>#*_`[]()!$\\{}"), min_size=1))
     def check(text: str) -> None:
-        html = f'<div class="article-text" style="white-space: pre-wrap">{highlighted(text, 0, len(text))}</div>'
+        html = (
+            f'<div class="article-text" style="white-space: pre-wrap">{highlighted(text, 0, len(text))}</div>'
+        )
         page.set_content(html)
         assert page.locator(".article-text").evaluate("e => e.textContent") == text
 
@@ -432,9 +434,9 @@ def test_escaped_text_renders_as_itself(browser: object) -> None:
 
 ENCODED = {
     # German: charset-normalizer may name cp1250 for a short text, which decodes these alike.
-    "cp1252": "Ferry returns to {place} \u2013 \u201cgro\u00dfe Freude\u201d\n\nThe ferry \u201cK\u00f6nigin\u201d "
-    "returned to {place} after 19 days, the caf\u00e9 owner J\u00fcrgen M\u00fcller said; the fare is 12 \u20ac "
-    "and the Stra\u00dfe to the pier is open.\n",
+    "cp1252": "Ferry returns to {place} \u2013 \u201cgro\u00dfe Freude\u201d\n\n"
+    "The ferry \u201cK\u00f6nigin\u201d returned to {place} after 19 days, the caf\u00e9 owner "
+    "J\u00fcrgen M\u00fcller said; the fare is 12 \u20ac and the Stra\u00dfe to the pier is open.\n",
     "utf-16": "{place} bridge toll ends\n\nThe {place} bridge toll ended after 23 years, "
     "mayor Jörg Øster said on Tuesday.\n",
 }
@@ -462,3 +464,255 @@ def test_cp1252_and_utf16_sources_are_cited(
         assert answer.locator(".problem").count() == 0, answer.inner_text()
         assert _open_first_citation(page) == text
         assert page.locator("#article mark.quote").inner_text() in text
+
+
+def _table_rows(page) -> list[str]:  # type: ignore[no-untyped-def]
+    page.get_by_role("tab", name="Chat").click()
+    page.get_by_role("tab", name="Sources").click()
+    page.wait_for_timeout(1500)
+    return list(page.locator("#sources-table tbody tr").all_inner_texts())
+
+
+def test_same_name_uploads_are_kept_apart_and_never_follow_links(
+    browser: object, app_server: AppServer, tmp_path: Path, viewport: str
+) -> None:
+    place = PLACE[viewport]
+    name = f"report-{place}.txt"
+    first = _article(tmp_path / "a", name, f"{place} grain report\n\nThe {place} silo holds 400 tonnes.\n")
+    second = _article(tmp_path / "b", name, f"{place} grain report\n\nThe {place} mill ground 90 tonnes.\n")
+    uploads = app_server.cwd / "index" / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not yours\n")
+    (uploads / name).symlink_to(outside)  # a planted link under the name being uploaded
+    page = open_page(browser, app_server, viewport)
+    status = upload(page, [first, second])
+    assert "2 added" in status and "not ingested" not in status
+    rows = [r for r in _table_rows(page) if name in r]
+    assert len(rows) == 2, rows
+    kept = sorted(p.read_text() for p in uploads.glob(f"*/{name}"))
+    assert kept == sorted([first.read_text(), second.read_text()])
+    assert outside.read_text() == "not yours\n"
+
+    third = _article(
+        tmp_path / "c", name, f"{place} grain report\n\nThe {place} silo now holds 650 tonnes.\n"
+    )
+    status = upload(page, [third])
+    assert "2 replaced" in status or "1 replaced" in status, status
+    rows = [r for r in _table_rows(page) if name in r]
+    assert len(rows) == 1, rows
+    assert [p.read_text() for p in uploads.glob(f"*/{name}")] == [third.read_text()]
+    assert outside.read_text() == "not yours\n" and (uploads / name).is_symlink()
+
+
+def test_sources_and_choices_are_read_from_the_index(
+    browser: object, app_server: AppServer, tmp_path: Path, viewport: str
+) -> None:
+    page = open_page(browser, app_server, viewport)  # opened before the CLI ingest below
+    place = PLACE[viewport]
+    path = _article(
+        app_server.cwd / "cli",
+        f"cli-{place}.txt",
+        f"{place} tram line opens\n\nThe {place} tram carried 8,000 riders.\n",
+    )
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "assistant"),
+            "--data-dir",
+            "index",
+            "ingest",
+            str(path),
+            "--wait",
+            "60",
+        ],
+        cwd=app_server.cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = _table_rows(page)
+    assert any(f"cli-{place}.txt" in r and f"{place} tram line opens" in r for r in rows), rows
+    page.locator("#chosen").get_by_label(f"cli/cli-{place}.txt").check()
+    page.get_by_role("tab", name="Chat").click()
+    ask(page, "How many riders did the tram carry?")
+    cited = page.locator("#citations .citation-meta").all_inner_texts()
+    assert cited and all(f"cli-{place}.txt" in c for c in cited), cited
+
+
+def test_titles_skip_dates_and_site_lines(
+    browser: object, app_server: AppServer, tmp_path: Path, viewport: str
+) -> None:
+    place = PLACE[viewport]
+    path = _article(
+        tmp_path,
+        f"council-{place}.txt",
+        f"date 2024-03-02 NEW You can now listen to Example News articles!\n2 March 2024\n"
+        f"{place} council approves new budget\n\nThe {place} council approved the budget on Friday.\n",
+    )
+    page = open_page(browser, app_server, viewport)
+    upload(page, [path])
+    row = next(r for r in _table_rows(page) if f"council-{place}.txt" in r)
+    assert f"{place} council approves new budget" in row and "listen" not in row
+
+
+def test_copy_a_citation_and_the_whole_message(browser: object, app_server: AppServer, viewport: str) -> None:
+    page = open_page(browser, app_server, viewport)
+    ask(page, QUESTION)
+    card = page.locator("#citations .citation-card").first
+    card.get_by_role("button", name="Copy citation").click()
+    page.wait_for_timeout(300)
+    copied = page.evaluate("navigator.clipboard.readText()")
+    source, rest = copied.split(", lines ", 1)
+    lines, rest = rest.split(", chars ", 1)
+    chars, quote = rest.split(": ", 1)
+    start, end = (int(x) for x in chars.split("-"))
+    text = (app_server.cwd / source).read_text(encoding="utf-8-sig")
+    assert quote == f'"{text[start:end]}"'
+    assert lines.split("-")[0].isdigit()
+
+    page.locator("#chat [data-testid='bot']").last.get_by_role("button", name="Copy message").click()
+    page.wait_for_timeout(300)
+    message = page.evaluate("navigator.clipboard.readText()")
+    assert "71 days" in message and "[1] " in message and "chars " in message
+    for raw in ("<", "&#", "cite-marker", "Copy message"):
+        assert raw not in message
+
+
+def test_chat_follows_the_answer_and_streams_claim_by_claim(
+    browser: object, app_server: AppServer, viewport: str
+) -> None:
+    page = open_page(browser, app_server, viewport)
+    page.evaluate(
+        """() => { window.states = []; new MutationObserver(() => {
+             const bots = document.querySelectorAll('#chat [data-testid="bot"]');
+             const bot = bots[bots.length - 1];
+             if (bot) window.states.push([bot.innerText, bot.querySelectorAll('.cite-marker.pending').length,
+                                          bot.querySelectorAll('.cite-marker:not(.pending)').length]); })
+           .observe(document.querySelector('#chat'),
+                    {subtree: true, childList: true, characterData: true}); }"""
+    )
+    ask(page, "Were Russian troops driven out of Azovstal?")
+    states = page.evaluate("window.states")
+    final = states[-1][0]
+    partial = [s for s in states if s[1] > 0 and s[2] == 0 and s[0].strip() not in ("", "…")]
+    assert partial, "no claim was shown before the whole answer"
+    assert any(len(s[0]) < len(final) for s in partial)
+    bot = page.locator("#chat [data-testid='bot']").last.bounding_box()
+    assert bot and bot["y"] < VIEWPORTS[viewport]["height"] and bot["y"] + bot["height"] > 0
+
+
+def _contrast(page, selector: str) -> float:  # type: ignore[no-untyped-def]
+    return float(
+        page.locator(selector).first.evaluate(
+            """e => {
+              const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+              const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255;
+                return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+                return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+              let node = e, bg = null;
+              while (node && node.nodeType === 1) { const c = rgb(getComputedStyle(node).backgroundColor);
+                if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) { bg = c; break; }
+                node = node.parentElement; }
+              bg = bg || rgb(getComputedStyle(document.body).backgroundColor);
+              const fg = rgb(getComputedStyle(e).color);
+              const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+              return (a + 0.05) / (b + 0.05); }"""
+        )
+    )
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_welcome_examples_labels_contrast_and_model_hint(
+    browser: object, app_server: AppServer, tmp_path: Path, viewport: str, theme: str
+) -> None:
+    place = PLACE[viewport]
+    speaker = {"desktop": "Marta Kowalczyk", "mobile": "Tomas Lindqvist"}[viewport]
+    path = _article(
+        tmp_path,
+        f"quay-{place}-{theme}.txt",
+        f"{place} quay repairs {theme}\n\n"
+        f"“The {place} quay will be safe by June,” {speaker} said on Monday.\n",
+    )
+    page = open_page(browser, app_server, viewport, "" if theme == "light" else "?__theme=dark")
+    assert page.get_by_role("heading", name="News source assistant").is_visible()
+    assert "every claim" in page.locator("#intro").inner_text()
+    assert page.get_by_label("Your question").count() == 1
+    upload(page, [path])
+    page.get_by_role("tab", name="Chat").click()
+    examples = page.locator("#examples button").all_inner_texts()
+    assert examples and all(e.strip() for e in examples)
+    page.locator("#examples button").first.click()
+    page.wait_for_function(
+        '() => document.querySelectorAll(\'#chat [data-testid="bot"] .cite-marker:not(.pending), '
+        "#chat .ungrounded').length > 0",
+        timeout=60_000,
+    )
+    page.locator("#chat [data-testid='bot']").last.locator(".cite-marker").first.click()
+    page.locator("#article mark.quote").wait_for(timeout=10_000)
+    for selector in (
+        "#intro p",
+        "#citations .citation-meta",
+        "#chat .cite-marker",
+        "#article .article-text",
+        "#citations .copy-button",
+    ):
+        assert _contrast(page, selector) >= 4.5, selector
+    page.get_by_role("tab", name="Settings").click()
+    assert "--llm" in page.locator("#model-hint").inner_text()
+    assert _contrast(page, "#model-hint p") >= 4.5
+
+
+def test_uploads_take_html_and_pdf_drop_rejected_files_and_remove_with_confirmation(
+    browser: object, app_server: AppServer, tmp_path: Path, viewport: str
+) -> None:
+    from fpdf import FPDF
+
+    place = PLACE[viewport]
+    page_html = _article(
+        tmp_path,
+        f"pier-{place}.html",
+        f"<html><head><title>{place} pier reopens</title></head><body><article><h1>{place} pier reopens</h1>"
+        f"<p>The {place} pier reopened after a storm closed it for 11 days, the port office said on Friday. "
+        "Fishing boats returned in the morning and the ferry timetable is back to normal.</p>"
+        "</article></body></html>",
+    )
+    pdf = FPDF()
+    pdf.set_title(f"{place} lighthouse restored")
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.cell(0, 8, f"The {place} lighthouse was restored at a cost of 2 million crowns.")
+    pdf.output(str(tmp_path / f"lighthouse-{place}.pdf"))
+    binary = tmp_path / f"scan-{place}.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    page = open_page(browser, app_server, viewport)
+
+    page.get_by_role("tab", name="Sources").click()
+    page.locator("#ingest").click()
+    hint = page.locator("#ingest-status")
+    hint.get_by_text("Choose one or more").wait_for(timeout=20_000)
+    assert hint.locator(".problem").count() == 0 and "(nothing)" not in hint.inner_text()
+
+    status = upload(page, [page_html, tmp_path / f"lighthouse-{place}.pdf", binary])
+    assert "2 added" in status and f"scan-{place}.txt" in status
+    uploads = app_server.cwd / "index" / "uploads"
+    assert not list(uploads.glob(f"*/scan-{place}.txt"))
+    rows = _table_rows(page)
+    assert any(f"{place} pier reopens" in r for r in rows) and any(
+        f"{place} lighthouse restored" in r for r in rows
+    )
+
+    source = next(r for r in rows if f"pier-{place}.html" in r).split("\t")[0].strip()
+    page.locator("#removal input").fill(source)
+    page.get_by_role("option", name=source).click()
+    page.locator("#remove").click()
+    page.locator("#remove-no").click()
+    assert any(source in r for r in _table_rows(page))
+    page.locator("#removal input").fill(source)
+    page.get_by_role("option", name=source).click()
+    page.locator("#remove").click()
+    page.locator("#ingest-status").get_by_text("from the index?").wait_for(timeout=20_000)
+    page.locator("#remove-yes").click()
+    page.locator("#ingest-status").get_by_text("Removed").wait_for(timeout=30_000)
+    assert not any(source in r for r in _table_rows(page))
+    assert not list(uploads.glob(f"*/pier-{place}.html"))

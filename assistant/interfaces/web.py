@@ -153,7 +153,13 @@ def build_app(
         private: dict[str, Any] = {"api_visibility": "private"}
         app.load(source_handlers.refresh, [chosen], listing, **private)
         sources_tab.select(source_handlers.refresh, [chosen], listing, **private)
-        ingest.click(source_handlers.ingest_uploads, [files, chosen], listing, concurrency_limit=1, **private)
+        ingest.click(  # the picker is emptied: the next upload starts afresh
+            lambda picked, ticked: (*source_handlers.ingest_uploads(picked, ticked), None),
+            [files, chosen],
+            [*listing, files],
+            concurrency_limit=1,
+            **private,
+        )
         ask_removal.click(source_handlers.ask_removal, [removal], [status, confirm], **private)
         really.click(source_handlers.remove, [removal, chosen], listing, concurrency_limit=1, **private)
         cancel.click(lambda: ("", gr.update(visible=False)), outputs=[status, confirm], **private)
