@@ -1,4 +1,5 @@
-"""Take docs/screenshot.png: a real answer over the seeds, with one citation opened in its article.
+"""Take docs/screenshot.png (desktop, 1400x900) and docs/screenshot-mobile.png (phone, 390x844):
+a real answer over the seeds, with one citation opened in its article.
 
 Run from the repository root: `.venv/bin/python scripts/screenshot.py`. Needs Debian's chromium
 (`apt-get install chromium`); the index is built in a temporary folder and thrown away.
@@ -34,11 +35,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def capture(url: str, target: Path) -> None:
+def capture(url: str, target: Path, width: int, height: int) -> None:
     """Ask QUESTION at `url`, open the last citation and save the page to `target`."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 860})
+        page = browser.new_page(viewport={"width": width, "height": height})
         page.goto(url)
         page.locator("#question textarea").fill(QUESTION)
         page.locator("#question textarea").press("Enter")
@@ -46,25 +47,25 @@ def capture(url: str, target: Path) -> None:
         markers.first.wait_for(timeout=120_000)
         markers.last.click()
         page.locator("#article mark.quote").wait_for(timeout=10_000)
-        page.wait_for_timeout(500)
+        page.wait_for_timeout(800)
         page.screenshot(path=target)
         browser.close()
 
 
 def main() -> None:
     """Index the seeds in a temporary folder, serve them and take the screenshot."""
-    target = Path("docs/screenshot.png")
-    target.parent.mkdir(exist_ok=True)
+    targets = {Path("docs/screenshot.png"): (1400, 900), Path("docs/screenshot-mobile.png"): (390, 844)}
     with tempfile.TemporaryDirectory() as data_dir:
         assistant = Assistant(data_dir=data_dir)
         assistant.ingest(["seeds"])
         port = free_port()
         app = serve(assistant, port=port, block=False)
         try:
-            capture(f"http://127.0.0.1:{port}", target)
+            for target, (width, height) in targets.items():
+                capture(f"http://127.0.0.1:{port}", target, width, height)
+                print(f"wrote {target}", file=sys.stderr)
         finally:
             app.close()
-    print(f"wrote {target}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -716,3 +716,28 @@ def test_uploads_take_html_and_pdf_drop_rejected_files_and_remove_with_confirmat
     page.locator("#ingest-status").get_by_text("Removed").wait_for(timeout=30_000)
     assert not any(source in r for r in _table_rows(page))
     assert not list(uploads.glob(f"*/pier-{place}.html"))
+
+
+def test_an_upload_never_writes_through_a_link(tmp_path: Path) -> None:
+    import hashlib
+
+    from assistant.interfaces.web_uploads import KEY_CHARS, save_uploads
+
+    upload = _article(tmp_path / "in", "link.txt", "Ferry news\n\nThe ferry runs again.\n")
+    uploads = tmp_path / "uploads"
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not yours\n")
+    key = hashlib.sha256(upload.read_bytes()).hexdigest()[:KEY_CHARS]
+    (uploads / key).mkdir(parents=True)
+    (uploads / "link.txt").symlink_to(outside)
+    (uploads / key / "link.txt").symlink_to(outside)  # exactly where the upload goes
+    [saved], problems = save_uploads([str(upload)], uploads, 10_000)
+    assert not problems and saved.name == "link.txt" and not saved.path.is_symlink()
+    assert saved.path.read_text() == upload.read_text() and outside.read_text() == "not yours\n"
+
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    linked = tmp_path / "linked-uploads"
+    linked.symlink_to(other)  # the uploads folder itself a link: refused
+    saved_files, problems = save_uploads([str(upload)], linked, 10_000)
+    assert not saved_files and problems and not list(other.iterdir())
