@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -741,3 +742,71 @@ def test_an_upload_never_writes_through_a_link(tmp_path: Path) -> None:
     linked.symlink_to(other)  # the uploads folder itself a link: refused
     saved_files, problems = save_uploads([str(upload)], linked, 10_000)
     assert not saved_files and problems and not list(other.iterdir())
+
+
+SERVE_WITH_MODEL = (
+    "import sys; from assistant import Assistant; from assistant.interfaces.web import serve; "
+    "a = Assistant(data_dir='index', llm='openai:scripted', llm_base_url=sys.argv[2]); "
+    "a.ingest(['seeds']); serve(a, port=int(sys.argv[1]))"
+)
+
+
+@pytest.fixture(scope="module")
+def model_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """`serve` with a language model: a scripted OpenAI-compatible server speaking the real protocol."""
+    from tests.test_llm import FakeOpenAI
+
+    fake = FakeOpenAI()
+
+    def script(prompt: str) -> str:
+        n = next(
+            m.group(1)
+            for m in re.finditer(r"<<<PASSAGE (\d+) (\w+)>>>(.*?)<<<END PASSAGE \1 \2>>>", prompt, re.S)
+            if "for 71 days" in m.group(3)
+        )
+        return f"The defenders of the city have been fighting alone for 71 days, Palamar said [{n}]."
+
+    fake.script = script
+    cwd = tmp_path_factory.mktemp("ui-model")
+    shutil.copytree(SEEDS, cwd / "seeds")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(GRADIO_ANALYTICS_ENABLED="False", OPENAI_API_KEY="test-key")
+    log = (cwd / "server.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVE_WITH_MODEL, str(port), fake.url],
+        cwd=cwd,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(url, process)
+        yield AppServer(url, cwd)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        fake.server.shutdown()
+
+
+def test_a_model_answer_streams_word_by_word_then_the_checked_text(
+    browser: object, model_server: AppServer, viewport: str
+) -> None:
+    page = open_page(browser, model_server, viewport)
+    page.get_by_role("tab", name="Settings").click()
+    page.get_by_label("Language model (openai:scripted)").check()
+    page.get_by_role("tab", name="Chat").click()
+    page.evaluate(
+        """() => { window.states = []; new MutationObserver(() => {
+             const bots = document.querySelectorAll('#chat [data-testid="bot"]');
+             const bot = bots[bots.length - 1];
+             if (bot) window.states.push(bot.innerText); })
+           .observe(document.querySelector('#chat'),
+                    {subtree: true, childList: true, characterData: true}); }"""
+    )
+    ask(page, QUESTION)
+    words = {len(s.split()) for s in page.evaluate("window.states") if "Copy message" not in s and s != "…"}
+    assert len(words) >= 3, words  # the draft grew word by word before the checked answer replaced it
+    answer = page.locator("#chat [data-testid='bot']").last
+    assert "71 days" in answer.inner_text() and answer.locator(".cite-marker:not(.pending)").count() >= 1
