@@ -144,7 +144,9 @@ def viewport(request: pytest.FixtureRequest) -> str:
 def open_page(browser: object, app: AppServer, viewport: str = "desktop", query: str = ""):  # type: ignore[no-untyped-def]
     """A fresh browser context (its own session) on the app; records requests and dialogs."""
     context = browser.new_context(  # type: ignore[attr-defined]
-        viewport=VIEWPORTS[viewport], permissions=["clipboard-read", "clipboard-write"]
+        viewport=VIEWPORTS[viewport],
+        has_touch=viewport == "mobile",  # a phone is tapped
+        permissions=["clipboard-read", "clipboard-write"],
     )
     page = context.new_page()
     page.requests, page.dialogs = [], []
@@ -201,7 +203,7 @@ def test_streamed_answer_with_markers_opens_highlighted_quote(
     assert markers.count() >= 1 and markers.first.inner_text() == "[1]"
     assert page.locator("#citations .citation-card").count() == markers.count()
 
-    markers.last.click()
+    markers.last.tap() if viewport == "mobile" else markers.last.click()
     quote = page.locator("#article mark.quote")
     quote.wait_for(timeout=10_000)
     source, lines = page.locator("#article .citation-meta").inner_text().split(" · ")[:2]
