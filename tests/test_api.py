@@ -40,9 +40,8 @@ def test_ingest_then_every_passage_points_at_its_exact_place(
     assert len(passages) == report.chunks
     for passage in passages:
         assert_exact(passage, tmp_path)
-    assert {p.title for p in passages if p.source == FOX} == {
-        "date 2022-05-05 NEW You can now listen to Fox News articles!"
-    }
+    [fox_title] = {p.title for p in passages if p.source == FOX}
+    assert fox_title.startswith("The battle for the Azovstal steel plant")  # not its site line
     assert {p.date for p in passages if p.source == FOX} == {"2022-05-05"}
     assert [(s.source, s.chunks) for s in assistant.sources()] == [
         (AFP, sum(p.source == AFP for p in passages)),
