@@ -367,7 +367,8 @@ def test_agreement_notes_are_escaped() -> None:
 # Every printable ASCII character, straight apostrophes and Markdown that must stay literal.
 LITERAL = (
     "Tarnby dock's status, per the harbour master's note: **14 to 3** in favour, _not_ `final`; "
-    "# not a heading; 1. not a list; <b>not bold</b> & [not](a link) ~x~ |a|b| {c} $d \\e ^f @g %h =i +j"
+    "# not a heading; 1. not a list; <b>not bold</b> & [not](a link) ~x~ |a|b| {c} $d \\e ^f @g %h =i +j "
+    '"quoted" ?/ 0-9!'
 )
 
 
@@ -406,7 +407,7 @@ def test_text_shows_exactly_as_written(
     ask(page, question)
     assert page.locator("#chat [data-testid='user']").last.inner_text().strip() == question
     answer = page.locator("#chat [data-testid='bot']").last.inner_text()
-    assert "&#" not in answer and "**14 to 3**" in answer and f"{place} dock's" in answer
+    assert "&#" not in answer and LITERAL in answer and f"{place} dock's" in answer
     shown = _open_first_citation(page)
     assert shown == text
     assert page.locator("#chat strong, #chat em, #chat h1, #chat ol, #chat a").count() == 0
@@ -691,6 +692,8 @@ def test_uploads_take_html_and_pdf_drop_rejected_files_and_remove_with_confirmat
     page = open_page(browser, app_server, viewport)
 
     page.get_by_role("tab", name="Sources").click()
+    accept = page.locator("#upload input[type=file]").get_attribute("accept") or ""
+    assert all(kind in accept for kind in (".txt", ".md", ".html", ".htm", ".pdf")), accept
     page.locator("#ingest").click()
     hint = page.locator("#ingest-status")
     hint.get_by_text("Choose one or more").wait_for(timeout=20_000)
