@@ -602,8 +602,18 @@ def test_chat_follows_the_answer_and_streams_claim_by_claim(
     partial = [s for s in states if s[1] > 0 and s[2] == 0 and s[0].strip() not in ("", "…")]
     assert partial, "no claim was shown before the whole answer"
     assert any(len(s[0]) < len(final) for s in partial)
-    bot = page.locator("#chat [data-testid='bot']").last.bounding_box()
+    # The reader scrolled down (the question box at the top of the screen, the chat above it):
+    # a second answer still comes into view.
+    page.locator("#question").evaluate("e => e.scrollIntoView({block: 'start'})")
+    ask(page, QUESTION)
+    last = page.locator("#chat [data-testid='bot']").last
+    bot = last.bounding_box()
     assert bot and bot["y"] < VIEWPORTS[viewport]["height"] and bot["y"] + bot["height"] > 0
+    assert last.evaluate(
+        """e => { const log = e.closest('.bubble-wrap') || e.parentElement;
+                  const r = e.getBoundingClientRect(), box = log.getBoundingClientRect();
+                  return r.bottom > box.top && r.top < box.bottom; }"""
+    )
 
 
 def _contrast(page, selector: str) -> float:  # type: ignore[no-untyped-def]

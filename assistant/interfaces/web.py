@@ -13,7 +13,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.api import Assistant
-from assistant.interfaces.web_assets import CLICK_JS, CSS, FOLLOW_CHAT_JS, SCROLL_TO_QUOTE_JS
+from assistant.interfaces.web_assets import CLICK_JS, CSS, SCROLL_TO_QUOTE_JS
 from assistant.interfaces.web_chat import ChatApp
 from assistant.interfaces.web_panels import NO_ARTICLE, NO_CITATIONS
 from assistant.interfaces.web_sources import EXAMPLES, SourcesTab
@@ -97,7 +97,7 @@ def build_app(
                     panel = gr.HTML(
                         NO_CITATIONS,
                         elem_id="citations",
-                        js_on_load=CLICK_JS + FOLLOW_CHAT_JS,
+                        js_on_load=CLICK_JS,
                         max_height=320,
                     )
                     gr.Markdown("**Article**")

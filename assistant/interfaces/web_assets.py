@@ -90,24 +90,3 @@ watch('value', () => {
   requestAnimationFrame(() => quote.scrollIntoView({block: 'nearest'}));
 });
 """
-
-# The chat follows a new answer as it streams: the page brings the answer into view when it
-# is out of sight (a phone), the chat's own box keeps its end in view.
-FOLLOW_CHAT_JS = """
-const follow = () => {
-  const chat = document.querySelector('#chat');
-  if (!chat) { setTimeout(follow, 200); return; }
-  if (chat.__following) return;
-  chat.__following = true;
-  new MutationObserver(() => {
-    const bots = chat.querySelectorAll('[data-testid="bot"]');
-    const last = bots[bots.length - 1];
-    if (!last) return;
-    const log = last.closest('.bubble-wrap') || last.parentElement;
-    if (log && log.scrollHeight > log.clientHeight) log.scrollTop = log.scrollHeight;
-    const seen = last.getBoundingClientRect();
-    if (seen.bottom < 0 || seen.top > window.innerHeight) last.scrollIntoView({block: 'nearest'});
-  }).observe(chat, {subtree: true, childList: true, characterData: true});
-};
-follow();
-"""
