@@ -825,3 +825,49 @@ def test_a_model_answer_streams_word_by_word_then_the_checked_text(
     assert len(words) >= 3, words  # the draft grew word by word before the checked answer replaced it
     answer = page.locator("#chat [data-testid='bot']").last
     assert "71 days" in answer.inner_text() and answer.locator(".cite-marker:not(.pending)").count() >= 1
+
+
+def test_any_text_shows_in_the_chat_as_written(browser: object) -> None:
+    """Property: any question and error text (all printable ASCII and beyond) shows as written."""
+    import gradio as gr
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from assistant.interfaces.web import conversation
+    from assistant.interfaces.web_assets import CSS
+    from assistant.interfaces.web_chat import Turn, messages_of
+
+    with gr.Blocks() as app:
+        source = gr.Textbox(elem_id="source")
+        show = gr.Button("Show", elem_id="show")
+        chat = conversation()
+        show.click(lambda text: messages_of([Turn(text, error=text)]), source, chat)
+    port = free_port()
+    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, css=CSS)
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(f"http://127.0.0.1:{port}")
+    alphabet = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp"))
+    printable = st.sampled_from([chr(c) for c in range(32, 127)])
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.text(alphabet=printable | alphabet, min_size=1).filter(lambda t: t.strip()))
+    def check(text: str) -> None:
+        shown = " ".join(text.split())  # a chat bubble, like any HTML, folds runs of white space
+        page.locator("#source textarea").fill(text)
+        page.locator("#show").click()
+        user = page.locator("#chat [data-testid='user']")
+        page.wait_for_function(
+            "want => { const u = document.querySelector('#chat [data-testid=\"user\"]');"
+            " return u && u.innerText.split(/\\s+/).join(' ').trim() === want; }",
+            arg=shown,
+            timeout=10_000,
+        )
+        assert " ".join(user.inner_text().split()) == shown
+        problem = page.locator("#chat .problem").inner_text()
+        assert " ".join(problem.split()) == f"⚠ {shown}"
+
+    try:
+        check()
+    finally:
+        page.close()
+        app.close()

@@ -33,6 +33,13 @@ MODEL_HINT = (
 )
 
 
+def conversation() -> gr.Chatbot:
+    """The chat box: HTML we escaped ourselves, no LaTeX, no tags of its own, no copy of raw HTML."""
+    return gr.Chatbot(
+        label="Conversation", elem_id="chat", height=520, allow_tags=False, latex_delimiters=[], buttons=[]
+    )
+
+
 def build_app(
     assistant: Assistant,
     *,
@@ -70,14 +77,7 @@ def build_app(
         with gr.Tabs():
             with gr.Tab("Chat"), gr.Row():
                 with gr.Column(scale=3, min_width=320):
-                    chat = gr.Chatbot(
-                        label="Conversation",
-                        elem_id="chat",
-                        height=520,
-                        allow_tags=False,
-                        latex_delimiters=[],
-                        buttons=[],
-                    )
+                    chat = conversation()
                     with gr.Row(elem_id="examples"):
                         examples = [
                             gr.Button(visible=False, size="sm", elem_classes="example")
