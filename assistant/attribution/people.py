@@ -100,6 +100,13 @@ class People:
             person = self._person_at_start(head, m.end())
             if person:
                 self.events.append((m.end(), person))
+        # Any mention of a known person outside quotation marks makes them the one "he" means next.
+        quoted = [(q.start(), q.end()) for q in re.finditer(r"“[^”]*”|\"[^\"\n]*\"", self.text)]
+        for name in self.roles:
+            pattern = rf"\b(?:{re.escape(name)}|{re.escape(name.split()[-1])})\b"
+            for m in re.finditer(pattern, self.text):
+                if not any(a <= m.start() < b for a, b in quoted):
+                    self.events.append((m.end(), name))
 
     def _person_at_start(self, head: str, at: int) -> str | None:
         descriptor = _DESCRIPTOR.match(head)
