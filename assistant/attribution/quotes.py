@@ -81,15 +81,19 @@ def find_quotes(
     persons: list[Mention] = []  # full names the entity recognizer found in parsed paragraphs
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         marks = _quote_marks(text, p_start, p_end)
-        doc = None
-        if parse and (marks or CUE.search(text, p_start, p_end)):
-            doc = parser()(text[p_start:p_end])
+        doc, offset = None, p_start
+        if parse and marks:
+            # Only the sentences that hold quotations are parsed: the parse costs more than the
+            # rest of ingest together, and reported speech is left to the patterns.
+            offset = sentence_around(text, p_start, p_end, marks, marks[0][0])[0]
+            end = max(sentence_around(text, p_start, p_end, marks, marks[-1][0])[1], marks[-1][1])
+            doc = parser()(text[offset:end])
             persons.extend(
-                Mention(e.text, p_start + e.start_char, p_start + e.end_char, name=e.text)
+                Mention(e.text, offset + e.start_char, offset + e.end_char, name=e.text)
                 for e in doc.ents
                 if e.label_ == "PERSON" and len(e) >= 2 and e.text[:1].isupper()
             )
-        direct = _join_split(text, _direct_quotes(text, p_start, p_end, marks, doc))
+        direct = _join_split(text, _direct_quotes(text, p_start, p_end, marks, doc, offset))
         if direct and previous_direct is not None and _runs_on(text, previous_direct, direct[0], p_start):
             previous_direct.end = direct[0].end  # a quotation running over into this paragraph
             direct = direct[1:]
@@ -139,9 +143,10 @@ def _content(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _direct_quotes(
-    text: str, p_start: int, p_end: int, marks: list[tuple[int, int]], doc: Doc | None
+    text: str, p_start: int, p_end: int, marks: list[tuple[int, int]], doc: Doc | None, offset: int
 ) -> list[_Raw]:
-    """Quotations of one paragraph with the mention their cue points at (None: none found)."""
+    """Quotations of one paragraph with the mention their cue points at (None: none found);
+    `doc` is the parse of the paragraph's text from `offset` on, if parsed."""
     found: list[_Raw] = []
     for n, (q_start, q_end) in enumerate(marks):
         c_start, c_end = _content(text, q_start, q_end)
@@ -152,11 +157,11 @@ def _direct_quotes(
         after = (q_end, max(q_end, after_end))
         before_start = max([s_start] + [b for _, b in marks[:n] if b <= q_start])
         attribution = (
-            (parse_attribution(doc, p_start, text, q_start, q_end, marks) if doc is not None else None)
+            (parse_attribution(doc, offset, text, q_start, q_end, marks) if doc is not None else None)
             or after_cue(text, *after)
             or before_cue(text, before_start, q_start, s_start, marks)
         )
-        wider = said_content(doc, p_start, q_start, q_end, marks) if doc is not None else None
+        wider = said_content(doc, offset, q_start, q_end, marks) if doc is not None else None
         if wider is not None and attribution is not None:
             c_start, c_end = min(c_start, wider[0]), max(c_end, wider[1])
         if attribution is None:
@@ -174,7 +179,9 @@ def _join_split(text: str, raws: list[_Raw]) -> list[_Raw]:
     for raw in raws:
         last = joined[-1] if joined else None
         near = last is not None and raw.start - last.end <= JOIN_GAP
-        if last is not None and near and (raw.mention is None or last.mention is None):
+        same = last is not None and last.mention is not None and raw.mention is not None
+        same = same and last.mention.start == raw.mention.start  # type: ignore[union-attr]
+        if last is not None and near and (raw.mention is None or last.mention is None or same):
             if last.mention is None:
                 last.mention, last.cue = raw.mention, raw.cue
             last.end = raw.end
@@ -190,7 +197,7 @@ def _runs_on(text: str, previous: _Raw, first: _Raw, p_start: int) -> bool:
     return (
         first.mention is None
         and text[p_start : first.start].strip() in {"“", '"'}
-        and not re.search("[”\"]", before)
+        and not re.search('[”"]', before)
         and not before.strip()
     )
 

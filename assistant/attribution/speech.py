@@ -64,13 +64,15 @@ def said_content(
         if inside(marks, at) or not _is_speech(token) or token.lower_ == "according":
             continue
         clause = [
-            c for c in token.children if c.dep_ in {"ccomp", "xcomp", "dobj", "oprd", "attr"} and c.i > token.i
+            c
+            for c in token.children
+            if c.dep_ in {"ccomp", "xcomp", "dobj", "oprd", "attr"} and c.i > token.i
         ]
         if not clause:
             continue
         first = min(c.left_edge.i for c in clause)
         last = max(c.right_edge.i for c in clause)
-        while last > first and doc[last].is_punct and doc[last].text not in "”\"":
+        while last > first and doc[last].is_punct and doc[last].text not in '”"':
             last -= 1
         start, end = doc[first].idx + offset, doc[last].idx + len(doc[last].text) + offset
         if start <= q_start and q_end <= end and (end - start) > 1.3 * (q_end - q_start):
@@ -121,15 +123,20 @@ def _mention(text: str, offset: int, head: Token, marks: list[tuple[int, int]]) 
     gives the role (`Arthur Hellman, a law professor`) or the name (`his spokeswoman, AshLee Strong`)."""
     appositive = next((c for c in head.children if c.dep_ == "appos"), None)
     names_in_appositive = appositive is not None and head.pos_ != "PROPN" and appositive.pos_ == "PROPN"
-    keep = _phrase(head, _NOT_SUBJECT if names_in_appositive else _NOT_SUBJECT | {"appos"})
+    keep = [
+        t
+        for t in _phrase(head, _NOT_SUBJECT if names_in_appositive else _NOT_SUBJECT | {"appos"})
+        if not t.is_punct
+    ]
     start = min(t.idx for t in keep) + offset
     end = max(t.idx + len(t.text) for t in keep) + offset
     if inside(marks, start) or inside(marks, end - 1):
         return None
     mention = mention_at(text, start, end)
     if mention is not None and mention.name and appositive is not None and not names_in_appositive:
-        role = _phrase(appositive, {"relcl", "acl", "punct", "cc", "conj"})
-        mention.role = mention.role or text[min(t.idx for t in role) + offset : max(t.idx + len(t.text) for t in role) + offset]
+        role = [t for t in _phrase(appositive, {"relcl", "acl", "punct", "cc", "conj"}) if not t.is_punct]
+        role_start = min(t.idx for t in role) + offset
+        mention.role = mention.role or text[role_start : max(t.idx + len(t.text) for t in role) + offset]
     return mention
 
 

@@ -83,7 +83,9 @@ def score_article(article: GoldArticle, quotes: Sequence[Quote], score: Attribut
         score.predicted += 1
         length = max(1, quote.end_char - quote.start_char)
         # gold content spans overlap each other (nested attributions): count each character once
-        inside = sum(1 for i in range(quote.start_char, quote.end_char) if any(x <= i < y for x, y in contents))
+        inside = sum(
+            1 for i in range(quote.start_char, quote.end_char) if any(x <= i < y for x, y in contents)
+        )
         if inside >= 0.5 * length:
             score.predicted_inside += 1
         else:
@@ -103,7 +105,9 @@ def score_article(article: GoldArticle, quotes: Sequence[Quote], score: Attribut
         if best.speaker is not None and _overlap(best.speaker_start, best.speaker_end, gold.source) > 0:
             score.source_right += 1
         else:
-            score.misses.append((article.name, f"source {source!r} got {best.mention!r}->{best.speaker!r}", words))
+            score.misses.append(
+                (article.name, f"source {source!r} got {best.mention!r}->{best.speaker!r}", words)
+            )
         name = last_name(source)
         if name is not None:
             score.named += 1

@@ -61,7 +61,7 @@ def parse_ann(ann: str, text: str) -> tuple[GoldAttribution, ...]:
                 content=content,
                 source=spans.get(roles.get("Source", ""), ()),
                 cue=spans.get(roles.get("Cue", ""), ()),
-                direct=bool(re.search("[“”\"]", words)),
+                direct=bool(re.search('[“”"]', words)),
             )
         )
     return tuple(found)
