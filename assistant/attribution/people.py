@@ -161,6 +161,8 @@ class People:
         if len(fitting) == 1:
             return fitting[0]
         recent = self.salient(at)
+        if not fitting and recent is not None and not self.roles.get(recent):
+            return recent  # "the senator" just after "Bernie Sanders", whose role the article never gave
         return recent if recent in fitting else None
 
     def salient(self, at: int) -> str | None:

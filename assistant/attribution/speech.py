@@ -133,6 +133,14 @@ def _mention(text: str, offset: int, head: Token, marks: list[tuple[int, int]]) 
     if inside(marks, start) or inside(marks, end - 1):
         return None
     mention = mention_at(text, start, end)
+    if mention is None or not mention.name:
+        # "Deputy Commander of Azov regiment Sviatoslav Palamar": the name hangs under the "of"
+        whole = [t for t in _phrase(head, _NOT_SUBJECT - {"prep"}) if not t.is_punct]
+        wider = mention_at(
+            text, min(t.idx for t in whole) + offset, max(t.idx + len(t.text) for t in whole) + offset
+        )
+        if wider is not None and wider.name and not inside(marks, wider.start):
+            return wider
     if mention is not None and mention.name and appositive is not None and not names_in_appositive:
         role = [t for t in _phrase(appositive, {"relcl", "acl", "punct", "cc", "conj"}) if not t.is_punct]
         role_start = min(t.idx for t in role) + offset
