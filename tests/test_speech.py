@@ -86,3 +86,16 @@ def test_a_model_that_is_not_explosions_is_refused() -> None:
         check_meta({**good, "author": "Someone Else"})
     with pytest.raises(ParserError):
         check_meta({**good, "name": "core_web_lg"})
+
+
+def test_no_clause_openers_as_speakers() -> None:
+    from assistant.attribution.mentions import mention_at
+
+    text = "While Hillary Clinton"
+    mention = mention_at(text, 0, len(text))
+    assert mention is not None and mention.name == "Hillary Clinton"
+    assert mention_at("In", 0, 2) is None
+    article = "“We will not back down,” they said.\nBut Wheeler said the plan “will not pass.”\n"
+    quotes = find_quotes(article, "a.txt")
+    assert {q.speaker for q in quotes} == {"Wheeler"}  # "they" names nobody; "But" is not Wheeler's
+    assert all(q.start_line == 2 for q in quotes)

@@ -194,7 +194,7 @@ class People:
         if descriptor and mention.text[:1] in "Tt" and mention.text.lower().startswith("the "):
             person = self._by_role(descriptor.group(0), mention.start)
             return (person, self.roles.get(person)) if person else (None, None)
-        if _GROUP.fullmatch(mention.text):
+        if _GROUP.fullmatch(mention.text) or mention.text.lower() in {"they", "we", "i", "you", "it"}:
             return None, None  # unnamed people speak: not a speaker to attribute to
         if re.match(r"(?i)(?:a|an|one|another|some|two|three|several)\b", mention.text) or any(
             c in mention.text for c in "|"
