@@ -11,11 +11,12 @@ CHROMIUM := /usr/bin/chromium
 
 # torch first and pinned: that CPU build lies on this machine's disk, any other request
 # pulls gigabytes of CUDA builds.
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements-spacy-model.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-spacy-model.txt
 	touch $@
 
 $(CHROMIUM):

@@ -13,6 +13,7 @@ __all__ = [
     "IngestBusyError",
     "InputError",
     "LanguageModelError",
+    "ParserError",
     "SkippedFile",
     "VectorStoreError",
 ]
@@ -36,3 +37,7 @@ class IngestBusyError(AssistantError):
 
 class IndexWriteError(AssistantError):
     """The index cannot be written (read-only or full disk); what was stored is unchanged."""
+
+
+class ParserError(AssistantError):
+    """The English parser (spaCy and its pinned model) is missing or not the one expected."""

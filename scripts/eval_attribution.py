@@ -109,7 +109,7 @@ def main() -> None:
         )
     print("\n| pairs | relation | precision | recall |")
     print("|---|---|---|---|")
-    for data in ("agreement", "agreement_heldout"):
+    for data in ("agreement", "agreement_heldout", "agreement_polnear_dev"):
         counts, total = agreement(data)
         sizes = ", ".join(f"{k} {sum(v.values())}" for k, v in counts.items())
         for kind in ("conflict", "agree"):

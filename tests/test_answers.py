@@ -155,3 +155,17 @@ def test_agreement_across_sources_is_noted(assistant: Assistant) -> None:
     agree = [a for a in answer.agreements if a.kind == "agree"]
     assert agree and {answer.citations[n - 1].source for n in agree[0].citations} == {AFP, FOX}
     assert "Sources agree:" in answer.text and not [a for a in answer.agreements if a.kind == "conflict"]
+
+
+def test_differing_figures_are_shown_side_by_side_and_not_as_a_disagreement(assistant: Assistant) -> None:
+    answer = assistant.ask("How many civilians are thought to still be inside the plant?")
+    assert not [a for a in answer.agreements if a.kind == "conflict"]
+    assert "Sources disagree" not in answer.text and "No one knocked out anyone" not in answer.body
+    figures = [a for a in answer.agreements if a.kind == "figures"]
+    quotes = {c.n: c.quote for c in answer.citations}
+    assert any(
+        any("between 200 and 300 civilians" in quotes[n] for n in a.citations)
+        and any("roughly 200 civilians" in quotes[n] for n in a.citations)
+        for a in figures
+    )
+    assert "Figures differ:" in answer.text

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answers.evidence import cite, looks_like_instruction, neutralize_markers, with_speaker
-from assistant.answers.rendering import NOT_COVERED, agreement_note, claim_lead, conflict_note
+from assistant.answers.rendering import NOT_COVERED, agreement_note, claim_lead, conflict_note, figures_note
 from assistant.answers.speakers import attributed, rebuts
 from assistant.attribution.agreement import relation, speaker_of
 from assistant.models import Agreement, Answer, Citation, Passage, Quote, Sentence
@@ -32,6 +32,7 @@ class Claim:
     spans: list[list[Sentence]]
     score: float
     against: int | None = None  # index of the claim this one contradicts
+    figures: bool = False  # `against` gives other figures for the same counted thing, no contradiction
 
 
 class ExtractiveAnswerer:
@@ -140,16 +141,17 @@ class ExtractiveAnswerer:
                     continue
                 similarity = max(float(vectors[k] @ vectors[j]) for k in own)
                 explicit = rebuts(sentences, j, mine)
-                if explicit or relation(claim_text, sentences[j].text, similarity) == "conflict":
-                    candidates.append((explicit, similarity + float(scores[j]), j))
-            for _, _, j in sorted(candidates, reverse=True):
+                kind = "conflict" if explicit else relation(claim_text, sentences[j].text, similarity)
+                if kind in {"conflict", "figures"}:
+                    candidates.append((explicit, similarity + float(scores[j]), j, kind == "figures"))
+            for _, _, j, figures in sorted(candidates, reverse=True):
                 if len(found) == MAX_CONFLICTS:
                     return found
                 if j in used:
                     continue
                 span = with_speaker(sentences, j)  # its own words only: no neighbour joins
                 used.update(index[(s.source, s.start_char)] for s in span)
-                found.append(Claim([span], float(scores[j]), against=c))
+                found.append(Claim([span], float(scores[j]), against=c, figures=figures))
         return found
 
     def _span(self, sentences: list[Sentence], scores: np.ndarray, i: int) -> list[Sentence]:
@@ -240,5 +242,8 @@ def _agreements(claims: list[Claim], numbers: list[list[int]], citations: list[C
             found.append(Agreement("agree", ns, agreement_note([by_n[n] for n in ns])))
         if claim.against is not None:
             mine, theirs = by_n[ns[0]], by_n[numbers[claim.against][0]]
-            found.append(Agreement("conflict", [theirs.n, mine.n], conflict_note(theirs, mine)))
+            if claim.figures:
+                found.append(Agreement("figures", [theirs.n, mine.n], figures_note(theirs, mine)))
+            else:
+                found.append(Agreement("conflict", [theirs.n, mine.n], conflict_note(theirs, mine)))
     return found

@@ -50,6 +50,12 @@ def conflict_note(theirs: Citation, mine: Citation) -> str:
     return f"{who[0]} and {who[1]} contradict each other; both are given."
 
 
+def figures_note(theirs: Citation, mine: Citation) -> str:
+    """ "X (a.txt) [1] and Y (b.txt) [3] give different figures for it; both are given."."""
+    who = [f"{c.speaker or 'the text'} ({where(c)}) [{c.n}]" for c in (theirs, mine)]
+    return f"{who[0]} and {who[1]} give different figures for the same thing, side by side above."
+
+
 def citation_heading(citation: Citation) -> str:
     """ "[1] Palamar (deputy commander), quoted in a.txt, lines 3-4, chars 10-80 (2022-05-05)"."""
     date = f" ({citation.date})" if citation.date else ""
@@ -120,7 +126,7 @@ def as_html(answer: Answer, marker: Callable[[int], str]) -> str:
         )
     body = text_as_html(answer.body, {c.n for c in answer.citations}, marker)
     for agreement in answer.agreements:  # markers in the notes stay plain text: the buttons are above
-        kind = "agree" if agreement.kind == "agree" else "conflict"
+        kind = agreement.kind if agreement.kind in {"agree", "figures"} else "conflict"
         body += (
             f'<div class="agreement {kind}"><b>{agreement.heading}</b>: {escape_html(agreement.note)}</div>'
         )

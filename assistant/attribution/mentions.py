@@ -11,6 +11,9 @@ from assistant.text.words import NOT_NAMES, ROLE_NOUNS
 _TOKEN = re.compile(r"[\w’'\-.]+")
 _CAP = re.compile(r"[A-ZÀ-Þ][\w’'\-]*")
 _PRONOUNS = {"he": "he", "she": "she", "He": "he", "She": "she"}
+_LEAD_WORD = re.compile(
+    r"(?:But|And|So|Yet|While|Although|Though|As|When|After|Before|If|Because|Since|In|On|At)(?:\s+|$)"
+)
 _ADVERBIAL = re.compile(
     r"(?:\s+(?:on|late on|early on|last|this|earlier on|later on|in|at)?\s*"
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year|night|"
@@ -69,6 +72,9 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
     dateline = re.match(r"[A-Z][A-Z .'’]{2,30}\s*[-—–]+\s*", text[start:end])
     if dateline:
         start += dateline.end()
+    lead = _LEAD_WORD.match(text, start, end)
+    if lead:  # "While Hillary Clinton", "But Wheeler": a clause's first word is no part of a speaker
+        start = lead.end()
     words = text[start:end]
     if not words or len(words) > 120 or not re.search(r"\w", words):
         return None

@@ -100,6 +100,13 @@ class People:
             person = self._person_at_start(head, m.end())
             if person:
                 self.events.append((m.end(), person))
+        # Any mention of a known person outside quotation marks makes them the one "he" means next.
+        quoted = [(q.start(), q.end()) for q in re.finditer(r"“[^”]*”|\"[^\"\n]*\"", self.text)]
+        for name in self.roles:
+            pattern = rf"\b(?:{re.escape(name)}|{re.escape(name.split()[-1])})\b"
+            for m in re.finditer(pattern, self.text):
+                if not any(a <= m.start() < b for a, b in quoted):
+                    self.events.append((m.end(), name))
 
     def _person_at_start(self, head: str, at: int) -> str | None:
         descriptor = _DESCRIPTOR.match(head)
@@ -154,6 +161,8 @@ class People:
         if len(fitting) == 1:
             return fitting[0]
         recent = self.salient(at)
+        if not fitting and recent is not None and not self.roles.get(recent):
+            return recent  # "the senator" just after "Bernie Sanders", whose role the article never gave
         return recent if recent in fitting else None
 
     def salient(self, at: int) -> str | None:
@@ -185,7 +194,7 @@ class People:
         if descriptor and mention.text[:1] in "Tt" and mention.text.lower().startswith("the "):
             person = self._by_role(descriptor.group(0), mention.start)
             return (person, self.roles.get(person)) if person else (None, None)
-        if _GROUP.fullmatch(mention.text):
+        if _GROUP.fullmatch(mention.text) or mention.text.lower() in {"they", "we", "i", "you", "it"}:
             return None, None  # unnamed people speak: not a speaker to attribute to
         if re.match(r"(?i)(?:a|an|one|another|some|two|three|several)\b", mention.text) or any(
             c in mention.text for c in "|"

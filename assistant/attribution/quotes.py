@@ -17,15 +17,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from assistant.attribution.cues import CUE, CUE_WORDS, after_cue, before_cue, subject_of
 from assistant.attribution.mentions import Mention, has_role_noun, is_body, mention_at, trim_adverbials
+from assistant.attribution.parsing import parser
 from assistant.attribution.people import People
+from assistant.attribution.speech import parse_attribution, said_content
 from assistant.models import Quote, page_of
 from assistant.text.sentences import inside, sentence_around, sentences_outside
 from assistant.text.words import REPORTING_CUES, alternation
 
-RULES_VERSION = 1  # part of every stored quote's id: better rules re-index on the next ingest
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+RULES_VERSION = 2  # part of every stored quote's id: better rules re-index on the next ingest
 
 _REPORT_CUE = re.compile(rf"\b(?:{alternation(REPORTING_CUES)})\b")
 _LEAD = re.compile(
@@ -35,6 +41,9 @@ _LEAD = re.compile(
     r"in (?:a|an|his|her|their|the)\s+(?:[\w’'\-]+\s+){0,4}?(?:statement|video|address|post|interview|"
     r"briefing|message|speech|note|tweet)(?:\s+(?:address|message|post|statement|briefing))?)\s+)*(?:that\s+)?"
 )
+
+
+JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
 
 
 @dataclass
@@ -55,8 +64,11 @@ def find_quotes(
     title: str = "",
     date: str | None = None,
     page_starts: tuple[int, ...] = (),
+    parse: bool = True,
 ) -> list[Quote]:
-    """Every attributed quote of an article, in order of appearance.
+    """Every attributed quote of an article, in order of appearance. With `parse` (the default),
+    paragraphs that hold a quotation mark or a speech cue are parsed with spaCy; without, only
+    the hand-written patterns run (the rules of RULES_VERSION 1, kept as the baseline).
 
     Example:
         >>> text = "“We hold the line,” said Ivan Petrenko, the brigade’s commander."
@@ -66,9 +78,25 @@ def find_quotes(
     raws: list[_Raw] = []
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\r\n]+", text)]
     previous_direct: _Raw | None = None
+    persons: list[Mention] = []  # full names the entity recognizer found in parsed paragraphs
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         marks = _quote_marks(text, p_start, p_end)
-        direct = _direct_quotes(text, p_start, p_end, marks)
+        doc, offset = None, p_start
+        if parse and marks:
+            # Only the sentences that hold quotations are parsed: the parse costs more than the
+            # rest of ingest together, and reported speech is left to the patterns.
+            offset = sentence_around(text, p_start, p_end, marks, marks[0][0])[0]
+            end = max(sentence_around(text, p_start, p_end, marks, marks[-1][0])[1], marks[-1][1])
+            doc = parser()(text[offset:end])
+            persons.extend(
+                Mention(e.text, offset + e.start_char, offset + e.end_char, name=e.text)
+                for e in doc.ents
+                if e.label_ == "PERSON" and len(e) >= 2 and e.text[:1].isupper()
+            )
+        direct = _join_split(text, _direct_quotes(text, p_start, p_end, marks, doc, offset))
+        if direct and previous_direct is not None and _runs_on(text, previous_direct, direct[0], p_start):
+            previous_direct.end = direct[0].end  # a quotation running over into this paragraph
+            direct = direct[1:]
         for raw in direct:
             if raw.mention is None:
                 follows = previous_direct is not None and (
@@ -80,7 +108,7 @@ def find_quotes(
             previous_direct = raw
         raws.extend(_reported(text, p_start, p_end, marks))
     raws.sort(key=lambda r: (r.start, r.end))
-    return _resolve(text, source, raws, paragraphs, outlet, title, date, page_starts)
+    return _resolve(text, source, raws, persons, outlet, title, date, page_starts)
 
 
 def _quote_marks(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -114,8 +142,11 @@ def _content(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _direct_quotes(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]]) -> list[_Raw]:
-    """Quotations of one paragraph with the mention their cue points at (None: none found)."""
+def _direct_quotes(
+    text: str, p_start: int, p_end: int, marks: list[tuple[int, int]], doc: Doc | None, offset: int
+) -> list[_Raw]:
+    """Quotations of one paragraph with the mention their cue points at (None: none found);
+    `doc` is the parse of the paragraph's text from `offset` on, if parsed."""
     found: list[_Raw] = []
     for n, (q_start, q_end) in enumerate(marks):
         c_start, c_end = _content(text, q_start, q_end)
@@ -125,13 +156,50 @@ def _direct_quotes(text: str, p_start: int, p_end: int, marks: list[tuple[int, i
         after_end = min([s_end] + [a for a, _ in marks[n + 1 :]])
         after = (q_end, max(q_end, after_end))
         before_start = max([s_start] + [b for _, b in marks[:n] if b <= q_start])
-        attribution = after_cue(text, *after) or before_cue(text, before_start, q_start, s_start, marks)
+        attribution = (
+            (parse_attribution(doc, offset, text, q_start, q_end, marks) if doc is not None else None)
+            or after_cue(text, *after)
+            or before_cue(text, before_start, q_start, s_start, marks)
+        )
+        wider = said_content(doc, offset, q_start, q_end, marks) if doc is not None else None
+        if wider is not None and attribution is not None:
+            c_start, c_end = min(c_start, wider[0]), max(c_end, wider[1])
         if attribution is None:
             found.append(_Raw(c_start, c_end, "", "direct", None))
         else:
             cue, mention = attribution
             found.append(_Raw(c_start, c_end, cue, "direct", mention))
     return found
+
+
+def _join_split(text: str, raws: list[_Raw]) -> list[_Raw]:
+    """`“A,” he said, “B.”` and `“A.” “B.”`: quotations of one paragraph with one speaker are one
+    statement; a quotation without a cue of its own joins the one before it (or the next one)."""
+    joined: list[_Raw] = []
+    for raw in raws:
+        last = joined[-1] if joined else None
+        near = last is not None and raw.start - last.end <= JOIN_GAP
+        same = last is not None and last.mention is not None and raw.mention is not None
+        same = same and last.mention.start == raw.mention.start  # type: ignore[union-attr]
+        if last is not None and near and (raw.mention is None or last.mention is None or same):
+            if last.mention is None:
+                last.mention, last.cue = raw.mention, raw.cue
+            last.end = raw.end
+            continue
+        joined.append(raw)
+    return joined
+
+
+def _runs_on(text: str, previous: _Raw, first: _Raw, p_start: int) -> bool:
+    """True when `previous` was left open at its paragraph's end and `first` opens this one
+    without a cue of its own: news style for a quotation over several paragraphs."""
+    before = text[previous.end : p_start]
+    return (
+        first.mention is None
+        and text[p_start : first.start].strip() in {"“", '"'}
+        and not re.search('[”"]', before)
+        and not before.strip()
+    )
 
 
 def _reported(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]]) -> list[_Raw]:
@@ -228,14 +296,14 @@ def _resolve(
     text: str,
     source: str,
     raws: list[_Raw],
-    paragraphs: list[tuple[int, int]],
+    persons: list[Mention],
     outlet: str | None,
     title: str,
     date: str | None,
     page_starts: tuple[int, ...],
 ) -> list[Quote]:
     """Give each attribution its speaker: names made full, pronouns and descriptions resolved."""
-    people = People(text, [r.mention for r in raws if r.mention and r.mention.name])
+    people = People(text, [r.mention for r in raws if r.mention and r.mention.name] + persons)
     quotes: list[Quote] = []
     previous: Quote | None = None
     for raw in raws:

@@ -197,8 +197,8 @@ def serve_command(
 
 
 @click.command("eval")
-@click.argument("dataset", type=click.Choice(["squad", "hotpot"]))
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("dataset", type=click.Choice(["squad", "hotpot", "attribution"]))
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--sample", "n", type=click.IntRange(min=1), help="Questions to draw (default: all).")
 @click.option("--seed", default=7, show_default=True, help="Seed of the random sample.")
 @click.option(
@@ -232,8 +232,14 @@ def eval_command(
     """Compare retrieval and answers with the LangChain tutorial pipeline and BM25 on DATASET.
 
     The dataset's articles are written to a throwaway folder and indexed there; the
-    data dir is not touched. --model is honoured.
+    data dir is not touched. --model is honoured. `attribution PATH` instead measures who said
+    what on a PolNeAR split folder (text/, attributions/), with no index at all.
     """
+    if dataset == "attribution":
+        from assistant.evaluation.attribution import compare_on_polnear
+
+        click.echo(compare_on_polnear(path))
+        return
     try:
         from assistant.evaluation.runner import evaluate, markdown_table
     except ImportError as exc:

@@ -37,6 +37,7 @@ table.sources td, table.sources th { padding: 0.2em 0.6em; text-align: left; }
 .agreement { font-size: 0.9em; border-left: 3px solid; padding: 0.2em 0.6em; margin-top: 0.4em; }
 .agreement.agree { border-color: #16a34a; }
 .agreement.conflict { border-color: #dc2626; }
+.agreement.figures { border-color: #d97706; }
 .speaker { font-weight: 600; }
 """
 

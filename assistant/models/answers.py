@@ -92,14 +92,14 @@ class Citation(Span):
 class Agreement:
     """Citations of different sources that state the same fact, or conflicting claims."""
 
-    kind: str  # "agree" or "conflict"
+    kind: str  # "agree", "conflict" or "figures" (different numbers for the same thing)
     citations: list[int]  # the `n` of the citations involved
     note: str
 
     @property
     def heading(self) -> str:
-        """ "Sources agree" or "Sources disagree"."""
-        return "Sources agree" if self.kind == "agree" else "Sources disagree"
+        """ "Sources agree", "Sources disagree" or "Figures differ"."""
+        return {"agree": "Sources agree", "figures": "Figures differ"}.get(self.kind, "Sources disagree")
 
 
 @dataclass(frozen=True)

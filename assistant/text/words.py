@@ -41,6 +41,17 @@ REPORTING_CUES = (
     "calls_for calling_for urged urges vowed vows promised promises"
 ).split()
 
+# Lemmas of verbs that introduce a quotation, for the parser: the cue verbs of direct quotes in
+# PolNeAR train/ (said, told, added, wrote, asked, tweeted, ...), with their obvious kin.
+SPEECH_VERBS = frozenset(
+    """
+    say tell add write ask note report announce suggest tweet argue continue explain declare
+    acknowledge recall urge claim respond reply state warn promise insist predict conclude agree
+    joke quip complain remark observe boast admit confirm deny testify shout scream yell exclaim
+    muse concede counter retort emphasize stress recount lament proclaim post describe call
+    caution charge contend assert maintain vow pledge reiterate plead tout brag mock chant
+    """.split()
+)
 # Nouns that say what a person is (a role), singular and plural.
 ROLE_NOUNS = frozenset(
     """

@@ -1,0 +1,172 @@
+"""Who a quotation belongs to, read from a dependency parse: the subject of the speech verb next
+to it (`“...,” Obama told a crowd in Columbus`), the noun phrase before a colon (`Windsor Mann,
+editor of The Quotable Hitchens: “...”`), or the object of "according to".
+
+The parse replaces the hand-written patterns of `cues` where it finds a speech verb; those
+patterns remain the fallback where it finds none.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from assistant.attribution.mentions import Mention, mention_at
+from assistant.text.sentences import inside
+from assistant.text.words import SPEECH_VERBS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+_SUBJECTS = {"nsubj", "nsubjpass"}
+# Parts of a subject phrase that are not the speaker: "Obama, who was campaigning ..., said".
+_NOT_SUBJECT = {"relcl", "acl", "advcl", "cc", "conj", "prep", "punct", "parataxis", "dep"}
+_CLIMB = {"conj", "advcl", "xcomp", "ccomp", "acl", "relcl", "parataxis"}
+
+
+def parse_attribution(
+    doc: Doc, offset: int, text: str, q_start: int, q_end: int, marks: list[tuple[int, int]]
+) -> tuple[str, Mention] | None:
+    """(cue, mention) of the quotation `text[q_start:q_end]`, from the parse `doc` of the
+    paragraph that starts at `offset`; None when its sentence has no speech verb outside quotes."""
+    sentences = [s for s in doc.sents if s.start_char + offset < q_end and q_start < s.end_char + offset]
+    if not sentences:
+        return None
+    colon = _colon_speaker(doc, offset, text, q_start, marks)
+    if colon is not None:
+        return colon
+    cues = [
+        t
+        for s in sentences
+        for t in s
+        if not inside(marks, t.idx + offset) and _is_speech(t) and _subject(t) is not None
+    ]
+    if not cues:
+        return None
+
+    def distance(t: Token) -> int:
+        at = t.idx + offset
+        return q_start - at if at < q_start else at - q_end
+
+    cue = min(cues, key=distance)
+    subject = _subject(cue)
+    assert subject is not None
+    mention = _mention(text, offset, subject, marks)
+    return (cue.text, mention) if mention else None
+
+
+def said_content(
+    doc: Doc, offset: int, q_start: int, q_end: int, marks: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """What a speech verb's clause says, when a quotation is only part of it: `Sanders said his
+    rival is in “serious trouble.”` -> `his rival is in “serious trouble.”`; None otherwise."""
+    for token in doc:
+        at = token.idx + offset
+        if inside(marks, at) or not _is_speech(token) or token.lower_ == "according":
+            continue
+        clause = [
+            c
+            for c in token.children
+            if c.dep_ in {"ccomp", "xcomp", "dobj", "oprd", "attr"} and c.i > token.i
+        ]
+        if not clause:
+            continue
+        first = min(c.left_edge.i for c in clause)
+        last = max(c.right_edge.i for c in clause)
+        while last > first and doc[last].is_punct and doc[last].text not in '”"':
+            last -= 1
+        start, end = doc[first].idx + offset, doc[last].idx + len(doc[last].text) + offset
+        if start <= q_start and q_end <= end and (end - start) > 1.3 * (q_end - q_start):
+            return start, end
+    return None
+
+
+def _is_speech(token: Token) -> bool:
+    if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}:
+        return True
+    return token.lower_ == "according" and any(c.lower_ == "to" for c in token.children)
+
+
+def _subject(verb: Token) -> Token | None:
+    """The verb's subject, or that of the clause it hangs on ("..., adding “...”")."""
+    if verb.lower_ == "according":
+        to = next((c for c in verb.children if c.lower_ == "to"), None)
+        return next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+    current: Token | None = verb
+    for _ in range(3):
+        if current is None:
+            return None
+        subject = next((c for c in current.children if c.dep_ in _SUBJECTS), None)
+        if subject is not None:
+            return subject
+        if current.dep_ not in _CLIMB or current.head is current:
+            return None
+        current = current.head
+    return None
+
+
+def _phrase(head: Token, skip: set[str]) -> list[Token]:
+    """The head and the dependents that belong to its noun phrase."""
+    keep = [head]
+    stack = [head]
+    while stack:
+        token = stack.pop()
+        for child in token.children:
+            if child.dep_ in skip and not (child.dep_ == "punct" and child.i < head.i):
+                continue
+            keep.append(child)
+            stack.append(child)
+    return keep
+
+
+def _mention(text: str, offset: int, head: Token, marks: list[tuple[int, int]]) -> Mention | None:
+    """The speaker phrase around a subject head: its name and titles, no clauses; an appositive
+    gives the role (`Arthur Hellman, a law professor`) or the name (`his spokeswoman, AshLee Strong`)."""
+    appositive = next((c for c in head.children if c.dep_ == "appos"), None)
+    names_in_appositive = appositive is not None and head.pos_ != "PROPN" and appositive.pos_ == "PROPN"
+    keep = [
+        t
+        for t in _phrase(head, _NOT_SUBJECT if names_in_appositive else _NOT_SUBJECT | {"appos"})
+        if not t.is_punct
+    ]
+    start = min(t.idx for t in keep) + offset
+    end = max(t.idx + len(t.text) for t in keep) + offset
+    if inside(marks, start) or inside(marks, end - 1):
+        return None
+    mention = mention_at(text, start, end)
+    if mention is None or not mention.name:
+        # "Deputy Commander of Azov regiment Sviatoslav Palamar": the name hangs under the "of"
+        whole = [t for t in _phrase(head, _NOT_SUBJECT - {"prep"}) if not t.is_punct]
+        wider = mention_at(
+            text, min(t.idx for t in whole) + offset, max(t.idx + len(t.text) for t in whole) + offset
+        )
+        if wider is not None and wider.name and not inside(marks, wider.start):
+            return wider
+    if mention is not None and mention.name and appositive is not None and not names_in_appositive:
+        role = [t for t in _phrase(appositive, {"relcl", "acl", "punct", "cc", "conj"}) if not t.is_punct]
+        role_start = min(t.idx for t in role) + offset
+        mention.role = mention.role or text[role_start : max(t.idx + len(t.text) for t in role) + offset]
+    return mention
+
+
+def _colon_speaker(
+    doc: Doc, offset: int, text: str, q_start: int, marks: list[tuple[int, int]]
+) -> tuple[str, Mention] | None:
+    """`Windsor Mann, editor of The Quotable Hitchens: “...`: a noun phrase, a colon, the quote."""
+    before = text[:q_start].rstrip()
+    if not before.endswith(":"):
+        return None
+    colon_at = len(before) - 1 - offset
+    span: Span | None = doc.char_span(0, colon_at, alignment_mode="contract")
+    if span is None or not len(span):
+        return None
+    sentence = doc[span.end - 1].sent
+    words = doc[max(sentence.start, span.start) : span.end]
+    if any(_is_speech(t) for t in words):
+        return None  # "X said:" is a cue the verb rule handles
+    if any(t.pos_ in {"VERB", "AUX"} for t in words):
+        return None  # a clause, not a speaker: "Here is what happened:"
+    root = words.root
+    if root.pos_ not in {"PROPN", "NOUN", "PRON"}:
+        return None
+    mention = _mention(text, offset, root, marks)
+    return (":", mention) if mention else None

