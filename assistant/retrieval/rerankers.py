@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from assistant.errors import InputError
 from assistant.models import Passage
-from assistant.retrieval.scoring import Scorer, score_sentences, sentences_of
+from assistant.retrieval.scoring import EMBED_LIMIT, Scorer, score_sentences, sentences_of
 from vectorstore.modelfiles import offline_environment
 
 RANK_PRIOR = 0.02
@@ -30,16 +30,19 @@ class Reranker(Protocol):
 class SentenceReranker:
     """Orders passages by their best sentence's score against the query, with a small rank prior."""
 
-    def __init__(self, scorer: Scorer, rank_prior: float = RANK_PRIOR) -> None:
+    def __init__(
+        self, scorer: Scorer, rank_prior: float = RANK_PRIOR, embed: int | None = EMBED_LIMIT
+    ) -> None:
         self.scorer = scorer
         self.rank_prior = rank_prior
+        self.embed = embed
 
     def rerank(self, query: str, passages: list[Passage]) -> list[Passage]:
         """`passages` (in fused order), best first by their best sentence."""
         sentences = sentences_of(passages)
         if not sentences:
             return passages
-        scores = score_sentences(self.scorer, query, sentences)
+        scores = score_sentences(self.scorer, query, sentences, passages, self.embed)
         best = [-math.inf] * len(passages)
         for sentence, value in zip(sentences, scores, strict=True):
             for i, passage in enumerate(passages):  # overlapping chunks share sentences
