@@ -18,11 +18,11 @@ from assistant.retrieval.scoring import EMBED_LIMIT, Scorer, score_sentences, se
 # Below this combined score no sentence answers the question. Calibrated on SQuAD questions
 # against their own article vs. against other articles (scripts/calibrate.py, docs/answers.md).
 RELEVANCE_THRESHOLD = 0.35
-# A neighbouring sentence scoring at least this share of the best joins its quote (held-out
-# SQuAD: first-citation hit 0.743 -> 0.785, median quote 167 -> 195 characters).
-NEIGHBOUR_SHARE = 0.7
-# A sentence's score loses this times ln(1 + its passage's rank): ties go to the better passage.
-RANK_PRIOR = 0.0
+# A neighbouring sentence scoring at least this share of the best joins its quote, and a
+# sentence's score loses RANK_PRIOR * ln(1 + its passage's rank): chosen by cross-validation over
+# SQuAD, Natural Questions and HotpotQA (scripts/tune_fusion.py answers, docs/evaluation.md).
+NEIGHBOUR_SHARE = 0.6
+RANK_PRIOR = 0.2
 MAX_CONFLICTS = 2  # contradicting statements added to an answer, beyond its claims
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 

@@ -19,8 +19,8 @@ RRF_K = 60
 METHODS = ("rrf", "convex")
 # The default, chosen by leave-one-dataset-out cross-validation over SQuAD, Natural Questions and
 # HotpotQA (scripts/tune_fusion.py, docs/evaluation.md).
-METHOD = "rrf"
-WEIGHT = 1.0
+METHOD = "convex"
+WEIGHT = 0.7
 
 
 @dataclass(frozen=True)
