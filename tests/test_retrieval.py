@@ -8,7 +8,7 @@ import pytest
 
 from assistant import Assistant, InputError
 from assistant.retrieval.fusion import Fusion, combine, fuse
-from assistant.retrieval.rerankers import CrossEncoderReranker
+from assistant.retrieval.rerankers import CrossEncoderReranker, gap
 
 
 def test_fusion_rewards_agreement_and_ignores_score_scales() -> None:
@@ -178,3 +178,8 @@ def test_first_sight_embeds_only_the_sentences_that_could_win(tmp_path: Path) ->
     full = scorer.score(query, candidates)
     assert semantic[:2] == pytest.approx(full[1][:2])
     assert combined[0] == pytest.approx(full[0][0]) and lexical.tolist() == full[2].tolist()
+
+
+def test_the_dense_gap_is_the_lead_of_the_best_cosine() -> None:
+    assert gap([0.4, 0.7, 0.5]) == pytest.approx(0.2)
+    assert gap([0.6, 0.6]) == 0.0 and gap([0.9]) == 0.0 and gap([]) == 0.0

@@ -22,7 +22,7 @@ RELEVANCE_THRESHOLD = 0.35
 # sentence's score loses RANK_PRIOR * ln(1 + its passage's rank): chosen by cross-validation over
 # SQuAD, Natural Questions and HotpotQA (scripts/tune_fusion.py answers, docs/evaluation.md).
 NEIGHBOUR_SHARE = 0.6
-RANK_PRIOR = 0.2
+RANK_PRIOR = 0.1
 MAX_CONFLICTS = 2  # contradicting statements added to an answer, beyond its claims
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 
