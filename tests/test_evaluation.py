@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.evaluation.datasets import EvalQuestion, sample, write_hotpot, write_squad
+from assistant.errors import InputError
+from assistant.evaluation.datasets import EvalQuestion, sample, write_hotpot, write_nq, write_squad
 from assistant.evaluation.runner import ConfigResult, evaluate, is_hit, score
 from tests.conftest import run_cli
 
@@ -94,7 +95,8 @@ def test_evaluate_squad_writes_every_report(tmp_path: Path) -> None:
         "langchain tutorial (dense)",
         "bm25 (same chunks)",
         "this project, dense",
-        "this project, dense+bm25 (rrf)",
+        "this project, bm25",
+        "this project, fused",
         "this project, hybrid",
     }
     hybrid = configs["this project, hybrid"]
@@ -127,3 +129,38 @@ def test_hotpot_writes_one_file_per_paragraph(tmp_path: Path) -> None:
     first = (tmp_path / "files" / questions[0].supporting[0]).read_text()
     assert first.startswith("Port Elin\n\n") and "1931" in first
     assert len(questions[1].supporting) == 2
+
+
+def nq_file(path: Path) -> Path:
+    rows = []
+    for question, title, paragraph, answer in QUESTIONS:
+        context = ARTICLES[title][paragraph]
+        start = context.index(answer)
+        gold = {"start": start, "end": start + len(answer), "string": answer}
+        rows.append(
+            {
+                "question_text": question.lower().rstrip("?"),
+                "title_text": title,
+                "paragraph_text": context,
+                "original_nq_answers": [[gold], [{"start": 0, "end": 3, "string": "The"}]],
+            }
+        )
+    rows.append(dict(rows[0], question_text="when was port elin's harbour rebuilt"))  # same paragraph
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+    return path
+
+
+def test_nq_writes_each_paragraph_once_with_the_first_annotators_span(tmp_path: Path) -> None:
+    questions = write_nq(nq_file(tmp_path / "nq.jsonl"), tmp_path / "files")
+    assert len(questions) == 5 and len(list((tmp_path / "files").glob("*.txt"))) == 4
+    for question, (_, _, _, answer) in zip(questions, QUESTIONS, strict=False):
+        (name, start, end), *others = question.spans
+        assert (tmp_path / "files" / name).read_text()[start:end] == answer and not others
+    assert questions[4].spans == questions[0].spans
+
+
+def test_nq_refuses_another_layout(tmp_path: Path) -> None:
+    path = tmp_path / "nq.jsonl"
+    path.write_text(json.dumps({"question": "q", "context": "c"}) + "\n")
+    with pytest.raises(InputError, match="QED layout"):
+        write_nq(path, tmp_path / "files")

@@ -3,11 +3,12 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant import Assistant, InputError
-from assistant.retrieval.fusion import fuse
-from assistant.retrieval.rerankers import CrossEncoderReranker
+from assistant.retrieval.fusion import Fusion, combine, fuse
+from assistant.retrieval.rerankers import CrossEncoderReranker, gap
 
 
 def test_fusion_rewards_agreement_and_ignores_score_scales() -> None:
@@ -22,6 +23,25 @@ def test_fusion_rewards_agreement_and_ignores_score_scales() -> None:
 def write(folder: Path, name: str, text: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_weighted_fusion_lets_the_heavier_ranking_decide() -> None:
+    dense, lexical = ["a", "b", "c"], ["c", "b", "a"]
+    assert next(i for i, _ in fuse([dense, lexical], rrf_k=1, weights=[1.0, 0.5])) == "a"
+    assert next(i for i, _ in fuse([dense, lexical], rrf_k=1, weights=[0.5, 1.0])) == "c"
+    with pytest.raises(ValueError):
+        fuse([dense, lexical], weights=[1.0])
+
+
+def test_convex_combination_scales_each_ranking_to_its_range() -> None:
+    cosine = np.array([0.30, 0.50, 0.40])
+    bm25 = np.array([12.0, 0.0, 6.0])  # 0: not among BM25's candidates
+    assert combine(cosine, bm25, 1.0).tolist() == pytest.approx([0.0, 1.0, 0.5])
+    assert combine(cosine, bm25, 0.0).tolist() == pytest.approx([1.0, 0.0, 0.5])
+    assert combine(cosine, bm25, 0.6).tolist() == pytest.approx([0.4, 0.6, 0.5])
+    assert combine(np.array([0.2, 0.2]), np.zeros(2), 0.5).tolist() == [0.0, 0.0]  # no spread, no say
+    with pytest.raises(ValueError):
+        combine(cosine, bm25, 1.5)
 
 
 def test_lexical_index_follows_adds_replacements_and_deletions(store_options: dict, tmp_path: Path) -> None:
@@ -122,3 +142,44 @@ def test_date_filter_keeps_articles_dated_within_the_bounds(tmp_path: Path) -> N
     assert assistant.retrieve("ferry island", k=5, date_from="2023-01-01") == []
     with pytest.raises(InputError, match="YYYY-MM-DD"):
         assistant.retrieve("ferry", date_from="June 2022")
+
+
+def test_convex_fusion_orders_by_weighted_scaled_scores_and_breaks_ties_by_dense() -> None:
+    dense, lexical = [("a", 0.9), ("b", 0.5)], [("b", 3.0), ("c", 1.0)]
+    assert Fusion("convex", 0.4).order(dense, lexical) == ["b", "a", "c"]
+    assert Fusion("convex", 0.5).order(dense, lexical) == ["a", "b", "c"]  # a tie: dense decides
+    assert Fusion("rrf", 0.0).order(dense, lexical)[:2] == ["a", "b"]
+    with pytest.raises(ValueError):
+        Fusion("convex", 1.2)
+    with pytest.raises(ValueError):
+        Fusion("sum")
+
+
+def test_first_sight_embeds_only_the_sentences_that_could_win(tmp_path: Path) -> None:
+    scorer = Assistant(data_dir=tmp_path / "index").parts.scorer
+    embedded: list[str] = []
+    embed = scorer.embedder.embed
+
+    def counted(texts: list[str]) -> np.ndarray:
+        embedded.extend(texts)
+        return embed(texts)
+
+    scorer.embedder.embed = counted  # type: ignore[method-assign]
+    query = "When was the lighthouse of Port Elin built?"
+    candidates = [
+        "The lighthouse of Port Elin was built in 1931.",
+        "Port Elin's harbour has a pier.",
+        "Glaciers retreat each summer.",
+        "Mills grind grain.",
+    ]
+    combined, semantic, lexical = scorer.score(query, candidates, stand_in=[0.3, 0.3, 0.1, 0.1], embed=2)
+    assert embedded == [query, *candidates[:2]]  # the best two by word overlap and stand-in
+    assert semantic[2:].tolist() == [0.1, 0.1]
+    full = scorer.score(query, candidates)
+    assert semantic[:2] == pytest.approx(full[1][:2])
+    assert combined[0] == pytest.approx(full[0][0]) and lexical.tolist() == full[2].tolist()
+
+
+def test_the_dense_gap_is_the_lead_of_the_best_cosine() -> None:
+    assert gap([0.4, 0.7, 0.5]) == pytest.approx(0.2)
+    assert gap([0.6, 0.6]) == 0.0 and gap([0.9]) == 0.0 and gap([]) == 0.0

@@ -13,14 +13,16 @@ from assistant.answers.rendering import NOT_COVERED, agreement_note, claim_lead,
 from assistant.answers.speakers import attributed, rebuts
 from assistant.attribution.agreement import relation, speaker_of
 from assistant.models import Agreement, Answer, Citation, Passage, Quote, Sentence
-from assistant.retrieval.scoring import Scorer, score_sentences, sentences_of
+from assistant.retrieval.scoring import EMBED_LIMIT, Scorer, score_sentences, sentences_of
 
 # Below this combined score no sentence answers the question. Calibrated on SQuAD questions
 # against their own article vs. against other articles (scripts/calibrate.py, docs/answers.md).
 RELEVANCE_THRESHOLD = 0.35
-# A neighbouring sentence scoring at least this share of the best joins its quote (held-out
-# SQuAD: first-citation hit 0.743 -> 0.785, median quote 167 -> 195 characters).
-NEIGHBOUR_SHARE = 0.7
+# A neighbouring sentence scoring at least this share of the best joins its quote, and a
+# sentence's score loses RANK_PRIOR * ln(1 + its passage's rank): chosen by cross-validation over
+# SQuAD, Natural Questions and HotpotQA (scripts/tune_fusion.py answers, docs/evaluation.md).
+NEIGHBOUR_SHARE = 0.6
+RANK_PRIOR = 0.1
 MAX_CONFLICTS = 2  # contradicting statements added to an answer, beyond its claims
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 
@@ -54,12 +56,16 @@ class ExtractiveAnswerer:
         max_claims: int = 3,
         same_claim: float = 0.6,
         neighbour: float = NEIGHBOUR_SHARE,
+        embed: int | None = EMBED_LIMIT,
+        rank_prior: float = RANK_PRIOR,
     ) -> None:
         self.scorer = scorer
         self.threshold = threshold
         self.max_claims = max_claims
         self.same_claim = same_claim
         self.neighbour = neighbour
+        self.embed = embed
+        self.rank_prior = rank_prior
 
     def claims(
         self,
@@ -78,7 +84,7 @@ class ExtractiveAnswerer:
         sentences = sentences_of(passages)
         if not sentences:
             return []
-        scores = score_sentences(self.scorer, question, sentences)
+        scores = self._scores(question, sentences, passages)
         for i, s in enumerate(sentences):  # kept as neighbours' context, never quoted
             if looks_like_instruction(s.text) or (already_said and s.text in already_said):
                 scores[i] = -np.inf
@@ -86,7 +92,7 @@ class ExtractiveAnswerer:
         best = float(scores[order[0]])
         if best < self.threshold:
             return []
-        vectors = self.scorer.vectors([s.text for s in sentences])
+        vectors = self._vectors(sentences, order)
         who = [speaker_of(quotes, s.source, s.start_char, s.end_char) for s in sentences]
         claims: list[Claim] = []
         used: set[int] = set()
@@ -111,6 +117,24 @@ class ExtractiveAnswerer:
                 used.update(sentences.index(s) for s in span)
             claims.append(Claim(spans, float(scores[i])))
         return claims + self._conflicts(claims, sentences, scores, vectors, who, used)
+
+    def _scores(self, question: str, sentences: list[Sentence], passages: Sequence[Passage]) -> np.ndarray:
+        """Each sentence's score against the question, less the rank prior of its passage."""
+        scores = score_sentences(self.scorer, question, sentences, passages, self.embed)
+        ranks = np.array([s.passage for s in sentences], dtype=float)
+        return scores - self.rank_prior * np.log1p(ranks)
+
+    def _vectors(self, sentences: list[Sentence], order: np.ndarray) -> np.ndarray:
+        """Unit vectors of the `embed` best sentences, zeros for the others (which then neither
+        join a claim nor contradict one): a first sight embeds `embed` sentences, not all."""
+        texts = [s.text for s in sentences]
+        if self.embed is None or self.embed >= len(texts):
+            return self.scorer.vectors(texts)
+        chosen = order[: self.embed]
+        found = self.scorer.vectors([texts[i] for i in chosen])
+        vectors = np.zeros((len(texts), found.shape[1]))
+        vectors[chosen] = found
+        return vectors
 
     def _conflicts(
         self,

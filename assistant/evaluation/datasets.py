@@ -2,7 +2,9 @@
 
 SQuAD v1.1: one file per article, paragraphs joined by a blank line, so an answer's span in
 the file is its paragraph's offset plus `answer_start`. HotpotQA (distractor): one file per
-paragraph (title line, blank line, the sentences); a question is answered by two files.
+paragraph (title line, blank line, the sentences); a question is answered by two files. Natural
+Questions (the QED sample): one file per distinct paragraph, its text alone, so the answer's
+offsets in the paragraph are its offsets in the file.
 """
 
 from __future__ import annotations
@@ -77,6 +79,31 @@ def write_hotpot(path: Path, folder: Path) -> list[EvalQuestion]:
                 )
         supporting = tuple(dict.fromkeys(names[t] for t in item["supporting_facts"]["title"]))
         questions.append(EvalQuestion(item["question"], supporting=supporting))
+    return questions
+
+
+def write_nq(path: Path, folder: Path) -> list[EvalQuestion]:
+    """Write every distinct NQ (QED layout) paragraph to `folder`; questions with their answer span.
+
+    One JSON object a line: `question_text`, `paragraph_text`, `title_text` and
+    `original_nq_answers[0][0]` with `start`/`end` character offsets into the paragraph.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        rows = [json.loads(line) for line in lines if line.strip()]
+        folder.mkdir(parents=True, exist_ok=True)
+        names: dict[str, str] = {}
+        questions = []
+        for row in rows:
+            paragraph = row["paragraph_text"]
+            if paragraph not in names:
+                names[paragraph] = _file_name(len(names), row["title_text"])
+                (folder / names[paragraph]).write_text(paragraph, encoding="utf-8")
+            gold = row["original_nq_answers"][0][0]
+            span = (names[paragraph], int(gold["start"]), int(gold["end"]))
+            questions.append(EvalQuestion(row["question_text"], spans=(span,)))
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+        raise InputError(f"{path}: not a Natural Questions file in the QED layout ({exc}).") from exc
     return questions
 
 

@@ -1,7 +1,7 @@
 """`assistant eval`: this project's retrieval and answers against the usual pipelines, in one run.
 
 Every configuration sees the same files and questions. A retrieved span is a hit when it
-contains a gold answer span (SQuAD) or is one of the supporting files (HotpotQA, where
+contains a gold answer span (SQuAD, Natural Questions) or is one of the supporting files (HotpotQA, where
 `both@k` asks for both supporting files within the top k).
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.evaluation.datasets import EvalQuestion, sample, write_hotpot, write_squad
+from assistant.evaluation.datasets import EvalQuestion, sample, write_hotpot, write_nq, write_squad
 
 Span = tuple[str, int, int]
 Search = Callable[[str, int], list[Span]]
@@ -117,7 +117,7 @@ def evaluate(
     from assistant.api import Assistant
     from assistant.evaluation.baselines import BM25Baseline, TutorialPipeline
 
-    writer = {"squad": write_squad, "hotpot": write_hotpot}[dataset]
+    writer = {"squad": write_squad, "hotpot": write_hotpot, "nq": write_nq}[dataset]
     with tempfile.TemporaryDirectory(prefix="assistant-eval-") as scratch:
         work = Path(scratch)
         questions = sample(writer(path, work / "files"), n, seed)
@@ -151,7 +151,8 @@ def evaluate(
             ("langchain tutorial (dense)", tutorial.search),
             ("bm25 (same chunks)", bm25.search),
             ("this project, dense", project("dense")),
-            ("this project, dense+bm25 (rrf)", project("fused")),
+            ("this project, bm25", project("lexical")),
+            ("this project, fused", project("fused")),
             ("this project, hybrid", project("hybrid")),
         ]
         if cross_encoder:

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) and lexical (BM25) rankings fused by reciprocal rank, then the
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) rankings fused (`fusion.Fusion`), then the
 best candidates reordered by a reranker (by best sentence unless a cross-encoder is configured).
 
 Dense retrieval finds paraphrases and misses rare names and numbers; BM25 does the opposite.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from assistant.models import Passage
-from assistant.retrieval.fusion import RRF_K, fuse
+from assistant.retrieval.fusion import Fusion
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.rerankers import Reranker
 from vectorstore import ChromaStore, Embedder, Hit, source_filter
@@ -34,7 +34,7 @@ class HybridRetriever:
         lexical: LexicalIndex,
         reranker: Reranker,
         candidates: int = CANDIDATES,
-        rrf_k: int = RRF_K,
+        fusion: Fusion | None = None,
         rerank_depth: int = RERANK_DEPTH,
     ) -> None:
         self.store = store
@@ -42,7 +42,7 @@ class HybridRetriever:
         self.lexical = lexical
         self.reranker = reranker
         self.candidates = candidates
-        self.rrf_k = rrf_k
+        self.fusion = fusion or Fusion()
         self.rerank_depth = rerank_depth
 
     def retrieve(
@@ -55,7 +55,7 @@ class HybridRetriever:
     ) -> list[Passage]:
         """The `k` best passages; at most `per_source` from any one source when given.
 
-        `mode`: "hybrid" (fused, then reranked; the default), "fused" (RRF only), "dense" or
+        `mode`: "hybrid" (fused, then reranked; the default), "fused" (fusion only), "dense" or
         "lexical" (one ranking alone).
         """
         if mode not in MODES:
@@ -64,7 +64,7 @@ class HybridRetriever:
         pool = max(self.candidates, 3 * k)
         dense = self.store.query(vector, pool, source_filter(sources)) if mode != "lexical" else []
         lexical = self.lexical.search(query, pool, sources) if mode != "dense" else []
-        ranked = [i for i, _ in fuse([[h.id for h in dense], [i for i, _ in lexical]], self.rrf_k)]
+        ranked = self.fusion.order([(h.id, h.score) for h in dense], lexical)
         depth = max(4 * k, self.rerank_depth)
         known: dict[str, Hit] = {h.id: h for h in dense}
         known.update((h.id, h) for h in self.store.get([i for i in ranked[:depth] if i not in known], vector))

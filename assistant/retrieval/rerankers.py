@@ -2,9 +2,10 @@
 (the default) or by a local sentence-transformers CrossEncoder (opt-in).
 
 A chunk-level vector blurs a chunk's sentences together, so `SentenceReranker` orders
-candidates by the score of their best sentence (cosine plus word overlap, see `scoring`), less
-RANK_PRIOR * log(1 + fused rank). The constants were chosen on SQuAD dev questions outside the
-evaluation sample (docs/evaluation.md, "Retrieval").
+candidates by the score of their best sentence (cosine plus word overlap, see `scoring`), plus
+the passage's cosine weighted by how sure the dense ranking is, less RANK_PRIOR * log(1 + fused
+rank). The constants were chosen by cross-validation over SQuAD, Natural Questions and HotpotQA
+(scripts/tune_fusion.py, docs/evaluation.md, "Retrieval").
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ from typing import Any, Protocol
 
 from assistant.errors import InputError
 from assistant.models import Passage
-from assistant.retrieval.scoring import Scorer, score_sentences, sentences_of
+from assistant.retrieval.scoring import EMBED_LIMIT, Scorer, score_sentences, sentences_of
 from vectorstore.modelfiles import offline_environment
 
 RANK_PRIOR = 0.02
+# Weight of a passage's cosine in its rerank score: COSINE + CONFIDENCE * gap (see `gap`).
+COSINE = 0.1
+CONFIDENCE = 12.0
 
 
 class Reranker(Protocol):
@@ -28,18 +32,35 @@ class Reranker(Protocol):
 
 
 class SentenceReranker:
-    """Orders passages by their best sentence's score against the query, with a small rank prior."""
+    """Orders passages by their best sentence's score against the query, plus trust in the
+    passage's own cosine where the dense ranking is sure of itself, less a small rank prior.
 
-    def __init__(self, scorer: Scorer, rank_prior: float = RANK_PRIOR) -> None:
+    The dense ranking is sure when its best cosine stands clear of the second best (`gap`):
+    questions typed without seeing the text (Natural Questions) often have one passage far
+    ahead, and word overlap then misleads; questions written from the text (SQuAD) meet many
+    passages of one topic at nearly the same cosine, and their best sentence decides.
+    """
+
+    def __init__(
+        self,
+        scorer: Scorer,
+        rank_prior: float = RANK_PRIOR,
+        embed: int | None = EMBED_LIMIT,
+        cosine: float = COSINE,
+        confidence: float = CONFIDENCE,
+    ) -> None:
         self.scorer = scorer
         self.rank_prior = rank_prior
+        self.embed = embed
+        self.cosine = cosine
+        self.confidence = confidence
 
     def rerank(self, query: str, passages: list[Passage]) -> list[Passage]:
         """`passages` (in fused order), best first by their best sentence."""
         sentences = sentences_of(passages)
         if not sentences:
             return passages
-        scores = score_sentences(self.scorer, query, sentences)
+        scores = score_sentences(self.scorer, query, sentences, passages, self.embed)
         best = [-math.inf] * len(passages)
         for sentence, value in zip(sentences, scores, strict=True):
             for i, passage in enumerate(passages):  # overlapping chunks share sentences
@@ -47,8 +68,23 @@ class SentenceReranker:
                     passage.start_char <= sentence.start_char and sentence.end_char <= passage.end_char
                 ):
                     best[i] = max(best[i], float(value))
-        order = sorted(range(len(passages)), key=lambda i: -(best[i] - self.rank_prior * math.log1p(i)))
+        trust = self.cosine + self.confidence * gap([p.score for p in passages])
+        key = [best[i] + trust * p.score - self.rank_prior * math.log1p(i) for i, p in enumerate(passages)]
+        order = sorted(range(len(passages)), key=lambda i: -key[i])
         return [passages[i] for i in order]
+
+
+def gap(cosines: list[float]) -> float:
+    """How far the best cosine stands above the second best (0 with fewer than two).
+
+    Example:
+        >>> round(gap([0.4, 0.7, 0.5]), 2)
+        0.2
+    """
+    if len(cosines) < 2:
+        return 0.0
+    first, second = sorted(cosines, reverse=True)[:2]
+    return first - second
 
 
 class CrossEncoderReranker:

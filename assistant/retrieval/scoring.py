@@ -22,6 +22,9 @@ from vectorstore import Embedder
 # sample (see scripts/calibrate.py and docs/answers.md).
 SEMANTIC_WEIGHT = 0.5
 LEXICAL_WEIGHT = 0.5
+# Sentences embedded per question by the reranker and the answerer when they score a first sight
+# of passages: the best by word overlap with their passage's cosine standing in (see `Scorer.score`).
+EMBED_LIMIT = 16
 _PRONOUN = re.compile(r"\b(he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
 
 
@@ -51,10 +54,30 @@ def sentences_of(passages: Sequence[Passage]) -> list[Sentence]:
     return result
 
 
-def score_sentences(scorer: Scorer, query: str, sentences: Sequence[Sentence]) -> np.ndarray:
+def score_sentences(
+    scorer: Scorer,
+    query: str,
+    sentences: Sequence[Sentence],
+    passages: Sequence[Passage] | None = None,
+    embed: int | None = None,
+) -> np.ndarray:
     """Combined scores of `sentences`, where a sentence that speaks of "he", "she" or "they"
     also matches the names of the sentence before it ("... Boichenko called for ..." then
-    "“...,” he said on Telegram."): coreference at its simplest, for the lexical part only."""
+    "“...,” he said on Telegram."): coreference at its simplest, for the lexical part only.
+
+    With the `passages` the sentences were read from and `embed`, only the `embed` sentences that
+    score best with their passage's cosine standing in for their own are embedded (see
+    `Scorer.score`): a first sight of thirty passages costs `embed` model calls, not hundreds.
+    """
+    stand_in = [passages[s.passage].score for s in sentences] if passages is not None else None
+    texts = [s.text for s in sentences]
+    scores, _, _ = scorer.score(query, texts, sentence_contexts(sentences), stand_in, embed)
+    return scores
+
+
+def sentence_contexts(sentences: Sequence[Sentence]) -> list[str]:
+    """For each sentence that speaks of "he", "she" or "they", the names of the sentence before
+    it (in whichever passage it came); "" for the others."""
     ending_at = {(s.source, s.end_char): s for s in sentences}
     context = []
     for sentence in sentences:
@@ -65,8 +88,7 @@ def score_sentences(scorer: Scorer, query: str, sentences: Sequence[Sentence]) -
                 (ending_at[(sentence.source, e)] for e in gap if (sentence.source, e) in ending_at), None
             )
         context.append(" ".join(entities(previous.text)) if previous else "")
-    scores, _, _ = scorer.score(query, [s.text for s in sentences], context)
-    return scores
+    return context
 
 
 class Scorer:
@@ -79,6 +101,7 @@ class Scorer:
         self.embedder = embedder
         self.cache_size = cache_size
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._term_cache: OrderedDict[str, list[str]] = OrderedDict()
         self._lock = threading.Lock()
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
@@ -97,20 +120,53 @@ class Scorer:
             return np.vstack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1))
 
     def score(
-        self, query: str, candidates: Sequence[str], context: Sequence[str] | None = None
+        self,
+        query: str,
+        candidates: Sequence[str],
+        context: Sequence[str] | None = None,
+        stand_in: Sequence[float] | None = None,
+        embed: int | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Combined, semantic and lexical scores of each candidate against `query`.
 
-        `context[i]`, when given, adds its words to candidate i's lexical match only.
+        `context[i]`, when given, adds its words to candidate i's lexical match only. With
+        `stand_in` (a cosine for each candidate, such as its passage's) and `embed`, only the
+        `embed` candidates that score best with that stand-in are embedded; the others keep it.
         """
         if not candidates:
             empty = np.zeros(0)
             return empty, empty, empty
-        vectors = self.vectors([query, *candidates])
-        semantic = vectors[1:] @ vectors[0]
         extra = context or [""] * len(candidates)
-        candidate_terms = [terms(c) + terms(e) for c, e in zip(candidates, extra, strict=True)]
+        candidate_terms = [self._terms(c) + self._terms(e) for c, e in zip(candidates, extra, strict=True)]
         idf = idf_weights(candidate_terms)
         query_terms = terms(query)
         lexical = np.array([overlap(query_terms, ct, idf) for ct in candidate_terms])
+        if stand_in is None or embed is None or embed >= len(candidates):
+            vectors = self.vectors([query, *candidates])
+            semantic = vectors[1:] @ vectors[0]
+        else:
+            semantic = np.array(stand_in, dtype=float)
+            chosen = np.argsort(-(SEMANTIC_WEIGHT * semantic + LEXICAL_WEIGHT * lexical), kind="stable")[
+                :embed
+            ]
+            vectors = self.vectors([query, *[candidates[i] for i in chosen]])
+            semantic[chosen] = vectors[1:] @ vectors[0]
         return SEMANTIC_WEIGHT * semantic + LEXICAL_WEIGHT * lexical, semantic, lexical
+
+    def clear(self) -> None:
+        """Forget every cached vector and word list (a benchmark of first sight starts here)."""
+        with self._lock:
+            self._cache.clear()
+            self._term_cache.clear()
+
+    def _terms(self, text: str) -> list[str]:
+        """`terms(text)`, remembered: the same sentences are scored question after question."""
+        with self._lock:
+            found = self._term_cache.get(text)
+        if found is None:
+            found = terms(text)
+            with self._lock:
+                self._term_cache[text] = found
+                while len(self._term_cache) > self.cache_size:
+                    self._term_cache.popitem(last=False)
+        return found
