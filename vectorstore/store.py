@@ -23,20 +23,13 @@ from typing import TYPE_CHECKING, Any
 from vectorstore.chroma import (
     check_room,
     chroma_errors,
+    classify_failure,
     forget_shared_system,
-    is_timeout,
-    is_write_refusal,
     open_client,
     release_client,
-    unavailable,
 )
 from vectorstore.embeddings import options_for_index
-from vectorstore.errors import (
-    IndexDamagedError,
-    ModelMismatchError,
-    StoreUnavailableError,
-    VectorStoreError,
-)
+from vectorstore.errors import ModelMismatchError, VectorStoreError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -103,24 +96,7 @@ class ChromaStore:
             raise self._failure(doing, exc) from exc
 
     def _failure(self, doing: str, exc: Exception) -> VectorStoreError:
-        detail = f"{type(exc).__name__}: {exc}"
-        if not self.embedded:
-            if is_timeout(exc):
-                return StoreUnavailableError(
-                    f"{self.location} did not answer within {self.timeout:g} s while {doing}. "
-                    "Check that it is running (not paused or overloaded), or raise --chroma-timeout."
-                )
-            return unavailable(self.location, exc)
-        if is_write_refusal(exc):
-            return StoreUnavailableError(
-                f"Cannot write to the index in {self.location} while {doing} ({detail}): the disk is "
-                "full or read-only. What was stored before is unchanged; free space or fix the "
-                "permissions, then ingest again."
-            )
-        return IndexDamagedError(
-            f"The index in {self.location} is damaged ({doing} failed: {detail}). "
-            "Run `assistant reindex` to rebuild it from the source files."
-        )
+        return classify_failure(exc, doing, self.location, self.embedded, self.timeout)
 
     def _existing(self) -> Any:
         """The collection if it exists, after checking its model; else None."""
@@ -318,6 +294,7 @@ class ChromaStore:
                 f"{collection.metadata.get('embedding_dim')}."
             )
         with self._guard("searching"):
+            k = min(k, max(1, collection.count()))  # Chroma fails on a k beyond what it can hold
             result = collection.query(
                 query_embeddings=[embedding],
                 n_results=k,
