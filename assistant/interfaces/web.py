@@ -21,6 +21,7 @@ from assistant.answers.rendering import as_html
 from assistant.answers.rendering import escape_html as inert
 from assistant.api import Assistant
 from assistant.errors import AssistantError
+from assistant.interfaces.web_auth import LoginThrottle
 from assistant.interfaces.web_panels import (
     NO_ARTICLE,
     NO_CITATIONS,
@@ -315,7 +316,7 @@ def serve(
     app.launch(
         server_name=host,
         server_port=port,
-        auth=auth,
+        auth=LoginThrottle(*auth) if auth else None,  # wrong passwords lock the name out for a while
         share=False,
         max_file_size=MAX_UPLOAD_BYTES,
         css=CSS,
