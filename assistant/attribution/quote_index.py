@@ -121,12 +121,26 @@ class QuoteIndex:
         }
 
     def within(self, passages: Sequence[Passage]) -> list[Quote]:
-        """Stored quotes inside `passages` whose words are exactly there: never a stale version's."""
-        sources = sorted({p.source for p in passages})
-        if not sources:
+        """Stored quotes inside `passages` whose words are exactly there: never a stale version's.
+
+        Chroma is asked only for the quotes within each passage's offsets, so the cost follows
+        the passages served, not the number of quotes their files hold.
+        """
+        if not passages:
             return []
+        spans = [
+            {
+                "$and": [
+                    {"source": p.source},
+                    {"start_char": {"$gte": p.start_char}},
+                    {"end_char": {"$lte": p.end_char}},
+                ]
+            }
+            for p in passages
+        ]
+        where = spans[0] if len(spans) == 1 else {"$or": spans}
         found = []
-        for _, text, meta in self.store.everything(where=source_filter(sources)):
+        for _, text, meta in self.store.everything(where=where):
             quote = _quote(text, meta)
             for p in passages:
                 inside = (
@@ -137,7 +151,7 @@ class QuoteIndex:
                 if inside and p.text[quote.start_char - offset : quote.end_char - offset] == quote.quote:
                     found.append(quote)
                     break
-        return found
+        return sorted(found, key=lambda q: (q.source, q.start_char, q.end_char))
 
 
 def _speaks(quote: Quote, name: str) -> bool:
