@@ -229,7 +229,7 @@ class ChromaStore:
         for n, i in enumerate(batch["ids"]):
             score = float(batch["embeddings"][n] @ query) if query is not None else 0.0
             found[i] = Hit(i, batch["documents"][n] or "", dict(batch["metadatas"][n] or {}), score)
-        return [found[i] for i in ids if i in found]
+        return self._committed([found[i] for i in ids if i in found])
 
     def generation(self) -> int:
         """A number that changes whenever passages are added or deleted (by any process)."""
@@ -303,16 +303,35 @@ class ChromaStore:
             )
             if not result["ids"][0] and where is None and collection.count() > 0:
                 raise RuntimeError("the vector index returned nothing although passages are stored")
-        return [
-            Hit(id=i, text=text or "", metadata=dict(meta or {}), score=1.0 - float(distance))
-            for i, text, meta, distance in zip(
-                result["ids"][0],
-                result["documents"][0],
-                result["metadatas"][0],
-                result["distances"][0],
-                strict=True,
-            )
-        ]
+        return self._committed(
+            [
+                Hit(id=i, text=text or "", metadata=dict(meta or {}), score=1.0 - float(distance))
+                for i, text, meta, distance in zip(
+                    result["ids"][0],
+                    result["documents"][0],
+                    result["metadatas"][0],
+                    result["distances"][0],
+                    strict=True,
+                )
+            ]
+        )
+
+    def _committed(self, hits: list[Hit]) -> list[Hit]:
+        """The hits of file versions the manifest records: a file is seen whole or not at all, so
+        chunks an ingest stored before it was killed stay hidden until the file is recorded."""
+        if not hits:
+            return hits
+        committed = self.committed_versions({str(h.metadata.get("source")) for h in hits})
+        return [h for h in hits if (h.metadata.get("source"), h.metadata.get("sha256")) in committed]
+
+    def committed_versions(self, sources: set[str]) -> set[tuple[str, str]]:
+        """(source, sha256) of those `sources` whose manifest record says they are stored whole."""
+        collection = self._manifest(create=False)
+        if collection is None or not sources:
+            return set()
+        with self._guard("reading the sources manifest"):
+            records = collection.get(ids=[_source_id(s) for s in sorted(sources)], include=["metadatas"])
+        return {(str(m["source"]), str(m.get("sha256"))) for m in records["metadatas"] or [] if m}
 
     def _check_room(self, payload: int) -> None:
         """Refuse a write that the data dir's disk has no room for, before Chroma starts it."""

@@ -6,7 +6,8 @@ id is derived from its source, the document's content hash, the rules version an
 in the article, so re-ingesting an unchanged file writes nothing. Ingest adds a file's new
 quotes right after its chunks and deletes its stale quotes with its stale chunks. A quote
 counts only while the passages collection holds chunks of the same source and content
-hash, so a file whose chunks were removed by any means has no quotes either.
+hash and the manifest records that version, so a file whose chunks were removed, or whose
+ingest was killed before it was recorded, has no quotes either.
 """
 
 from __future__ import annotations
@@ -112,13 +113,9 @@ class QuoteIndex:
         return sorted(found, key=lambda q: (q.source, q.start_char, q.end_char))
 
     def _indexed(self, versions: set[tuple[str, str]]) -> set[tuple[str, str]]:
-        """Those (source, sha256) whose chunks the passages collection holds: one lookup per
-        file version among the results, never a read of every passage."""
-        return {
-            (source, sha)
-            for source, sha in versions
-            if self.passages.ids_where({"$and": [{"source": source}, {"sha256": sha}]})
-        }
+        """Those (source, sha256) the manifest records as stored whole: one lookup of the files
+        among the results, never a read of every passage."""
+        return versions & self.passages.committed_versions({source for source, _ in versions})
 
     def within(self, passages: Sequence[Passage]) -> list[Quote]:
         """Stored quotes inside `passages` whose words are exactly there: never a stale version's.
