@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from vectorstore.errors import DuplicateEntryError, IndexDamagedError, StoreUnavailableError, VectorStoreError
+from vectorstore.hnsw import check_vector_files
 
 logger = logging.getLogger(__name__)
 # Embedded Chroma can hang instead of failing when the disk fills during a write, so a write
@@ -104,6 +105,7 @@ def open_client(data_dir: Path | None, host: str | None, port: int | None, timeo
         assert data_dir is not None
         if str(data_dir) in _READ_ONLY_COPIES:  # found read-only earlier in this process
             return chromadb.PersistentClient(path=str(_READ_ONLY_COPIES[str(data_dir)]), settings=settings)
+        check_vector_files(data_dir)  # before Chroma's native code can crash on a damaged file
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
             return chromadb.PersistentClient(path=str(data_dir), settings=settings)
