@@ -119,9 +119,15 @@ class QuoteIndex:
         return sorted(found, key=lambda q: (q.source, q.start_char, q.end_char))
 
     def _indexed(self, versions: set[tuple[str, str]]) -> set[tuple[str, str]]:
-        """Those (source, sha256) the manifest records as stored whole: one lookup of the files
-        among the results, never a read of every passage."""
-        return versions & self.passages.committed_versions({source for source, _ in versions})
+        """Those (source, sha256) the manifest records as stored whole and whose chunks the
+        passages collection holds: lookups of the files among the results, never a read of
+        every passage."""
+        committed = versions & self.passages.committed_versions({source for source, _ in versions})
+        return {
+            (source, sha)
+            for source, sha in committed
+            if self.passages.ids_where({"$and": [{"source": source}, {"sha256": sha}]})
+        }
 
     def within(self, passages: Sequence[Passage]) -> list[Quote]:
         """Stored quotes inside `passages` whose words are exactly there: never a stale version's.
