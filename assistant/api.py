@@ -17,6 +17,10 @@ from assistant.models import Answer, IngestReport, Passage, Quote, SourceInfo
 from assistant.retrieval.filters import allowed_sources
 from assistant.settings import Settings, local_path
 
+# Longer questions are refused: no real question is this long, and each costs time to embed.
+MAX_QUESTION_CHARS = 2000
+MAX_K = 1000  # passages a search may return
+
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from langchain_core.retrievers import BaseRetriever
@@ -97,6 +101,8 @@ class Assistant:
         except AssistantError:
             raise
         except Exception as exc:
+            if state["model"] is None:  # answering offline: no model to blame
+                raise
             raise LanguageModelError(_model_failure(self.settings.llm, exc)) from exc
 
     def stream(
@@ -119,6 +125,8 @@ class Assistant:
         except AssistantError:
             raise
         except Exception as exc:
+            if state["model"] is None:
+                raise
             raise LanguageModelError(_model_failure(self.settings.llm, exc)) from exc
 
     @property
@@ -137,14 +145,16 @@ class Assistant:
         llm: bool | None,
     ) -> State:
         """The chain's input; `model` is None for an offline answer."""
-        if not question or not question.strip():
-            raise InputError("The question is empty: ask something.")
+        question = _checked_question(question)
+        history = _checked_history(history)
+        if k is not None:
+            k = _checked_k(k)
         if llm and self.chat_model is None:
             raise InputError("No language model is configured: set --llm (or ASSISTANT_LLM).")
         model = None if llm is False else self.chat_model
         return {
             "question": question,
-            "history": list(history or []),
+            "history": history,
             "sources": sources,
             "k": k,
             "model": model,
@@ -234,12 +244,10 @@ class Assistant:
         `date_from`/`date_to` (YYYY-MM-DD, inclusive) keep articles whose stated date is within.
         `Passage.score` is the cosine similarity of query and passage.
         """
-        if not query or not query.strip():
-            raise InputError("The query is empty: ask something.")
-        if k < 1:
-            raise InputError(f"k must be at least 1, not {k}.")
-        if per_source is not None and per_source < 1:
-            raise InputError(f"per_source must be at least 1, not {per_source}.")
+        query = _checked_question(query, "query")
+        k = _checked_k(k)
+        if per_source is not None:
+            per_source = _checked_k(per_source, "per_source")
         sources = allowed_sources(self.parts.lexical, sources, date_from, date_to)
         if sources == []:
             return []
@@ -274,3 +282,52 @@ def _model_failure(llm: str | None, exc: Exception) -> str:
         f"The language model {llm} failed ({type(exc).__name__}: {exc}). Check that its server is "
         "running and --llm-base-url is right, or leave --llm unset to answer offline."
     )
+
+
+def _checked_question(question: object, what: str = "question") -> str:
+    """`question` if it is usable text: a non-empty string, valid Unicode, not too long."""
+    if not isinstance(question, str):
+        raise InputError(f"The {what} must be text, not {type(question).__name__} ({question!r:.40}).")
+    if not question.strip():
+        raise InputError(f"The {what} is empty: ask something.")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InputError(
+            f"The {what} is {len(question):,} characters long; the limit is {MAX_QUESTION_CHARS:,}. "
+            "Ask a shorter question."
+        )
+    try:
+        question.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"The {what} holds a character that is not valid Unicode ({question[exc.start]!r} at "
+            f"position {exc.start}, half of a surrogate pair); type or paste it again."
+        ) from None
+    return question
+
+
+def _checked_k(k: object, what: str = "k") -> int:
+    """`k` if it is a whole number from 1 to MAX_K."""
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise InputError(f"{what} must be a whole number, not {type(k).__name__} ({k!r:.40}).")
+    if not 1 <= k <= MAX_K:
+        raise InputError(f"{what} must be from 1 to {MAX_K:,}, not {k:,}.")
+    return k
+
+
+def _checked_history(history: object) -> list[tuple[str, str]]:
+    """`history` as a list of (question, answer) pairs of text, or an InputError saying what is wrong."""
+    if history is None:
+        return []
+    if isinstance(history, str) or not isinstance(history, list | tuple):
+        raise InputError(f"history must be a list of (question, answer) pairs, not {type(history).__name__}.")
+    turns = []
+    for n, turn in enumerate(history, 1):
+        if (
+            isinstance(turn, str)
+            or not isinstance(turn, list | tuple)
+            or len(turn) != 2
+            or not all(isinstance(part, str) for part in turn)
+        ):
+            raise InputError(f"history turn {n} must be a (question, answer) pair of text, not {turn!r:.60}.")
+        turns.append((turn[0], turn[1]))
+    return turns

@@ -162,3 +162,18 @@ def _every_answer_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(Assistant, "ask", checked_ask)
     monkeypatch.setattr(Assistant, "stream", checked_stream)
+
+
+def add_filler(assistant: Assistant, count: int) -> None:
+    """Store `count` random unit vectors: past Chroma's in-memory threshold (1,000), the vector
+    index lives in its own files."""
+    import numpy as np
+
+    filler = np.random.default_rng(1).normal(size=(count, 384)).astype(np.float32)
+    filler /= np.linalg.norm(filler, axis=1, keepdims=True)
+    assistant.store.add(
+        ids=[f"filler-{i}" for i in range(count)],
+        texts=["filler"] * count,
+        metadatas=[{"source": "filler", "start_char": i} for i in range(count)],
+        embeddings=filler,
+    )

@@ -80,7 +80,7 @@ LATIN = "Le maire a déclaré que la ville résisterait. Ça coûte très cher, 
 @pytest.mark.parametrize(
     ("text", "codec", "reported"),
     [
-        (NEWS, "cp1252", "cp125"),  # cp1250 and cp1252 agree on every byte of this text
+        (NEWS, "cp1252", "cp1252"),
         (LATIN, "latin-1", "cp1252"),
         (NEWS, "utf-16", "utf-16"),  # with a BOM, in this machine's byte order
         (NEWS, "utf-16-be", "utf-16"),
@@ -100,6 +100,27 @@ def test_legacy_and_utf16_text_is_decoded_and_its_encoding_reported(
     assert doc.text == text
     assert doc.encoding.startswith(reported)
     assert doc.sha256 == hashlib.sha256(raw).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("Café owner Jürgen Müller said “prices rose” in March.\n", "cp1252"),  # was read as cp775
+        (
+            "Café owner Jürgen Müller said “prices rose” in March.\n"
+            "The crème brûlée at Lefèvre’s cost 5€ – “too much”, he said.\n",  # was read as cp1250
+            "cp1252",
+        ),
+        ("Der Bürgermeister sagte, die Lage sei äußerst schwierig.\n", "cp1252"),
+        # Valid cp1252 bytes that do not read as text there: the detector decides.
+        ("Мэр Мариуполя Вадим Бойченко заявил, что эвакуация продолжится.\n", "cp1251"),
+    ],
+)
+def test_legacy_news_prefers_cp1252_when_it_reads_as_text(tmp_path: Path, text: str, codec: str) -> None:
+    path = tmp_path / "legacy.txt"
+    path.write_bytes(text.encode(codec))
+    doc = read_document(path)
+    assert (doc.text, doc.encoding) == (text, codec)
 
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"

@@ -19,7 +19,7 @@ import pytest
 from assistant import Assistant
 from assistant.errors import IndexWriteError
 from assistant.settings import Settings
-from tests.conftest import ChromaServer, run_cli, start_chroma_server
+from tests.conftest import ChromaServer, add_filler, run_cli, start_chroma_server
 from tests.test_ingest import expected_contents, index_contents, write_corpus
 from vectorstore import StoreUnavailableError, VectorStoreError
 
@@ -207,36 +207,33 @@ def _damaged_copy(source: Path, target: Path, how: str) -> None:
         database = target / "chroma.sqlite3"
         with database.open("r+b") as handle:
             handle.truncate(database.stat().st_size // 3)
+    elif how == "scrambled data_level0.bin":  # the graph's neighbour ids: native code once crashed
+        for path in target.glob("*/data_level0.bin"):
+            if path.stat().st_size:
+                path.write_bytes(np.random.default_rng(7).bytes(path.stat().st_size))
     else:  # scrambled vector index files
         for name in ("header.bin", "link_lists.bin"):
             for path in target.glob(f"*/{name}"):
                 path.write_bytes(np.random.default_rng(3).bytes(path.stat().st_size or 512))
 
 
-@pytest.mark.parametrize("how", ["truncated database", "scrambled vector index"])
+@pytest.mark.parametrize("how", ["truncated database", "scrambled vector index", "scrambled data_level0.bin"])
 def test_a_damaged_index_says_run_reindex_and_reindex_restores_it(
     how: str, seeds: Path, tmp_path: Path
 ) -> None:
     original = tmp_path / "original"
     assistant = Assistant(data_dir=original)
     assistant.ingest([seeds])
-    # Past Chroma's in-memory threshold, so the vector index lives in its own files.
-    filler = np.random.default_rng(1).normal(size=(1200, 384)).astype(np.float32)
-    filler /= np.linalg.norm(filler, axis=1, keepdims=True)
-    assistant.store.add(
-        ids=[f"filler-{i}" for i in range(1200)],
-        texts=["filler"] * 1200,
-        metadatas=[{"source": "filler", "start_char": i} for i in range(1200)],
-        embeddings=filler,
-    )
+    add_filler(assistant, 3000)  # past Chroma's in-memory threshold: the vector index is in files
     assistant.store.release()
     copy = tmp_path / "copy"
     _damaged_copy(original, copy, how)
 
-    search = run_cli("--data-dir", str(copy), "search", QUESTION, cwd=tmp_path)
-    assert search.returncode == 1, search.stdout
-    assert "damaged" in search.stderr and "assistant reindex" in search.stderr
-    assert len(search.stderr.strip().splitlines()) == 1 and "Traceback" not in search.stderr
+    for command in (["search", QUESTION], ["sources"]):
+        result = run_cli("--data-dir", str(copy), *command, cwd=tmp_path)
+        assert result.returncode == 1, (result.returncode, result.stdout)  # -11: SIGSEGV
+        assert "damaged" in result.stderr and "assistant reindex" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 
     rebuilt = run_cli("--data-dir", str(copy), "reindex", cwd=tmp_path)
     assert rebuilt.returncode == 0, rebuilt.stderr

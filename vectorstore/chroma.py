@@ -12,7 +12,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from vectorstore.errors import IndexDamagedError, StoreUnavailableError, VectorStoreError
+from vectorstore.errors import DuplicateEntryError, IndexDamagedError, StoreUnavailableError, VectorStoreError
+from vectorstore.hnsw import check_vector_files
 
 logger = logging.getLogger(__name__)
 # Embedded Chroma can hang instead of failing when the disk fills during a write, so a write
@@ -104,6 +105,7 @@ def open_client(data_dir: Path | None, host: str | None, port: int | None, timeo
         assert data_dir is not None
         if str(data_dir) in _READ_ONLY_COPIES:  # found read-only earlier in this process
             return chromadb.PersistentClient(path=str(_READ_ONLY_COPIES[str(data_dir)]), settings=settings)
+        check_vector_files(data_dir)  # before Chroma's native code can crash on a damaged file
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
             return chromadb.PersistentClient(path=str(data_dir), settings=settings)
@@ -161,4 +163,34 @@ def unavailable(location: str, exc: Exception) -> VectorStoreError:
     return StoreUnavailableError(
         f"Cannot reach {location} ({type(exc).__name__}: {exc}). Check that it is running "
         "and that --chroma-host/--chroma-port are right."
+    )
+
+
+def classify_failure(
+    exc: Exception, doing: str, location: str, embedded: bool, timeout: float
+) -> VectorStoreError:
+    """The error that says what really happened when Chroma failed while `doing` something."""
+    detail = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, chroma_errors().DuplicateIDError):
+        return DuplicateEntryError(
+            f"Chroma refused a write to {location} that named the same id twice while {doing} "
+            f"({detail}). Nothing of it was stored and the index is unchanged: give each file "
+            "once and try again."
+        )
+    if not embedded:
+        if is_timeout(exc):
+            return StoreUnavailableError(
+                f"{location} did not answer within {timeout:g} s while {doing}. "
+                "Check that it is running (not paused or overloaded), or raise --chroma-timeout."
+            )
+        return unavailable(location, exc)
+    if is_write_refusal(exc):
+        return StoreUnavailableError(
+            f"Cannot write to the index in {location} while {doing} ({detail}): the disk is "
+            "full or read-only. What was stored before is unchanged; free space or fix the "
+            "permissions, then ingest again."
+        )
+    return IndexDamagedError(
+        f"The index in {location} is damaged ({doing} failed: {detail}). "
+        "Run `assistant reindex` to rebuild it from the source files."
     )

@@ -26,3 +26,7 @@ class StoreUnavailableError(VectorStoreError):
 
 class IndexDamagedError(VectorStoreError):
     """The index files cannot be read; `assistant reindex` rebuilds them from the source files."""
+
+
+class DuplicateEntryError(VectorStoreError):
+    """One write named the same id twice; Chroma refused it whole and the index is unchanged."""

@@ -23,20 +23,13 @@ from typing import TYPE_CHECKING, Any
 from vectorstore.chroma import (
     check_room,
     chroma_errors,
+    classify_failure,
     forget_shared_system,
-    is_timeout,
-    is_write_refusal,
     open_client,
     release_client,
-    unavailable,
 )
 from vectorstore.embeddings import options_for_index
-from vectorstore.errors import (
-    IndexDamagedError,
-    ModelMismatchError,
-    StoreUnavailableError,
-    VectorStoreError,
-)
+from vectorstore.errors import ModelMismatchError, VectorStoreError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -103,24 +96,7 @@ class ChromaStore:
             raise self._failure(doing, exc) from exc
 
     def _failure(self, doing: str, exc: Exception) -> VectorStoreError:
-        detail = f"{type(exc).__name__}: {exc}"
-        if not self.embedded:
-            if is_timeout(exc):
-                return StoreUnavailableError(
-                    f"{self.location} did not answer within {self.timeout:g} s while {doing}. "
-                    "Check that it is running (not paused or overloaded), or raise --chroma-timeout."
-                )
-            return unavailable(self.location, exc)
-        if is_write_refusal(exc):
-            return StoreUnavailableError(
-                f"Cannot write to the index in {self.location} while {doing} ({detail}): the disk is "
-                "full or read-only. What was stored before is unchanged; free space or fix the "
-                "permissions, then ingest again."
-            )
-        return IndexDamagedError(
-            f"The index in {self.location} is damaged ({doing} failed: {detail}). "
-            "Run `assistant reindex` to rebuild it from the source files."
-        )
+        return classify_failure(exc, doing, self.location, self.embedded, self.timeout)
 
     def _existing(self) -> Any:
         """The collection if it exists, after checking its model; else None."""
@@ -253,7 +229,7 @@ class ChromaStore:
         for n, i in enumerate(batch["ids"]):
             score = float(batch["embeddings"][n] @ query) if query is not None else 0.0
             found[i] = Hit(i, batch["documents"][n] or "", dict(batch["metadatas"][n] or {}), score)
-        return [found[i] for i in ids if i in found]
+        return self._committed([found[i] for i in ids if i in found])
 
     def generation(self) -> int:
         """A number that changes whenever passages are added or deleted (by any process)."""
@@ -318,6 +294,7 @@ class ChromaStore:
                 f"{collection.metadata.get('embedding_dim')}."
             )
         with self._guard("searching"):
+            k = min(k, max(1, collection.count()))  # Chroma fails on a k beyond what it can hold
             result = collection.query(
                 query_embeddings=[embedding],
                 n_results=k,
@@ -326,16 +303,35 @@ class ChromaStore:
             )
             if not result["ids"][0] and where is None and collection.count() > 0:
                 raise RuntimeError("the vector index returned nothing although passages are stored")
-        return [
-            Hit(id=i, text=text or "", metadata=dict(meta or {}), score=1.0 - float(distance))
-            for i, text, meta, distance in zip(
-                result["ids"][0],
-                result["documents"][0],
-                result["metadatas"][0],
-                result["distances"][0],
-                strict=True,
-            )
-        ]
+        return self._committed(
+            [
+                Hit(id=i, text=text or "", metadata=dict(meta or {}), score=1.0 - float(distance))
+                for i, text, meta, distance in zip(
+                    result["ids"][0],
+                    result["documents"][0],
+                    result["metadatas"][0],
+                    result["distances"][0],
+                    strict=True,
+                )
+            ]
+        )
+
+    def _committed(self, hits: list[Hit]) -> list[Hit]:
+        """The hits of file versions the manifest records: a file is seen whole or not at all, so
+        chunks an ingest stored before it was killed stay hidden until the file is recorded."""
+        if not hits:
+            return hits
+        committed = self.committed_versions({str(h.metadata.get("source")) for h in hits})
+        return [h for h in hits if (h.metadata.get("source"), h.metadata.get("sha256")) in committed]
+
+    def committed_versions(self, sources: set[str]) -> set[tuple[str, str]]:
+        """(source, sha256) of those `sources` whose manifest record says they are stored whole."""
+        collection = self._manifest(create=False)
+        if collection is None or not sources:
+            return set()
+        with self._guard("reading the sources manifest"):
+            records = collection.get(ids=[_source_id(s) for s in sorted(sources)], include=["metadatas"])
+        return {(str(m["source"]), str(m.get("sha256"))) for m in records["metadatas"] or [] if m}
 
     def _check_room(self, payload: int) -> None:
         """Refuse a write that the data dir's disk has no room for, before Chroma starts it."""

@@ -9,10 +9,23 @@ from collections.abc import Sequence
 from assistant.models import Citation, Passage, Sentence, page_of
 
 _CITATION_LIKE = re.compile(r"\[(\d{1,3})\]")
+# Who a planted instruction addresses: an automated reader, never a person in the news.
+_MACHINE = (
+    r"(?:ai|a\.i\.|artificial intelligence|llms?|language models?|chatbots?|bots?|assistants?|"
+    r"summari[sz]ers?|summari[sz]ation tools?|crawlers?|agents?|models?|gpt\w*)"
+)
 _INSTRUCTION_LIKE = re.compile(
-    r"(?i)\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompts?|rules)\b"
-    r"|\b(system prompt|you are (an? )?(ai|assistant|language model)|as an ai)\b"
-    r"|\b(assistant|ai|model|chatbot)s?\b.{0,30}\b(must|should|shall)\b"
+    r"(?i)\b(ignore|disregard|forget|override)\b.{0,40}"
+    r"\b(instructions?|prompts?|rules|above|previous|prior|earlier|everything|context)\b"
+    r"|\b(system prompt|as an ai|you are (an? )?(ai|assistant|language model|chatbot))\b"
+    r"|\bnew (task|instructions?|directive|objective|role)\b(?!\s+force)"
+    rf"|\b{_MACHINE}\b.{{0,30}}\b(must|should|shall)\b"
+    rf"|\b(attention|note|message|dear|hey|hello)\b\W{{1,3}}(to |for )?(all |any |the )?"
+    rf"(automated |automatic |ai |a\.i\. )?\w*\s?{_MACHINE}\b"
+    rf"|\b(your|the reader'?s|readers'|automated|automatic)\s+(\w+\s+)?{_MACHINE}\b"
+    r"|\bwhen (you are |you're )?asked\b[^.;]{0,120},\s*(answer|reply|respond|say|state|write|output|tell)\b"
+    r"|\b(answer|reply|respond|output)\s+(only|just|exactly|solely)\b"
+    r"|\b(tell|inform|assure|convince)\s+(the\s+)?(users?|readers?|audience)\s+that\b"
 )
 
 

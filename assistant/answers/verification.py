@@ -19,8 +19,10 @@ from assistant.answers.evidence import cite, looks_like_instruction, with_speake
 from assistant.answers.rendering import NOT_COVERED
 from assistant.models import Answer, Citation, Passage, Sentence
 from assistant.retrieval.scoring import Scorer, score_sentences, sentences_of
+from assistant.text.names import entities
 from assistant.text.sentences import sentence_spans
 from assistant.text.terms import terms
+from assistant.text.words import NEGATIONS, ROLE_NOUNS
 
 # A claim needs at least this combined score against a sentence of a cited passage.
 SUPPORT_THRESHOLD = 0.35
@@ -30,6 +32,10 @@ _QUOTED = re.compile(r"[“\"]([^”\"]{8,}?)[”\"]")
 _SPACES = re.compile(r"\s+")
 _PLAIN_QUOTES = str.maketrans("“”‘’", "\"\"''")
 _MARKERS_AFTER_STOP = re.compile(r"([.!?][\"”’]?)((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_WORDS = re.compile(r"[\w']+")
+# Share of a claim's other content words that may be missing from its cited text (paraphrase).
+MAY_BE_MISSING = 1 / 4
 
 
 def _normalized(text: str) -> str:
@@ -41,7 +47,8 @@ def _normalized(text: str) -> str:
 def best_support(
     claim: str, passage_numbers: Sequence[int], passages: Sequence[Passage], scorer: Scorer
 ) -> tuple[float, list[Sentence]]:
-    """The sentence (with the other half of a quotation it is part of) that best supports `claim`."""
+    """The best-scoring sentence (with the other half of a quotation it is part of) that states
+    what `claim` asserts (see `states`); (0.0, []) when none does."""
     chosen = [passages[n - 1] for n in passage_numbers]
     evidence = [  # `passage` indexes `passages` again, not `chosen`
         replace(s, passage=passage_numbers[s.passage] - 1)
@@ -51,8 +58,56 @@ def best_support(
     if not evidence:
         return 0.0, []
     scores = score_sentences(scorer, claim, evidence)
-    best = int(np.argmax(scores))
-    return float(scores[best]), with_speaker(evidence, best)
+    for best in np.argsort(-scores, kind="stable"):
+        span = with_speaker(evidence, int(best))
+        before = evidence[best - 1] if best > 0 and evidence[best - 1].passage == span[0].passage else None
+        if states(claim, " ".join(s.text for s in span), before.text if before else ""):
+            return float(scores[best]), span
+    return 0.0, []
+
+
+def states(claim: str, cited: str, before: str = "") -> bool:
+    """True when `cited` says what `claim` asserts: its names, numbers, dates and roles are all
+    there, a negation in it is there too, and most of its other content words are there.
+
+    Names and roles may also come from `before`, the sentence before the cited one ("...
+    Boichenko said." then "He called for ..."). Shared rare words alone never suffice: "Vadym
+    Boichenko is the president of France" is not stated by a sentence about Mayor Boichenko.
+    """
+    cited_terms = set(terms(cited))
+    context_terms = cited_terms | set(terms(before))
+    cited_words = {w.lower() for w in _WORDS.findall(cited)}
+    words = [w.lower() for w in _WORDS.findall(claim)]
+    first = words[0] if words else ""
+    # A capitalised first word the cited text lacks may be an ordinary word: counted with the rest.
+    names = [n for n in entities(claim) if n.lower() != first or n.lower() in cited_words]
+    name_terms = {t for name in names for t in terms(name)}
+    if not name_terms <= context_terms:
+        return False
+    if not {_plain_number(n) for n in _NUMBER.findall(claim)} <= {
+        _plain_number(n) for n in _NUMBER.findall(cited)
+    }:
+        return False
+    if not {stem for w in words if w in ROLE_NOUNS for stem in terms(w)} <= context_terms:
+        return False
+    if any(w in NEGATIONS for w in words) and not any(w in NEGATIONS for w in cited_words):
+        return False
+    rest = {t for t in terms(claim) if t not in name_terms and not t[:1].isdigit()}
+    missing = [t for t in rest if not any(_same_word(t, c) for c in cited_terms)]
+    return len(missing) <= int(len(rest) * MAY_BE_MISSING)
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Stems of one word ("continue", "continu" of "continuation"): equal, or one the other's start."""
+    if a == b:
+        return True
+    shorter, longer = sorted((a, b), key=len)
+    return len(shorter) >= 5 and longer.startswith(shorter[:-1]) and len(longer) - len(shorter) <= 3
+
+
+def _plain_number(number: str) -> str:
+    """ "100,000" and "100000" alike; a trailing full stop is no decimal point."""
+    return number.replace(",", "").rstrip(".")
 
 
 def verify(question: str, draft: str, passages: Sequence[Passage], scorer: Scorer) -> Answer:

@@ -6,12 +6,16 @@ id is derived from its source, the document's content hash, the rules version an
 in the article, so re-ingesting an unchanged file writes nothing. Ingest adds a file's new
 quotes right after its chunks and deletes its stale quotes with its stale chunks. A quote
 counts only while the passages collection holds chunks of the same source and content
-hash, so a file whose chunks were removed by any means has no quotes either.
+hash and the manifest records that version, so a file whose chunks were removed, or whose
+ingest was killed before it was recorded, has no quotes either.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
@@ -21,6 +25,7 @@ from assistant.models import Document, Passage, Quote
 from vectorstore import ChromaStore, Embedder, source_filter
 
 COLLECTION = "quotes"
+CACHED_VERSIONS = 1024  # file versions whose quote offsets are kept in memory
 _FIELDS = {f.name for f in fields(Quote)}
 
 
@@ -46,6 +51,8 @@ class QuoteIndex:
         self.store = store
         self.passages = passages
         self.embedder = embedder
+        self._spans: OrderedDict[tuple[str, str], tuple[list[int], list[int], list[str]]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def plan(self, document: Document) -> QuoteUpdate | None:
         """The quotes `document` needs stored; None when they are stored already."""
@@ -112,22 +119,35 @@ class QuoteIndex:
         return sorted(found, key=lambda q: (q.source, q.start_char, q.end_char))
 
     def _indexed(self, versions: set[tuple[str, str]]) -> set[tuple[str, str]]:
-        """Those (source, sha256) whose chunks the passages collection holds: one lookup per
-        file version among the results, never a read of every passage."""
+        """Those (source, sha256) the manifest records as stored whole and whose chunks the
+        passages collection holds: lookups of the files among the results, never a read of
+        every passage."""
+        committed = versions & self.passages.committed_versions({source for source, _ in versions})
         return {
             (source, sha)
-            for source, sha in versions
+            for source, sha in committed
             if self.passages.ids_where({"$and": [{"source": source}, {"sha256": sha}]})
         }
 
     def within(self, passages: Sequence[Passage]) -> list[Quote]:
-        """Stored quotes inside `passages` whose words are exactly there: never a stale version's."""
-        sources = sorted({p.source for p in passages})
-        if not sources:
-            return []
+        """Stored quotes inside `passages` whose words are exactly there: never a stale version's.
+
+        Quotes are read by id, found from each file version's quote offsets (read once per
+        version and process, see `_offsets`), so an answer's cost follows the passages it
+        serves, not the number of quotes their files hold.
+        """
+        versions = dict(self.passages.committed_versions({p.source for p in passages}))
+        ids: list[str] = []
+        for p in passages:
+            if p.source not in versions:
+                continue
+            starts, ends, quote_ids = self._offsets(p.source, versions[p.source])
+            for n in range(bisect.bisect_left(starts, p.start_char), bisect.bisect_right(starts, p.end_char)):
+                if ends[n] <= p.end_char:
+                    ids.append(quote_ids[n])
         found = []
-        for _, text, meta in self.store.everything(where=source_filter(sources)):
-            quote = _quote(text, meta)
+        for hit in self.store.get(list(dict.fromkeys(ids))):
+            quote = _quote(hit.text, hit.metadata)
             for p in passages:
                 inside = (
                     p.source == quote.source
@@ -137,7 +157,27 @@ class QuoteIndex:
                 if inside and p.text[quote.start_char - offset : quote.end_char - offset] == quote.quote:
                     found.append(quote)
                     break
-        return found
+        return sorted(found, key=lambda q: (q.source, q.start_char, q.end_char))
+
+    def _offsets(self, source: str, sha256: str) -> tuple[list[int], list[int], list[str]]:
+        """Start and end offsets and ids of one file version's quotes, by start: read once."""
+        key = (source, sha256)
+        with self._lock:
+            if key in self._spans:
+                self._spans.move_to_end(key)
+                return self._spans[key]
+        rows = sorted(
+            (int(meta["start_char"]), int(meta["end_char"]), i)
+            for i, _, meta in self.store.everything(
+                with_text=False, where={"$and": [{"source": source}, {"sha256": sha256}]}
+            )
+        )
+        spans = ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+        with self._lock:
+            self._spans[key] = spans
+            while len(self._spans) > CACHED_VERSIONS:
+                self._spans.popitem(last=False)
+        return spans
 
 
 def _speaks(quote: Quote, name: str) -> bool:

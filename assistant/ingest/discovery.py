@@ -20,12 +20,22 @@ def source_name(path: Path) -> str:
 
 
 def find_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
-    """Each file to ingest, with None, or with the reason it cannot be ingested.
+    """Each file to ingest, once, with None, or with the reason it cannot be ingested.
 
     Directories are walked recursively (hidden folders skipped, other suffixes ignored);
     a file named directly must exist and end in one of SUFFIXES. Broken symbolic links, special
     files (FIFOs, devices) and folders that cannot be read are reported, never followed.
+    A file reached twice (`. x.txt`, `x.txt x.txt`, `./x.txt $PWD/x.txt`) is one source, given once.
     """
+    seen: set[str] = set()
+    for path, problem in _found(paths):
+        source = source_name(path)
+        if source not in seen:
+            seen.add(source)
+            yield path, problem
+
+
+def _found(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
     for given in paths:
         path = Path(given)
         if path.is_dir():

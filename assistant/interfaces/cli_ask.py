@@ -175,7 +175,12 @@ def _parse_auth(value: str | None) -> tuple[str, str] | None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535), help="Port.")
-@click.option("--auth", envvar="ASSISTANT_AUTH", metavar="USER:PASS", help="Require this login.")
+@click.option(
+    "--auth",
+    envvar="ASSISTANT_AUTH",
+    metavar="USER:PASS",
+    help="Require this login (visible in `ps`: prefer ASSISTANT_AUTH).",
+)
 @llm_options
 @click.pass_obj
 @user_errors

@@ -14,6 +14,7 @@ import gradio as gr
 
 from assistant.api import Assistant
 from assistant.interfaces.web_assets import CLICK_JS, CSS, SCROLL_TO_QUOTE_JS
+from assistant.interfaces.web_auth import LoginThrottle
 from assistant.interfaces.web_chat import ChatApp
 from assistant.interfaces.web_panels import NO_ARTICLE, NO_CITATIONS
 from assistant.interfaces.web_sources import EXAMPLES, SourcesTab
@@ -186,7 +187,7 @@ def serve(
     app.launch(
         server_name=host,
         server_port=port,
-        auth=auth,
+        auth=LoginThrottle(*auth) if auth else None,  # wrong passwords lock the name out for a while
         share=False,
         max_file_size=MAX_UPLOAD_BYTES,
         css=CSS,

@@ -139,6 +139,12 @@ DENIALS = [
     *REBUTTALS,
 ]
 
+# Words that negate a statement: a claim that says one of them needs its cited text to say one.
+NEGATIONS = frozenset(
+    "not no never none nobody nothing neither nor cannot can't won't didn't doesn't don't isn't "
+    "wasn't weren't aren't hasn't haven't hadn't denied denies deny refused rejected".split()
+)
+
 # News outlets a byline, a wire tag or a copyright line may name.
 OUTLETS = (
     "Fox News",
