@@ -69,7 +69,7 @@ def test_offline_argument_errors_say_what_is_wrong_not_that_a_model_failed(
 def test_a_number_as_the_web_question_is_a_clear_error(indexed: Assistant, tmp_path: Path) -> None:
     import gradio as gr
 
-    from assistant.interfaces.web import ChatApp
+    from assistant.interfaces.web_chat import ChatApp
 
     app = ChatApp(indexed, tmp_path / "uploads", 1_000_000)
     with pytest.raises(gr.Error) as caught:
