@@ -71,7 +71,7 @@ def test_a_number_as_the_web_question_is_a_clear_error(indexed: Assistant, tmp_p
 
     from assistant.interfaces.web_chat import ChatApp
 
-    app = ChatApp(indexed, tmp_path / "uploads", 1_000_000)
+    app = ChatApp(indexed)
     with pytest.raises(gr.Error) as caught:
         app.ask_api(42)  # type: ignore[arg-type]
     assert "must be text" in caught.value.message and "went wrong" not in caught.value.message
