@@ -180,10 +180,10 @@ def ingest(
             batch.files.append(pending)
             if batch.size() >= batch_chunks:
                 report_done(_record(batch.flush(), outcomes))
+        report_done(_record(batch.flush(), outcomes))
         report_done(_record(batch.finish(), outcomes))
     finally:
         batch.writer.close()  # after an error too: no write left running
-    report_done(_record(batch.flush(), outcomes))
     removed = _prune(paths, store, quotes) if prune else []
     return IngestReport(
         added=outcomes["added"],
