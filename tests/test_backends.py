@@ -152,7 +152,8 @@ def _must_not_export() -> None:
 def test_an_index_refuses_vectors_of_another_backend(seeds: Path, tmp_path: Path) -> None:
     index = tmp_path / "index"
     Assistant(data_dir=index, embedding_backend="onnx-int8").ingest([seeds])
-    with pytest.raises(ModelMismatchError, match=r"'all-MiniLM-L6-v2\+int8-rows'.*--embedding-backend onnx-int8"):
+    refusal = r"'all-MiniLM-L6-v2\+int8-rows'.*--embedding-backend onnx-int8"
+    with pytest.raises(ModelMismatchError, match=refusal):
         Assistant(data_dir=index, embedding_backend="torch")
     result = run_cli(
         "--data-dir", str(index), "--embedding-backend", "onnx", "search", "71 days", cwd=tmp_path
