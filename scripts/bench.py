@@ -275,6 +275,7 @@ def main() -> None:
     parser.add_argument("--backend", default="onnx-int8", help="Backend of the cold-start and latency runs.")
     parser.add_argument("--quick", action="store_true", help="One run each, no large index (for a try).")
     parser.add_argument("--indexing-only", action="store_true", help="Only the indexing tables.")
+    parser.add_argument("--backends", default=",".join(BACKENDS), help="Indexing backends, comma-separated.")
     args = parser.parse_args()
     from vectorstore.modelfiles import offline_environment
 
@@ -291,7 +292,7 @@ def main() -> None:
         from assistant.api import Assistant
 
         log("indexing: tutorial pipeline vs this project")
-        indexing, model, asked = bench_indexing(runs, work / "indexing", BACKENDS)
+        indexing, model, asked = bench_indexing(runs, work / "indexing", args.backends.split(","))
         if args.indexing_only:
             print(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine()}.")
             print(f"CPU: {cpu_summary()}; 1-minute load average {load:.2f} at the start, ", end="")

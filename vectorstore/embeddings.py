@@ -187,11 +187,12 @@ class Embedder:
         return int(model.dimension)
 
     def model_usage(self) -> tuple[int, float]:
-        """Word pieces run through the ONNX model by this process so far, and the seconds it took
-        (0, 0.0 with torch, whose calls are not timed)."""
-        if self.backend == "torch" or self._model is None:
+        """Word pieces run through this ONNX model by this process so far, and the seconds it took
+        (0, 0.0 with torch, whose calls are not timed); loads the model."""
+        if self.backend == "torch":
             return 0, 0.0
-        return int(self._model.word_pieces), float(self._model.seconds)
+        model = self._load()  # shared by the process: counts every embedder's calls
+        return int(model.word_pieces), float(model.seconds)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit-length float32 vectors for `texts`, one row each, encoded in batches.
