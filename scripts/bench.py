@@ -4,7 +4,7 @@ Prints Markdown tables (median, min and max of several runs) with the date and t
 ready for docs/evaluation.md. Everything it writes lives in temporary folders or in `bench/.cache/`
 (the 100,000-chunk index, built once): the user's `.assistant/` is never touched.
 
-    python scripts/bench.py [--runs 3] [--chunks 100000] [--backend onnx-int8] [--quick]
+    python scripts/bench.py [--runs 3] [--chunks 100000] [--backend onnx-int8] [--quick] [--indexing-only]
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench_corpus import REPO, large_index, squad_articles, squad_questions
+from bench_cpu import MODEL_HEADER, cpu_summary, model_row
 
 BIN = Path(sys.executable).parent / "assistant"
 SCRATCH = Path(tempfile.gettempdir())  # main() points it at its own temporary folder
@@ -42,7 +43,7 @@ SEED_QUESTIONS = [
     "What is the capital of France?",
     "Were evacuation corridors opened on Thursday?",
 ]
-BACKENDS = ("torch", "onnx", "onnx-int8")
+BACKENDS = ("torch", "onnx", "onnx-int8-dynamic", "onnx-int8")  # -dynamic: the int8 of before
 
 
 def log(message: str) -> None:
@@ -120,9 +121,11 @@ def machine() -> str:
     )
 
 
-def bench_indexing(runs: int, work: Path, backends: Sequence[str]) -> tuple[list[list[str]], list[str]]:
+def bench_indexing(
+    runs: int, work: Path, backends: Sequence[str]
+) -> tuple[list[list[str]], list[list[str]], list[str]]:
     """Characters per second of the tutorial pipeline and of this project, per backend; the
-    questions about the articles indexed."""
+    model's work and time per backend (median run); the questions about the articles indexed."""
     from assistant.api import Assistant
     from assistant.evaluation.baselines import TutorialPipeline, tutorial_embeddings
     from assistant.evaluation.datasets import sample
@@ -132,6 +135,7 @@ def bench_indexing(runs: int, work: Path, backends: Sequence[str]) -> tuple[list
     embeddings = tutorial_embeddings()
     embeddings.embed_documents(["warm up"])
     speeds: dict[str, list[float]] = {"tutorial": []}
+    usage: dict[str, list[tuple[int, float]]] = {}
     for run in range(runs):
         started = time.perf_counter()
         TutorialPipeline(work / "articles", work / f"tutorial-{run}", embeddings=embeddings)
@@ -141,9 +145,12 @@ def bench_indexing(runs: int, work: Path, backends: Sequence[str]) -> tuple[list
             warm = Assistant(data_dir=work / f"warm-{backend}", embedding_backend=backend)
             warm.embedder.embed(["load the model before the clock starts"])
             assistant = Assistant(data_dir=work / f"index-{backend}-{run}", embedding_backend=backend)
+            pieces, seconds = assistant.embedder.model_usage()
             started = time.perf_counter()
             report = assistant.ingest([work / "articles"])
             speeds.setdefault(backend, []).append(characters / (time.perf_counter() - started))
+            after = assistant.embedder.model_usage()
+            usage.setdefault(backend, []).append((after[0] - pieces, after[1] - seconds))
             log(f"  {backend} run {run + 1}: {speeds[backend][-1]:,.0f} chars/s ({report.chunks} chunks)")
     rows = [["tutorial pipeline (torch, 1000-char chunks)", spread(speeds["tutorial"], 0), "1.00"]]
     for backend in backends:
@@ -151,7 +158,11 @@ def bench_indexing(runs: int, work: Path, backends: Sequence[str]) -> tuple[list
         ratios = [s / t for s, t in zip(speeds[backend], speeds["tutorial"], strict=True)]
         rows.append([f"this project, {backend}", spread(speeds[backend], 0), spread(ratios)])
     rows.insert(0, [f"{len(files)} articles, {characters:,} characters", "", ""])
-    return rows, [q.text for q in sample(questions, None, 7)]
+    model = [
+        model_row(b, statistics.median_low(u)[0], statistics.median_low(u)[1])
+        for b, u in ((b, sorted(usage[b], key=lambda x: x[1])) for b in backends)
+    ]
+    return rows, model, [q.text for q in sample(questions, None, 7)]
 
 
 def bench_cold(runs: int, seeds_dir: Path, big_dir: Path | None, work: Path) -> list[list[str]]:
@@ -282,11 +293,14 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=100_000, help="Chunks in the large index.")
     parser.add_argument("--backend", default="onnx-int8", help="Backend of the cold-start and latency runs.")
     parser.add_argument("--quick", action="store_true", help="One run each, no large index (for a try).")
+    parser.add_argument("--indexing-only", action="store_true", help="Only the indexing tables.")
+    parser.add_argument("--backends", default=",".join(BACKENDS), help="Indexing backends, comma-separated.")
     args = parser.parse_args()
     from vectorstore.modelfiles import offline_environment
 
     offline_environment()
     os.environ.pop("ASSISTANT_DATA_DIR", None)  # nothing here reads the user's settings
+    load = os.getloadavg()[0]
     runs = 1 if args.quick else args.runs
     cold_runs = 1 if args.quick else 5
     started = time.perf_counter()
@@ -297,7 +311,15 @@ def main() -> None:
         from assistant.api import Assistant
 
         log("indexing: tutorial pipeline vs this project")
-        indexing, asked = bench_indexing(runs, work / "indexing", BACKENDS)
+        indexing, model, asked = bench_indexing(runs, work / "indexing", args.backends.split(","))
+        if args.indexing_only:
+            print(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine()}.")
+            print(f"CPU: {cpu_summary()}; 1-minute load average {load:.2f} at the start, ", end="")
+            print(f"{os.getloadavg()[0]:.2f} at the end.\n")
+            print(table(["indexing", "characters/s", "x tutorial"], indexing))
+            print(table(MODEL_HEADER, model))
+            print(f"Runs: median (min-max) of {runs}; took {time.perf_counter() - started:.0f} s.")
+            return
 
         log("warm latency")
         shutil.copytree(REPO / "seeds", work / "seeds")
@@ -353,8 +375,10 @@ def main() -> None:
         server_peak = [serve_until_page(seeds_index, work, ask=True)[1] for _ in range(runs)]
         memory.append(["`assistant serve` after 3 questions (seeds)", spread(server_peak, 0)])
 
-    print(f"Measured {time.strftime('%Y-%m-%d')} on {machine()}; `{args.backend}` unless named.\n")
+    print(f"Measured {time.strftime('%Y-%m-%d')} on {machine()}; `{args.backend}` unless named.")
+    print(f"CPU: {cpu_summary()}; load average at the end: {os.getloadavg()[0]:.2f}.\n")
     print(table(["indexing", "characters/s", "x tutorial"], indexing))
+    print(table(MODEL_HEADER, model))
     print(table(["cold start (new process)", "seconds"], cold))
     print(table(["warm latency, ms", "chunks", "retrieve p50", "retrieve p95", "ask p50", "ask p95"], rows))
     print(

@@ -29,7 +29,9 @@ def reference() -> np.ndarray:
     return Embedder(backend="torch").embed(TEXTS)
 
 
-@pytest.mark.parametrize(("backend", "least"), [("onnx", 0.99999), ("onnx-int8", 0.99)])
+@pytest.mark.parametrize(
+    ("backend", "least"), [("onnx", 0.99999), ("onnx-int8", 0.995), ("onnx-int8-dynamic", 0.99)]
+)
 def test_onnx_vectors_are_close_to_the_fp32_model(backend: str, least: float, reference: np.ndarray) -> None:
     vectors = Embedder(backend=backend).embed(TEXTS)
     assert vectors.shape == reference.shape and vectors.dtype == np.float32
@@ -45,7 +47,10 @@ def test_text_beyond_the_model_window_is_cut_as_sentence_transformers_cuts_it(re
 
 def test_the_index_name_tells_int8_vectors_apart() -> None:
     assert Embedder(backend="torch").name == Embedder(backend="onnx").name == "all-MiniLM-L6-v2"
-    assert Embedder(backend="onnx-int8").name == "all-MiniLM-L6-v2" + INT8_SUFFIX
+    assert (
+        Embedder(backend="onnx-int8").name == "all-MiniLM-L6-v2" + INT8_SUFFIX == "all-MiniLM-L6-v2+int8-rows"
+    )
+    assert Embedder(backend="onnx-int8-dynamic").name == "all-MiniLM-L6-v2+int8"  # indexes built before
     assert DEFAULT_BACKEND == "onnx-int8"
     with pytest.raises(ModelError, match="torch, onnx, onnx-int8"):
         Embedder(backend="tensorrt")
@@ -61,6 +66,7 @@ def test_export_is_made_once_then_reused(tmp_path: Path) -> None:
     assert again == first and first.stat().st_mtime_ns == stamp
     assert json.loads((first.parent / MANIFEST).read_text())["sha256"].keys() == {
         "model.onnx",
+        "model-int8-rows.onnx",
         "model-int8.onnx",
     }
     assert not [p for p in first.parent.parent.iterdir() if p.name.startswith(".")]  # no leftovers
@@ -146,7 +152,8 @@ def _must_not_export() -> None:
 def test_an_index_refuses_vectors_of_another_backend(seeds: Path, tmp_path: Path) -> None:
     index = tmp_path / "index"
     Assistant(data_dir=index, embedding_backend="onnx-int8").ingest([seeds])
-    with pytest.raises(ModelMismatchError, match=r"'all-MiniLM-L6-v2\+int8'.*--embedding-backend onnx-int8"):
+    refusal = r"'all-MiniLM-L6-v2\+int8-rows'.*--embedding-backend onnx-int8"
+    with pytest.raises(ModelMismatchError, match=refusal):
         Assistant(data_dir=index, embedding_backend="torch")
     result = run_cli(
         "--data-dir", str(index), "--embedding-backend", "onnx", "search", "71 days", cwd=tmp_path
@@ -188,3 +195,25 @@ def test_an_unset_backend_keeps_the_one_the_index_was_built_with(seeds: Path, tm
     assert reopened.retrieve("How long have the defenders been fighting?", k=1)[0].text
     Assistant(data_dir=tmp_path / "int8").ingest([seeds])
     assert Assistant(data_dir=tmp_path / "int8").embedder.name.endswith(INT8_SUFFIX)
+
+
+def test_an_index_of_the_earlier_int8_vectors_still_opens_and_explicit_onnx_int8_says_what_to_do(
+    seeds: Path, tmp_path: Path
+) -> None:
+    index = tmp_path / "index"
+    Assistant(data_dir=index, embedding_backend="onnx-int8-dynamic").ingest([seeds])  # as before
+    reopened = Assistant(data_dir=index)
+    assert reopened.embedder.backend == "onnx-int8-dynamic" and reopened.embedder.batch_size == 1
+    assert reopened.retrieve("How long have the defenders been fighting?", k=1)[0].text
+    with pytest.raises(ModelMismatchError, match=r"leave --embedding-backend unset.*assistant reindex"):
+        Assistant(data_dir=index, embedding_backend="onnx-int8")
+
+
+def test_the_int8_graph_quantizes_each_word_piece_on_its_own(tmp_path: Path) -> None:
+    """A text's int8 vector is the same alone, in any batch, beside any padding."""
+    texts = [*TEXTS, "Short.", "A much longer sentence about the steel plant and its defenders " * 3]
+    embedder = Embedder(backend="onnx-int8")
+    alone = np.vstack([embedder.embed([t]) for t in texts])
+    for size in (2, 3, 16):
+        assert np.allclose(Embedder(backend="onnx-int8", batch_size=size).embed(texts), alone, atol=1e-5)
+    assert np.allclose(embedder.embed([texts[4], texts[3]]), alone[[4, 3]], atol=1e-5)

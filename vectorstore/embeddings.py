@@ -6,9 +6,11 @@ sha256 sums before use. Any other local sentence-transformers folder can be name
 
 Three backends compute the same vectors: `torch` (sentence-transformers, the reference),
 `onnx` (the same fp32 graph run by ONNX Runtime, without torch in the process) and
-`onnx-int8` (that graph with int8 weights: about twice as fast, vectors within about 0.99
-cosine of fp32). fp32 vectors of both fp32 backends agree to 1e-6, so they share an index;
-int8 vectors are another family and their index records a model name ending in `+int8`.
+`onnx-int8` (that graph with int8 weights and activations quantized per word piece, batched:
+vectors within about 0.996 cosine of fp32). fp32 vectors of both fp32 backends agree to 1e-6,
+so they share an index; int8 vectors are another family and their index records a model name
+ending in `+int8-rows`. Indexes built before that hold the vectors of ONNX Runtime's dynamic
+quantization (name ending in `+int8`): they open with `onnx-int8-dynamic`, one text per call.
 """
 
 from __future__ import annotations
@@ -37,9 +39,11 @@ if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-BACKENDS = ("torch", "onnx", "onnx-int8")
+BACKENDS = ("torch", "onnx", "onnx-int8", "onnx-int8-dynamic")
 DEFAULT_BACKEND = "onnx-int8"
-INT8_SUFFIX = "+int8"
+INT8_SUFFIX = "+int8-rows"
+DYNAMIC_INT8_SUFFIX = "+int8"  # indexes built before per-row quantization
+SUFFIXES = {"onnx-int8": INT8_SUFFIX, "onnx-int8-dynamic": DYNAMIC_INT8_SUFFIX}
 _DEFAULT_ALIASES = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
 
 
@@ -50,8 +54,9 @@ def backend_for(recorded: str | None, model_name: str) -> str | None:
     """
     if recorded == model_name:
         return "onnx" if model_name == DEFAULT_MODEL else "torch"
-    if recorded == model_name + INT8_SUFFIX:
-        return "onnx-int8"
+    for backend, suffix in SUFFIXES.items():
+        if recorded == model_name + suffix:
+            return backend
     return None
 
 
@@ -59,6 +64,11 @@ def options_for_index(built_with: str) -> str:
     """The options that open an index built with `built_with` (int8 vectors end in +int8)."""
     if built_with.endswith(INT8_SUFFIX):
         return f"Use --model {built_with.removesuffix(INT8_SUFFIX)} with --embedding-backend onnx-int8"
+    if built_with.endswith(DYNAMIC_INT8_SUFFIX):
+        return (
+            "It holds the int8 vectors of an earlier version: leave --embedding-backend unset to open "
+            "it as it is (one text per call, slower), or rebuild it with `assistant reindex`"
+        )
     return f"Use --model {built_with} with --embedding-backend torch (or onnx)"
 
 
@@ -85,10 +95,11 @@ class Embedder:
         if backend not in BACKENDS:
             raise ModelError(f"Unknown embedding backend {backend!r}: choose one of {', '.join(BACKENDS)}.")
         self.backend = backend
-        # torch gains from wide batches, ONNX Runtime on a few cores from short ones; int8 runs
-        # one text a call: its activations are quantized per call, so batch-mates (and their
-        # padding) would change a text's vector, and a chunk's 180 word pieces fill the cores.
-        self.batch_size = batch_size or {"torch": 64, "onnx": 8, "onnx-int8": 1}[backend]
+        # torch gains from wide batches, ONNX Runtime on a few cores from short ones (a chunk's
+        # 180 word pieces already fill them); the dynamic int8 graph quantizes activations per
+        # call, so batch-mates would change a text's vector: it runs one text a call.
+        sizes = {"torch": 64, "onnx": 8, "onnx-int8": 8, "onnx-int8-dynamic": 1}
+        self.batch_size = batch_size or sizes[backend]
         self.cache_dir = cache_dir or default_cache_dir()
         if model is None or model in _DEFAULT_ALIASES:
             self.folder = bundled_model_dir()
@@ -106,8 +117,7 @@ class Embedder:
             self.name = self.folder.name
             self._expected_sha256 = {}
         self.model_name = self.name
-        if backend == "onnx-int8":
-            self.name += INT8_SUFFIX  # what the index records: which vectors these are
+        self.name += SUFFIXES.get(backend, "")  # what the index records: which vectors these are
         self._model: Any = None
         self._vectors: VectorCache | None = None
         if vector_cache is not None:
@@ -175,6 +185,14 @@ class Embedder:
         if self.backend == "torch":
             return int(model.get_sentence_embedding_dimension())
         return int(model.dimension)
+
+    def model_usage(self) -> tuple[int, float]:
+        """Word pieces run through this ONNX model by this process so far, and the seconds it took
+        (0, 0.0 with torch, whose calls are not timed); loads the model."""
+        if self.backend == "torch":
+            return 0, 0.0
+        model = self._load()  # shared by the process: counts every embedder's calls
+        return int(model.word_pieces), float(model.seconds)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit-length float32 vectors for `texts`, one row each, encoded in batches.

@@ -1,9 +1,11 @@
 """ONNX files made locally from a verified sentence-transformers folder, cached and checked.
 
 Nothing is downloaded: the bundled all-MiniLM-L6-v2 (or any local BERT-like folder) is
-exported once with `torch.onnx.export`, mean pooling and normalization included, and, for
-`onnx-int8`, quantized with ONNX Runtime's dynamic int8 quantization (per-channel weights,
-MatMul only: quantizing the embedding lookup costs recall for no speed). The result lives in
+exported once with `torch.onnx.export`, mean pooling and normalization included, and
+quantized to int8 (`vectorstore.quantization`: per-channel weights, MatMul only, quantizing the
+embedding lookup costs recall for no speed): `onnx-int8` quantizes activations per word piece,
+so texts can be batched; `onnx-int8-dynamic`, ONNX Runtime's dynamic recipe, runs one text per
+call and opens indexes built before that (their model name ends in `+int8`). The result lives in
 `<cache dir>/onnx/<model>-<weights sha256>-v<recipe>/` beside a manifest holding its own
 sha256, so a damaged or half-written file is detected and exported again. Each export is
 written to a private folder that is renamed into place whole: concurrent processes never see
@@ -23,10 +25,11 @@ from typing import Any
 
 from vectorstore.errors import ModelError
 from vectorstore.modelfiles import file_sha256, offline_environment
+from vectorstore.quantization import quantize_dynamic_int8, quantize_per_row_int8
 
-RECIPE = 1  # bump when the export or quantization changes: older exports are then ignored
+RECIPE = 2  # bump when the export or quantization changes: older exports are then ignored
 MANIFEST = "manifest.json"
-FILES = {"onnx": "model.onnx", "onnx-int8": "model-int8.onnx"}
+FILES = {"onnx": "model.onnx", "onnx-int8": "model-int8-rows.onnx", "onnx-int8-dynamic": "model-int8.onnx"}
 
 
 def exported_model(
@@ -65,7 +68,8 @@ def _export_into(folder: Path, target: Path) -> None:
     try:
         try:
             export_onnx(folder, scratch / FILES["onnx"])
-            quantize_int8(scratch / FILES["onnx"], scratch / FILES["onnx-int8"])
+            quantize_dynamic_int8(scratch / FILES["onnx"], scratch / FILES["onnx-int8-dynamic"])
+            quantize_per_row_int8(scratch / FILES["onnx-int8-dynamic"], scratch / FILES["onnx-int8"])
         except ModelError:
             raise
         except Exception as exc:
@@ -119,18 +123,6 @@ def export_onnx(folder: Path, out: Path) -> None:
             dynamo=False,
             do_constant_folding=True,
         )
-
-
-def quantize_int8(source: Path, out: Path) -> None:
-    """Dynamic int8 quantization of the MatMul weights, per channel."""
-    import logging
-
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    logging.getLogger().setLevel(max(logging.getLogger().level, logging.ERROR))  # its pre-processing hint
-    quantize_dynamic(
-        str(source), str(out), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"]
-    )
 
 
 def _pooled_module(model: Any) -> Any:

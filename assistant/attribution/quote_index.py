@@ -37,6 +37,15 @@ class QuoteUpdate:
     stale: list[str]
 
 
+@dataclass
+class PreparedQuotes:
+    """Quotes of a batch embedded and ready to store, and the stale ids to delete."""
+
+    missing: list[tuple[str, Quote, str]]
+    vectors: Any
+    stale: list[str]
+
+
 class QuoteIndex:
     """Attributed quotes of every indexed article.
 
@@ -74,17 +83,22 @@ class QuoteIndex:
         missing = [(i, q, document.sha256) for i, q in zip(ids, quotes, strict=True) if i not in stored]
         return QuoteUpdate(missing, sorted(stored - set(ids)))
 
-    def write(self, updates: Sequence[QuoteUpdate | None]) -> None:
-        """Store the new quotes, then delete the stale ones."""
+    def prepare(self, updates: Sequence[QuoteUpdate | None]) -> PreparedQuotes:
+        """Embed the new quotes of `updates` (the model's work, done before any write)."""
         missing = [m for u in updates if u for m in u.missing]
-        if missing:
+        vectors = self.embedder.embed([_embedded_text(q) for _, q, _ in missing]) if missing else None
+        return PreparedQuotes(missing, vectors, [i for u in updates if u for i in u.stale])
+
+    def write(self, prepared: PreparedQuotes) -> None:
+        """Store the new quotes, then delete the stale ones."""
+        if prepared.missing:
             self.store.add(
-                ids=[i for i, _, _ in missing],
-                texts=[q.quote for _, q, _ in missing],
-                metadatas=[_metadata(q, sha) for _, q, sha in missing],
-                embeddings=self.embedder.embed([_embedded_text(q) for _, q, _ in missing]),
+                ids=[i for i, _, _ in prepared.missing],
+                texts=[q.quote for _, q, _ in prepared.missing],
+                metadatas=[_metadata(q, sha) for _, q, sha in prepared.missing],
+                embeddings=prepared.vectors,
             )
-        self.store.delete([i for u in updates if u for i in u.stale])
+        self.store.delete(prepared.stale)
 
     def search(
         self,

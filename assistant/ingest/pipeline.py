@@ -8,7 +8,9 @@ on name and content, so only chunks not stored yet are embedded, then stale ones
 deleted, then the record is written. A crash at any point leaves a record that does not
 match, and the next ingest finishes the job, embedding only what is still missing.
 
-Chunks of many files are embedded together in batches, so small files cost little.
+Chunks of many files are embedded together in batches, so small files cost little, and a
+batch is written to Chroma on a thread of its own (`writer`) while the next one is read,
+chunked and embedded.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from assistant.ingest.discovery import find_files, source_name
 from assistant.ingest.extracted import store_extracted
 from assistant.ingest.metadata import with_metadata
 from assistant.ingest.reading import CONVERTED, read_document
+from assistant.ingest.writer import BackgroundWriter
 from assistant.models import Chunk, Document, FileProblem, IngestReport
 from vectorstore import ChromaStore, Embedder
 
@@ -39,9 +42,10 @@ BATCH_CHUNKS = 256  # chunks embedded and stored together
 class Companion(Protocol):
     """Records derived from each file (the quote index) that ingest keeps in step with its chunks.
 
-    `plan` says what a document needs (None: nothing), `write` stores the plans of a batch right
-    after its chunks; `store` holds the records, deleted with their file; `version` is part of
-    each file's manifest record, so new rules re-plan every file on the next ingest.
+    `plan` says what a document needs (None: nothing); `prepare` does the model work for the
+    plans of a batch (in the ingesting thread) and `write` stores what it prepared, right after
+    the batch's chunks (on the writer thread); `store` holds the records, deleted with their
+    file; `version` is part of each file's manifest record, so new rules re-plan every file.
     """
 
     version: str
@@ -49,7 +53,9 @@ class Companion(Protocol):
 
     def plan(self, document: Document) -> Any: ...
 
-    def write(self, plans: Sequence[Any]) -> None: ...
+    def prepare(self, plans: Sequence[Any]) -> Any: ...
+
+    def write(self, prepared: Any) -> None: ...
 
 
 @dataclass
@@ -65,8 +71,8 @@ class _Pending:
 
 
 class _Batch:
-    """Files waiting to be embedded; `flush` stores their chunks and quotes, drops stale ones,
-    and records the files."""
+    """Files waiting to be embedded; `flush` embeds their chunks and quotes, then hands the
+    writes (chunks, quotes, stale ones dropped, files recorded) to the writer thread."""
 
     def __init__(self, store: ChromaStore, embedder: Embedder, quotes: Companion | None = None) -> None:
         self.store = store
@@ -74,25 +80,39 @@ class _Batch:
         self.quotes = quotes
         self.files: list[_Pending] = []
         self.embedded = 0
+        self.writer: BackgroundWriter[list[_Pending]] = BackgroundWriter()
 
     def size(self) -> int:
         return sum(len(f.missing) for f in self.files)
 
     def flush(self) -> list[_Pending]:
-        chunks = [chunk for pending in self.files for chunk in pending.missing]
-        if chunks:
-            self.store.add(
-                ids=[c.id for c in chunks],
-                texts=[c.text for c in chunks],
-                metadatas=[c.metadata() for c in chunks],
-                embeddings=self.embedder.embed([c.text for c in chunks]),
-            )
-        if self.quotes is not None:  # after the chunks they belong to; stale ones go with theirs
-            self.quotes.write([pending.quotes for pending in self.files])
-        self.store.delete([i for pending in self.files for i in pending.stale])
-        self.store.record_sources([pending.record for pending in self.files])
+        """Embed this batch and start writing it; the files of the batch written before it."""
+        files, self.files = self.files, []
+        chunks = [chunk for pending in files for chunk in pending.missing]
+        vectors = self.embedder.embed([c.text for c in chunks]) if chunks else None
+        quotes = self.quotes.prepare([p.quotes for p in files]) if self.quotes is not None else None
         self.embedded += len(chunks)
-        done, self.files = self.files, []
+
+        def write() -> list[_Pending]:
+            if vectors is not None:
+                self.store.add(
+                    ids=[c.id for c in chunks],
+                    texts=[c.text for c in chunks],
+                    metadatas=[c.metadata() for c in chunks],
+                    embeddings=vectors,
+                )
+            if self.quotes is not None:  # after the chunks they belong to; stale ones go with theirs
+                self.quotes.write(quotes)
+            self.store.delete([i for pending in files for i in pending.stale])
+            self.store.record_sources([pending.record for pending in files])
+            return files
+
+        return self.writer.submit(write) or []
+
+    def finish(self) -> list[_Pending]:
+        """Wait for the last write; the files it recorded."""
+        done = self.writer.wait() or []
+        self.writer.close()
         return done
 
 
@@ -136,30 +156,34 @@ def ingest(
             if progress is not None:
                 progress(source, done, len(files))
 
-    for path, problem in files:
-        source = source_name(path)
-        try:
-            if problem is not None:
-                raise InputError(problem)
-            document = with_metadata(read_document(path, max_bytes), path, outlet)
-            if path.suffix.lower() in CONVERTED:  # offsets count in the extracted text: keep it
-                document = replace(document, extracted=store_extracted(document, extracted_dir))
-            pending = _plan(document, path, manifest.get(source), store, chunker, quotes)
-        except InputError as exc:
-            found = FileProblem(source, str(exc).removeprefix(f"{path}: "))
-            (skipped if isinstance(exc, SkippedFile) else failed).append(found)
-            report_done([source])
-            continue
-        if document.encoding != "utf-8":
-            encodings[source] = document.encoding
-        if pending is None:
-            outcomes["unchanged"].append(source)
-            report_done([source])
-            continue
-        batch.files.append(pending)
-        if batch.size() >= batch_chunks:
-            report_done(_record(batch.flush(), outcomes))
-    report_done(_record(batch.flush(), outcomes))
+    try:
+        for path, problem in files:
+            source = source_name(path)
+            try:
+                if problem is not None:
+                    raise InputError(problem)
+                document = with_metadata(read_document(path, max_bytes), path, outlet)
+                if path.suffix.lower() in CONVERTED:  # offsets count in the extracted text: keep it
+                    document = replace(document, extracted=store_extracted(document, extracted_dir))
+                pending = _plan(document, path, manifest.get(source), store, chunker, quotes)
+            except InputError as exc:
+                found = FileProblem(source, str(exc).removeprefix(f"{path}: "))
+                (skipped if isinstance(exc, SkippedFile) else failed).append(found)
+                report_done([source])
+                continue
+            if document.encoding != "utf-8":
+                encodings[source] = document.encoding
+            if pending is None:
+                outcomes["unchanged"].append(source)
+                report_done([source])
+                continue
+            batch.files.append(pending)
+            if batch.size() >= batch_chunks:
+                report_done(_record(batch.flush(), outcomes))
+        report_done(_record(batch.flush(), outcomes))
+        report_done(_record(batch.finish(), outcomes))
+    finally:
+        batch.writer.close()  # after an error too: no write left running
     removed = _prune(paths, store, quotes) if prune else []
     return IngestReport(
         added=outcomes["added"],
