@@ -50,7 +50,7 @@ def messages_of(turns: list[Turn], streaming: str | None = None) -> list[dict[st
         elif turn.error is not None:
             content = f'<p class="problem">⚠ {inert(turn.error)}</p>'
         else:
-            content = streaming_html(streaming or "…", index)
+            content = streaming_html(streaming or "…")
         messages.append({"role": "assistant", "content": content})
     return messages
 

@@ -24,7 +24,7 @@ def marker(turn: int, n: int) -> str:
     return f'<button type="button" class="cite-marker cite-{turn}-{n}" title="Show source {n}">[{n}]</button>'
 
 
-def streaming_html(text: str, turn: int) -> str:
+def streaming_html(text: str) -> str:
     """A streaming answer's text: its markers shown, not yet clickable."""
     return text_as_html(text, set(), pending_marker)
 
