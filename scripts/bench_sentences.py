@@ -3,10 +3,10 @@ embedded alone at query time: hybrid hit@1 / hit@5, first-citation hits and `ask
 dataset, each question a first sight (the scorer's memory emptied before it).
 
 Configurations, all on one index per dataset:
-- `alone, EMBED_LIMIT`: what an index without stored sentence vectors does (the best
+- `alone-limit`: what an index without stored sentence vectors does (the best
   EMBED_LIMIT sentences by word overlap embedded alone, the passage's cosine for the rest);
-- `in context`: every sentence's vector stored by ingest, looked up, nothing embedded but the query;
-- `alone, every sentence`: every candidate sentence embedded alone (the scorer's ideal, slow).
+- `in-context`: every sentence's vector stored by ingest, looked up, nothing embedded but the query;
+- `alone-all`: every candidate sentence embedded alone (the scorer's ideal, slow).
 
     python scripts/bench_sentences.py --work /tmp/sentences [--datasets squad,nq,hotpot] [--no-answers]
 """
@@ -33,17 +33,17 @@ DATASETS = {
     "nq": (write_nq, EVAL / "nq-qed-tune.jsonl", None),
     "hotpot": (write_hotpot, EVAL / "hotpot-dev-distractor-100.json", None),
 }
-CONFIGS = ("alone, EMBED_LIMIT", "in context", "alone, every sentence")
+CONFIGS = ("alone-limit", "in-context", "alone-all")
 
 
 def configure(assistant: Any, name: str, stored: Any, vectors: Any) -> None:
     """Point the assistant's scorer at one configuration's vectors."""
-    limit = None if name == "alone, every sentence" else EMBED_LIMIT
+    limit = None if name == "alone-all" else EMBED_LIMIT
     assistant.parts.retriever.reranker.embed = limit
     assistant.parts.answerer.embed = limit
-    assistant.embedder._in_context = stored if name == "in context" else None
+    assistant.embedder._in_context = stored if name == "in-context" else None
     # the slow ideal may reuse sentences embedded for earlier questions; the others start cold
-    assistant.embedder._vectors = vectors if name == "alone, every sentence" else None
+    assistant.embedder._vectors = vectors if name == "alone-all" else None
 
 
 def main() -> None:
