@@ -23,7 +23,8 @@ from vectorstore import Embedder
 SEMANTIC_WEIGHT = 0.5
 LEXICAL_WEIGHT = 0.5
 # Sentences embedded per question by the reranker and the answerer when they score a first sight
-# of passages: the best by word overlap with their passage's cosine standing in (see `Scorer.score`).
+# of passages whose sentence vectors ingest did not store (an older index, the torch backend): the
+# best by word overlap with their passage's cosine standing in (see `Scorer.score`).
 EMBED_LIMIT = 16
 _PRONOUN = re.compile(r"\b(he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
 
