@@ -11,6 +11,10 @@ vectors within about 0.996 cosine of fp32). fp32 vectors of both fp32 backends a
 so they share an index; int8 vectors are another family and their index records a model name
 ending in `+int8-rows`. Indexes built before that hold the vectors of ONNX Runtime's dynamic
 quantization (name ending in `+int8`): they open with `onnx-int8-dynamic`, one text per call.
+
+With the ONNX backends, `embed_in_context` also gives each sentence of a chunk its vector from
+the chunk's own pass (the mean of its word pieces there), stored for `span_vectors`; a query is
+embedded by `embed_query`, remembered in memory and never written to the vector cache.
 """
 
 from __future__ import annotations
