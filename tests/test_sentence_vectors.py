@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import Assistant
+from assistant import Assistant, Settings, reindex
 from assistant.text.sentences import sentence_spans
 from tests.conftest import assert_citations_exact
 from vectorstore import Embedder
@@ -127,3 +127,9 @@ def test_an_index_without_sentence_vectors_still_answers(
     assert len(seen) > 1  # its sentences were embedded at query time instead
     assert answer.citations and "crane collapsed" in answer.citations[0].quote
     assert_citations_exact(answer)
+
+    reindex(Settings(data_dir=str(tmp_path / "index")))  # gives it sentence vectors
+    rebuilt = Assistant(data_dir=tmp_path / "index")
+    seen = encoded_texts(rebuilt, monkeypatch)
+    rebuilt.ask("Who is the port's safety director?")
+    assert seen == ["Who is the port's safety director?"]
