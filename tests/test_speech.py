@@ -99,3 +99,23 @@ def test_no_clause_openers_as_speakers() -> None:
     quotes = find_quotes(article, "a.txt")
     assert {q.speaker for q in quotes} == {"Wheeler"}  # "they" names nobody; "But" is not Wheeler's
     assert all(q.start_line == 2 for q in quotes)
+
+
+def test_partial_quotation_takes_the_words_its_verb_governs() -> None:
+    text = (
+        "Mayor Tom Reyes spoke for an hour on Tuesday.\n"
+        "Reyes accused the council of “playing games with the budget” in a long speech.\n"
+    )
+    quote = find_quotes(text, "a.txt")[0]
+    assert quote.speaker == "Tom Reyes" and quote.cue == "accused"
+    # the statement is what the verb governs, the quotation inside it: PolNeAR's content span
+    assert quote.quote == "the council of “playing games with the budget”"
+    assert text[quote.start_char : quote.end_char] == quote.quote
+
+
+def test_titles_ids_and_links_in_quotation_marks_are_no_statements() -> None:
+    text = (
+        "Senator Ana Ruiz appeared on “Meet the Press” on Sunday.\n"
+        "Her account posted a link, “https://example.com/plan”, and an id, “669350861383049216”.\n"
+    )
+    assert find_quotes(text, "a.txt") == []

@@ -23,7 +23,7 @@ from assistant.attribution.cues import CUE, CUE_WORDS, after_cue, before_cue, su
 from assistant.attribution.mentions import Mention, has_role_noun, is_body, mention_at, trim_adverbials
 from assistant.attribution.parsing import parser
 from assistant.attribution.people import People
-from assistant.attribution.speech import parse_attribution, said_content
+from assistant.attribution.speech import governing_clause, parse_attribution, said_content
 from assistant.models import Quote, page_of
 from assistant.text.sentences import inside, sentence_around, sentences_outside
 from assistant.text.words import REPORTING_CUES, alternation
@@ -31,7 +31,7 @@ from assistant.text.words import REPORTING_CUES, alternation
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 2  # part of every stored quote's id: better rules re-index on the next ingest
+RULES_VERSION = 3  # part of every stored quote's id: better rules re-index on the next ingest
 
 _REPORT_CUE = re.compile(rf"\b(?:{alternation(REPORTING_CUES)})\b")
 _LEAD = re.compile(
@@ -79,15 +79,20 @@ def find_quotes(
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\r\n]+", text)]
     previous_direct: _Raw | None = None
     persons: list[Mention] = []  # full names the entity recognizer found in parsed paragraphs
+    marked = [_quote_marks(text, p_start, p_end) for p_start, p_end in paragraphs]
+    # Only the sentences that hold quotations are parsed, all of an article's in one batch: the
+    # parse costs more than the rest of ingest together, and reported speech is left to the patterns.
+    windows = {n: _window(text, *paragraphs[n], marks) for n, marks in enumerate(marked) if parse and marks}
+    docs = (
+        dict(zip(windows, parser().pipe(text[a:b] for a, b in windows.values()), strict=True))
+        if windows
+        else {}
+    )
     for p_index, (p_start, p_end) in enumerate(paragraphs):
-        marks = _quote_marks(text, p_start, p_end)
-        doc, offset = None, p_start
-        if parse and marks:
-            # Only the sentences that hold quotations are parsed: the parse costs more than the
-            # rest of ingest together, and reported speech is left to the patterns.
-            offset = sentence_around(text, p_start, p_end, marks, marks[0][0])[0]
-            end = max(sentence_around(text, p_start, p_end, marks, marks[-1][0])[1], marks[-1][1])
-            doc = parser()(text[offset:end])
+        marks = marked[p_index]
+        doc = docs.get(p_index)
+        offset = windows[p_index][0] if doc is not None else p_start
+        if doc is not None:
             persons.extend(
                 Mention(e.text, offset + e.start_char, offset + e.end_char, name=e.text)
                 for e in doc.ents
@@ -109,6 +114,12 @@ def find_quotes(
         raws.extend(_reported(text, p_start, p_end, marks))
     raws.sort(key=lambda r: (r.start, r.end))
     return _resolve(text, source, raws, persons, outlet, title, date, page_starts)
+
+
+def _window(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]]) -> tuple[int, int]:
+    """The sentences of a paragraph from its first quotation to its last, to be parsed."""
+    start = sentence_around(text, p_start, p_end, marks, marks[0][0])[0]
+    return start, max(sentence_around(text, p_start, p_end, marks, marks[-1][0])[1], marks[-1][1])
 
 
 def _quote_marks(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -142,6 +153,16 @@ def _content(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_TITLE = re.compile(
+    r"(?:[A-Z0-9][\w’'\-]*|&|of|the|and|a|an|in|on|to|for|with)(?:\s+(?:[A-Z0-9][\w’'\-]*|&|of|the|and|a|an|in|on|to|for|with)){0,5}"
+)
+
+
+def _not_words(words: str) -> bool:
+    """Tweet ids, links and markup in quotation marks: nothing anybody said."""
+    return not re.search(r"[^\W\d_]{2,}", words) or bool(re.search(r"https?://|www\.|=\s*\"|^@", words))
+
+
 def _direct_quotes(
     text: str, p_start: int, p_end: int, marks: list[tuple[int, int]], doc: Doc | None, offset: int
 ) -> list[_Raw]:
@@ -150,18 +171,24 @@ def _direct_quotes(
     found: list[_Raw] = []
     for n, (q_start, q_end) in enumerate(marks):
         c_start, c_end = _content(text, q_start, q_end)
-        if c_end - c_start < 2:
+        if c_end - c_start < 2 or _not_words(text[c_start:c_end]):
             continue
         s_start, s_end = sentence_around(text, p_start, p_end, marks, q_start)
         after_end = min([s_end] + [a for a, _ in marks[n + 1 :]])
         after = (q_end, max(q_end, after_end))
         before_start = max([s_start] + [b for _, b in marks[:n] if b <= q_start])
+        parsed = parse_attribution(doc, offset, text, q_start, q_end, marks) if doc is not None else None
+        if parsed is None and _TITLE.fullmatch(text[c_start:c_end]):
+            continue  # `“Fox & Friends”`, `"Crashing the Party"`: a title, not words said
         attribution = (
-            (parse_attribution(doc, offset, text, q_start, q_end, marks) if doc is not None else None)
-            or after_cue(text, *after)
-            or before_cue(text, before_start, q_start, s_start, marks)
+            parsed or after_cue(text, *after) or before_cue(text, before_start, q_start, s_start, marks)
         )
         wider = said_content(doc, offset, q_start, q_end, marks) if doc is not None else None
+        if wider is None and doc is not None:
+            governed = governing_clause(doc, offset, text, q_start, q_end, marks)
+            if governed is not None:
+                wider = governed[0]
+                attribution = attribution or governed[1]
         if wider is not None and attribution is not None:
             c_start, c_end = min(c_start, wider[0]), max(c_end, wider[1])
         if attribution is None:
