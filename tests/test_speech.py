@@ -119,3 +119,18 @@ def test_titles_ids_and_links_in_quotation_marks_are_no_statements() -> None:
         "Her account posted a link, “https://example.com/plan”, and an id, “669350861383049216”.\n"
     )
     assert find_quotes(text, "a.txt") == []
+
+
+def test_quotation_nobody_is_named_for_is_kept_unattributed() -> None:
+    text = (
+        "The senator’s office released a statement on Monday.\n"
+        "“We will review the decision carefully.”\n"
+        "Staff called the vote a “disaster” in private.\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.speaker, q.mention, q.cue, q.quote) for q in quotes] == [
+        (None, "", "", "We will review the decision carefully."),
+        ("Staff", "Staff", "called", "the vote a “disaster”"),
+    ]
+    assert quotes[0].label() == "unattributed"
+    assert quotes[0].speaker_start == quotes[0].speaker_end == quotes[0].start_char

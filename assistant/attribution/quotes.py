@@ -55,6 +55,7 @@ class _Raw:
     cue: str
     kind: str
     mention: Mention | None  # None: continues the previous quote's speaker
+    alone: bool = False  # a quotation no cue near it attributes, nor one before it
 
 
 def find_quotes(
@@ -108,7 +109,9 @@ def find_quotes(
                     previous_direct.start >= paragraphs[max(0, p_index - 1)][0]
                 )
                 if not follows:
-                    continue
+                    if not _said_alone(text[raw.start : raw.end]):
+                        continue
+                    raw.alone = True
             raws.append(raw)
             previous_direct = raw
         raws.extend(_reported(text, p_start, p_end, marks))
@@ -161,6 +164,12 @@ _TITLE = re.compile(
 def _not_words(words: str) -> bool:
     """Tweet ids, links and markup in quotation marks: nothing anybody said."""
     return not re.search(r"[^\W\d_]{2,}", words) or bool(re.search(r"https?://|www\.|=\s*\"|^@", words))
+
+
+def _said_alone(words: str) -> bool:
+    """A quotation with no speaker to give that still reads as something said: a sentence of its
+    own (`“Power to the people!”`), not a word or two in scare quotes (`“rebels”`)."""
+    return len(words.split()) >= 3 and words[:1].isupper() and words.rstrip("”\"’'")[-1:] in ".!?,"
 
 
 def _direct_quotes(
@@ -335,7 +344,9 @@ def _resolve(
     previous: Quote | None = None
     for raw in raws:
         mention = raw.mention
-        if mention is None:
+        if raw.alone:
+            speaker, role, m_text, m_start, m_end = None, None, "", raw.start, raw.start
+        elif mention is None:
             if previous is None:
                 continue
             speaker, role = previous.speaker, previous.role
@@ -347,7 +358,7 @@ def _resolve(
             source=source,
             speaker=speaker,
             role=role,
-            cue=raw.cue or (previous.cue if previous else ""),
+            cue=raw.cue or (previous.cue if previous and not raw.alone else ""),
             kind=raw.kind,
             quote=text[raw.start : raw.end],
             start_char=raw.start,

@@ -13,7 +13,8 @@ class Quote(Span):
 
     `speaker` is the person or body as the article names it (full name where it gives one),
     None when "he" or "the commander" cannot be resolved without guessing; `mention` is the
-    words at `speaker_start:speaker_end` that point at the speaker ("he", "Palamar").
+    words at `speaker_start:speaker_end` that point at the speaker ("he", "Palamar"), empty (and
+    `speaker_start == speaker_end == start_char`) for a quotation no words in the article attribute.
     """
 
     speaker: str | None
@@ -33,5 +34,5 @@ class Quote(Span):
 
     def label(self) -> str:
         """ "Palamar (the Azov regiment’s deputy commander)": who is speaking, for citations."""
-        who = self.speaker or f"unresolved “{self.mention}”"
+        who = self.speaker or (f"unresolved “{self.mention}”" if self.mention else "unattributed")
         return f"{who} ({self.role})" if self.role else who
