@@ -134,3 +134,17 @@ def test_quotation_nobody_is_named_for_is_kept_unattributed() -> None:
     ]
     assert quotes[0].label() == "unattributed"
     assert quotes[0].speaker_start == quotes[0].speaker_end == quotes[0].start_char
+
+
+def test_quotation_signed_with_a_dash_and_one_introduced_by_the_paragraph_before() -> None:
+    text = (
+        "Readers wrote in after the debate.\n"
+        "“He never answered the question about schools.” ― Marta Ortiz\n"
+        "Dan Webb told the meeting:\n"
+        "“We cannot wait another year for the bridge.”\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.speaker, q.cue, q.quote) for q in quotes] == [
+        ("Marta Ortiz", "―", "He never answered the question about schools."),
+        ("Dan Webb", "told", "We cannot wait another year for the bridge."),
+    ]

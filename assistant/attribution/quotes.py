@@ -108,7 +108,10 @@ def find_quotes(
                 follows = previous_direct is not None and (
                     previous_direct.start >= paragraphs[max(0, p_index - 1)][0]
                 )
-                if not follows:
+                introduced = _introduced(text, paragraphs, p_index, raw)
+                if introduced is not None:
+                    raw.cue, raw.mention = introduced
+                elif not follows:
                     if not _said_alone(text[raw.start : raw.end]):
                         continue
                     raw.alone = True
@@ -164,6 +167,18 @@ _TITLE = re.compile(
 def _not_words(words: str) -> bool:
     """Tweet ids, links and markup in quotation marks: nothing anybody said."""
     return not re.search(r"[^\W\d_]{2,}", words) or bool(re.search(r"https?://|www\.|=\s*\"|^@", words))
+
+
+def _introduced(
+    text: str, paragraphs: list[tuple[int, int]], p_index: int, raw: _Raw
+) -> tuple[str, Mention] | None:
+    """`Caddell continued:` as the paragraph before the one a quotation opens: its cue and speaker."""
+    if p_index == 0 or text[paragraphs[p_index][0] : raw.start].strip() not in {"", "“", '"'}:
+        return None
+    start, end = paragraphs[p_index - 1]
+    if not text[start:end].rstrip().endswith(":") or _quote_marks(text, start, end):
+        return None
+    return before_cue(text, start, end, start, [])
 
 
 def _said_alone(words: str) -> bool:
