@@ -148,3 +148,14 @@ def test_quotation_signed_with_a_dash_and_one_introduced_by_the_paragraph_before
         ("Marta Ortiz", "―", "He never answered the question about schools."),
         ("Dan Webb", "told", "We cannot wait another year for the bridge."),
     ]
+
+
+def test_two_sentences_each_with_a_speaker_stay_two_statements() -> None:
+    text = (
+        "Former Governor Ann Pike spoke on Tuesday.\n"
+        "Pike says Moreno “has a record of bringing people together.” He warns that the party "
+        "would “drive the state off the cliff.”\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    cliff = [q for q in quotes if "cliff" in q.quote]
+    assert cliff and all(q.mention == "He" and "together" not in q.quote for q in cliff)

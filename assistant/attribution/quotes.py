@@ -305,7 +305,9 @@ def _reported(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]])
             after = text[cue.end() : s_end]
             lead = _LEAD.match(after)
             clause_start = cue.end() + (lead.end() if lead else 0)
-            clause_end = _strip_end(text, clause_start, s_end)
+            # a quotation's own full stop ends the clause: `X says Y “...together.” He warns ...`
+            stop = re.compile(r"[.!?][”\"](?=\s+[A-Z])").search(text, clause_start, s_end)
+            clause_end = _strip_end(text, clause_start, stop.end() if stop else s_end)
             clause = text[clause_start:clause_end]
             if (
                 clause[:1] in ",;:"

@@ -58,7 +58,10 @@ def said_content(
     doc: Doc, offset: int, q_start: int, q_end: int, marks: list[tuple[int, int]]
 ) -> tuple[int, int] | None:
     """What a speech verb's clause says, when a quotation is only part of it: `Sanders said his
-    rival is in “serious trouble.”` -> `his rival is in “serious trouble.”`; None otherwise."""
+    rival is in “serious trouble.”` -> `his rival is in “serious trouble.”`; None otherwise. The
+    innermost such clause wins, and none that holds another speaker's verb (a misparse that runs
+    on into the next sentence)."""
+    found: list[tuple[int, int]] = []
     for token in doc:
         at = token.idx + offset
         if inside(marks, at) or not _is_speech(token) or token.lower_ == "according":
@@ -76,8 +79,9 @@ def said_content(
             last -= 1
         start, end = doc[first].idx + offset, doc[last].idx + len(doc[last].text) + offset
         if start <= q_start and q_end <= end and (end - start) > 1.3 * (q_end - q_start):
-            return start, end
-    return None
+            if not _holds_a_cue(doc[first : last + 1], offset, marks):
+                found.append((start, end))
+    return min(found, key=lambda span: span[1] - span[0], default=None)
 
 
 def _is_speech(token: Token) -> bool:
@@ -205,6 +209,10 @@ def governing_clause(
     end = max(end, q_end)
     if start >= q_start and end - start < 1.3 * (q_end - q_start):
         return None  # the quotation is (nearly) all the verb governs
+    if _holds_a_cue(
+        doc[min(c.left_edge.i for c in right) : max(c.right_edge.i for c in holding) + 1], offset, marks
+    ):
+        return None  # a misparse running on into the next sentence, whose verb has its own speaker
     speaker = None
     speech = verb
     while (
@@ -230,3 +238,8 @@ def _named_thing(words: list[Token]) -> bool:
     """A title in quotation marks (`“Fox & Friends”`, `"Crashing the Party"`), not words said."""
     capitalised = [t for t in words if t.is_title or t.is_upper or not t.is_alpha]
     return len(words) <= 6 and len(capitalised) >= len(words) - 1 and words[0].is_title
+
+
+def _holds_a_cue(words: Span, offset: int, marks: list[tuple[int, int]]) -> bool:
+    """True when `words` hold a speech verb with a subject of its own, outside quotation marks."""
+    return any(_is_speech(t) and not inside(marks, t.idx + offset) and _subject(t) is not None for t in words)
