@@ -78,9 +78,9 @@ def said_content(
         while last > first and doc[last].is_punct and doc[last].text not in '”"':
             last -= 1
         start, end = doc[first].idx + offset, doc[last].idx + len(doc[last].text) + offset
-        if start <= q_start and q_end <= end and (end - start) > 1.3 * (q_end - q_start):
-            if not _holds_a_cue(doc[first : last + 1], offset, marks):
-                found.append((start, end))
+        wide = start <= q_start and q_end <= end and (end - start) > 1.3 * (q_end - q_start)
+        if wide and not _holds_a_cue(doc[first : last + 1], offset, marks):
+            found.append((start, end))
     return min(found, key=lambda span: span[1] - span[0], default=None)
 
 
