@@ -243,3 +243,25 @@ def _named_thing(words: list[Token]) -> bool:
 def _holds_a_cue(words: Span, offset: int, marks: list[tuple[int, int]]) -> bool:
     """True when `words` hold a speech verb with a subject of its own, outside quotation marks."""
     return any(_is_speech(t) and not inside(marks, t.idx + offset) and _subject(t) is not None for t in words)
+
+
+def names_in(doc: Doc, offset: int) -> list[Mention]:
+    """Full names in a parse: runs of two or three capitalised proper nouns heading a noun phrase
+    that is a subject, object or apposition (`Donald Trump`, not `New York` in `New York values`)."""
+    found = []
+    for token in doc:
+        if token.tag_ != "NNP" or token.dep_ not in {"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj"}:
+            continue
+        run = [c for c in token.lefts if c.dep_ == "compound" and c.tag_ == "NNP" and c.i >= token.i - 2]
+        if not run or run[0].i != token.i - len(run) or not all(t.is_title for t in [*run, token]):
+            continue
+        start, end = run[0].idx + offset, _end_of(token) + offset
+        found.append(
+            Mention(
+                doc.text[start - offset : end - offset],
+                start,
+                end,
+                name=doc.text[start - offset : end - offset],
+            )
+        )
+    return found
