@@ -159,3 +159,14 @@ def test_two_sentences_each_with_a_speaker_stay_two_statements() -> None:
     quotes = find_quotes(text, "a.txt")
     cliff = [q for q in quotes if "cliff" in q.quote]
     assert cliff and all(q.mention == "He" and "together" not in q.quote for q in cliff)
+
+
+def test_long_quotation_keeps_exact_offsets_and_its_speaker() -> None:
+    said = (
+        "We have spent three years on this bridge, we have heard every objection twice, and we "
+        "are not going to spend another three years listening to the same objections again"
+    )
+    text = f"Transport Minister Ana Vidal spoke in Porto.\n“{said},” Vidal told reporters on Friday.\n"
+    quote = find_quotes(text, "a.txt")[0]
+    assert (quote.speaker, quote.cue, quote.quote) == ("Ana Vidal", "told", said)
+    assert text[quote.start_char : quote.end_char] == said

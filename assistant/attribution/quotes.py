@@ -64,7 +64,13 @@ def find_quotes(
     # a paragraph that is all quotation has no cue or speaker for the parse to find
     windows = {n: w for n, w in windows.items() if _words_outside(text, *w, marked[n])}
     docs = (
-        dict(zip(windows, parser().pipe(text[a:b] for a, b in windows.values()), strict=True))
+        dict(
+            zip(
+                windows,
+                parser().pipe(_elided(text, a, b, marked[n]) for n, (a, b) in windows.items()),
+                strict=True,
+            )
+        )
         if windows
         else {}
     )
@@ -101,6 +107,22 @@ def _window(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]]) -
     """The sentences of a paragraph from its first quotation to its last, to be parsed."""
     start = sentence_around(text, p_start, p_end, marks, marks[0][0])[0]
     return start, max(sentence_around(text, p_start, p_end, marks, marks[-1][0])[1], marks[-1][1])
+
+
+KEPT_WORDS = 8  # of a long quotation, parsed at each end; the rest is blanked out for speed
+_WORD = re.compile(r"\S+")
+
+
+def _elided(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> str:
+    """`text[start:end]` to parse, the middle of each long quotation blanked out with spaces: the
+    parse looks for cues and speakers outside quotations, and offsets stay as they are."""
+    chars = list(text[start:end])
+    for a, b in marks:
+        words = list(_WORD.finditer(text, max(a, start), min(b, end)))
+        if len(words) > 3 * KEPT_WORDS:
+            first, last = words[KEPT_WORDS - 1].end(), words[-KEPT_WORDS].start()
+            chars[first - start : last - start] = " " * (last - first)
+    return "".join(chars)
 
 
 def _words_outside(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> bool:
