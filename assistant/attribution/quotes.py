@@ -93,9 +93,7 @@ def find_quotes(
                 if introduced is not None:
                     raw.cue, raw.mention = introduced
                 elif not follows:
-                    if not _said_alone(text[raw.start : raw.end]):
-                        continue
-                    raw.alone = True
+                    continue  # no speaker: a quotation nobody is named for is no statement here
             raws.append(raw)
             previous_direct = raw
         raws.extend(reported_speech(text, p_start, p_end, marks))
@@ -188,12 +186,6 @@ def _introduced(
     return before_cue(text, start, end, start, [])
 
 
-def _said_alone(words: str) -> bool:
-    """A quotation with no speaker to give that still reads as something said: a sentence of its
-    own (`“Power to the people!”`), not a word or two in scare quotes (`“rebels”`)."""
-    return len(words.split()) >= 3 and words[:1].isupper() and words.rstrip("”\"’'")[-1:] in ".!?,"
-
-
 def _direct_quotes(
     text: str, p_start: int, p_end: int, marks: list[tuple[int, int]], doc: Doc | None, offset: int
 ) -> list[Found]:
@@ -276,9 +268,7 @@ def _resolve(
     previous: Quote | None = None
     for raw in raws:
         mention = raw.mention
-        if raw.alone:
-            speaker, role, m_text, m_start, m_end = None, None, "", raw.start, raw.start
-        elif mention is None:
+        if mention is None:
             if previous is None:
                 continue
             speaker, role = previous.speaker, previous.role
@@ -290,7 +280,7 @@ def _resolve(
             source=source,
             speaker=speaker,
             role=role,
-            cue=raw.cue or (previous.cue if previous and not raw.alone else ""),
+            cue=raw.cue or (previous.cue if previous else ""),
             kind=raw.kind,
             quote=text[raw.start : raw.end],
             start_char=raw.start,

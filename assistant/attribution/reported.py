@@ -30,7 +30,6 @@ class Found:
     cue: str
     kind: str
     mention: Mention | None  # None: continues the previous quote's speaker
-    alone: bool = False  # a quotation no cue near it attributes, nor one before it
 
 
 def reported_speech(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]]) -> list[Found]:

@@ -13,8 +13,7 @@ class Quote(Span):
 
     `speaker` is the person or body as the article names it (full name where it gives one),
     None when "he" or "the commander" cannot be resolved without guessing; `mention` is the
-    words at `speaker_start:speaker_end` that point at the speaker ("he", "Palamar"), empty (and
-    `speaker_start == speaker_end == start_char`) for a quotation no words in the article attribute.
+    words at `speaker_start:speaker_end` that point at the speaker ("he", "Palamar").
     """
 
     speaker: str | None
@@ -34,5 +33,5 @@ class Quote(Span):
 
     def label(self) -> str:
         """ "Palamar (the Azov regiment’s deputy commander)": who is speaking, for citations."""
-        who = self.speaker or (f"unresolved “{self.mention}”" if self.mention else "unattributed")
+        who = self.speaker or f"unresolved “{self.mention}”"
         return f"{who} ({self.role})" if self.role else who
