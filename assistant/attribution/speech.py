@@ -102,7 +102,7 @@ def _subject(verb: Token) -> Token | None:
         subject = next((c for c in current.children if c.dep_ in _SUBJECTS), None)
         if subject is not None:
             return subject
-        if current.dep_ not in _CLIMB or current.head is current:
+        if current.dep_ not in _CLIMB or current.head.i == current.i:
             return None
         current = current.head
     return None
@@ -255,13 +255,6 @@ def names_in(doc: Doc, offset: int) -> list[Mention]:
         run = [c for c in token.lefts if c.dep_ == "compound" and c.tag_ == "NNP" and c.i >= token.i - 2]
         if not run or run[0].i != token.i - len(run) or not all(t.is_title for t in [*run, token]):
             continue
-        start, end = run[0].idx + offset, _end_of(token) + offset
-        found.append(
-            Mention(
-                doc.text[start - offset : end - offset],
-                start,
-                end,
-                name=doc.text[start - offset : end - offset],
-            )
-        )
+        name = doc.text[run[0].idx : _end_of(token)]
+        found.append(Mention(name, run[0].idx + offset, _end_of(token) + offset, name=name))
     return found
