@@ -33,7 +33,7 @@ FEATURES = (
 )
 # Fitted on all three datasets by `scripts/tune_answers.py train` (2026-11-23); in FEATURES order.
 WEIGHTS = np.array(
-    [0.9076, 1.421, -0.1546, 6.142, 0.5573, 0.8747, 0.2558, 0.5826, -0.3034, -0.2487, -0.06017]
+    [0.8114, 1.219, -0.2107, 6.229, 0.5619, 0.8853, 0.2839, 0.4904, -0.3176, -0.2956, -0.08372]
 )
 
 _KINDS = {
