@@ -1,11 +1,14 @@
 """Calibrates the offline answerer's relevance threshold on SQuAD questions outside the eval sample.
 
     .venv/bin/python scripts/calibrate.py [--squad ../shared/eval/squad-dev-v1.1.json] [--questions 300]
+    .venv/bin/python scripts/calibrate.py --nq ../shared/eval/nq-qed-tune.jsonl   # NQ tune instead
 
 `assistant eval squad --sample 2000 --seed 7` uses the first 2,000 questions of the seed-7
 shuffle; this script uses the next ones. For each, the best sentence score is taken against its
 own article (answerable) and against another article (unanswerable: the question asked of the
-wrong source); it prints how well each threshold separates the two and the best one.
+wrong source); it prints how well each threshold separates the two and the best one. With
+`--nq`, the first 300 of the seed-7 shuffle of Natural Questions tune, one file per paragraph
+(questions typed without seeing the text: they share fewer words with it than SQuAD's).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ sys.path.insert(0, str(REPO))
 
 from assistant import Assistant  # noqa: E402
 from assistant.answers.extractive import ExtractiveAnswerer  # noqa: E402
-from assistant.evaluation.datasets import sample, write_squad  # noqa: E402
+from assistant.evaluation.datasets import sample, write_nq, write_squad  # noqa: E402
 from assistant.ingest.discovery import source_name  # noqa: E402
 
 EVAL_SAMPLE = 2000
@@ -32,7 +35,7 @@ EVAL_SAMPLE = 2000
 
 def best_scores(assistant: Assistant, question: str, source: str) -> float:
     """The best sentence score the answerer sees for `question` within `source` alone."""
-    probe = ExtractiveAnswerer(assistant.parts.scorer, threshold=-1.0)
+    probe = ExtractiveAnswerer(assistant.parts.scorer, threshold=-1.0, selector=None)
     passages = assistant.retrieve(question, k=assistant.settings.answer_passages, sources=[source])
     claims = probe.claims(question, passages)
     return claims[0].score if claims else 0.0
@@ -43,14 +46,18 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--squad", type=Path, default=REPO.parent / "shared" / "eval" / "squad-dev-v1.1.json")
+    parser.add_argument("--nq", type=Path, help="calibrate on this NQ (QED layout) file instead")
     parser.add_argument("--questions", type=int, default=300)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as scratch:
         files = Path(scratch) / "files"
-        questions = sample(write_squad(args.squad, files), None, 7)[
-            EVAL_SAMPLE : EVAL_SAMPLE + args.questions
-        ]
+        if args.nq:
+            questions = sample(write_nq(args.nq, files), None, 7)[: args.questions]
+        else:
+            questions = sample(write_squad(args.squad, files), None, 7)[
+                EVAL_SAMPLE : EVAL_SAMPLE + args.questions
+            ]
         assistant = Assistant(data_dir=Path(scratch) / "index")
         assistant.ingest([files])
         names = sorted(p.name for p in files.glob("*.txt"))

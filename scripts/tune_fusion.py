@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.api import Assistant
 from assistant.components import Components
 from assistant.evaluation.datasets import EvalQuestion, sample, write_hotpot, write_nq, write_squad
 from assistant.evaluation.runner import is_hit
@@ -63,18 +64,24 @@ class Case:
     sentence_chars: np.ndarray  # per sentence: its length in characters
 
 
-def collect(work: Path, names: list[str]) -> None:
-    """Index each dataset once and cache every question's numbers in WORK/DATASET.pkl."""
+def indexed(work: Path, name: str) -> tuple[list[EvalQuestion], Assistant]:
+    """The dataset's questions and an assistant over its files, indexed once into WORK/NAME/index."""
     from assistant.api import Assistant
 
+    writer, path, n = DATASETS[name]
+    folder = work / name
+    questions = sample(writer(path, folder / "files"), n, 7)
+    assistant = Assistant(data_dir=folder / "index")
+    if not (folder / "indexed").exists():
+        assistant.ingest([folder / "files"])
+        (folder / "indexed").write_text("ok")
+    return questions, assistant
+
+
+def collect(work: Path, names: list[str]) -> None:
+    """Index each dataset once and cache every question's numbers in WORK/DATASET.pkl."""
     for name in names:
-        writer, path, n = DATASETS[name]
-        folder = work / name
-        questions = sample(writer(path, folder / "files"), n, 7)
-        assistant = Assistant(data_dir=folder / "index")
-        if not (folder / "indexed").exists():
-            assistant.ingest([folder / "files"])
-            (folder / "indexed").write_text("ok")
+        questions, assistant = indexed(work, name)
         parts = assistant.parts
         documents = [terms(text) for _, text, _ in parts.store.everything()]
         df = Counter(t for d in documents for t in set(d))

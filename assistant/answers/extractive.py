@@ -10,19 +10,30 @@ import numpy as np
 
 from assistant.answers.evidence import cite, looks_like_instruction, neutralize_markers, with_speaker
 from assistant.answers.rendering import NOT_COVERED, agreement_note, claim_lead, conflict_note, figures_note
+from assistant.answers.selection import WEIGHTS, selection_scores
 from assistant.answers.speakers import attributed, rebuts
 from assistant.attribution.agreement import relation, speaker_of
 from assistant.models import Agreement, Answer, Citation, Passage, Quote, Sentence
-from assistant.retrieval.scoring import EMBED_LIMIT, Scorer, score_sentences, sentences_of
+from assistant.retrieval.scoring import EMBED_LIMIT, Scorer, score_parts, sentences_of
 
-# Below this combined score no sentence answers the question. Calibrated on SQuAD questions
-# against their own article vs. against other articles (scripts/calibrate.py, docs/answers.md).
-RELEVANCE_THRESHOLD = 0.35
+# Below this combined score no sentence answers the question. Calibrated on SQuAD and Natural
+# Questions, each question against its own article vs. against another (scripts/calibrate.py,
+# docs/answers.md).
+RELEVANCE_THRESHOLD = 0.3
 # A neighbouring sentence scoring at least this share of the best joins its quote, and a
 # sentence's score loses RANK_PRIOR * ln(1 + its passage's rank): chosen by cross-validation over
 # SQuAD, Natural Questions and HotpotQA (scripts/tune_fusion.py answers, docs/evaluation.md).
 NEIGHBOUR_SHARE = 0.6
 RANK_PRIOR = 0.1
+# The first claim is the selector's best sentence among those scoring at least this share of
+# the best score (later claims: 0.8 of it, as they always were).
+ELIGIBLE_SHARE = 0.8
+# With the selector, a neighbour joins the quote when it is at least JOIN_SHARE as likely to hold
+# the answer as the sentence quoted, times (characters of the two / JOIN_CHARS) ** JOIN_POWER:
+# a longer quote needs a likelier neighbour (scripts/tune_answers.py, docs/evaluation.md).
+JOIN_SHARE = 0.1
+JOIN_CHARS = 250
+JOIN_POWER = 1.0
 MAX_CONFLICTS = 2  # contradicting statements added to an answer, beyond its claims
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 
@@ -58,6 +69,10 @@ class ExtractiveAnswerer:
         neighbour: float = NEIGHBOUR_SHARE,
         embed: int | None = EMBED_LIMIT,
         rank_prior: float = RANK_PRIOR,
+        selector: np.ndarray | None = WEIGHTS,
+        eligible: float | None = ELIGIBLE_SHARE,
+        join: float = JOIN_SHARE,
+        join_power: float = JOIN_POWER,
     ) -> None:
         self.scorer = scorer
         self.threshold = threshold
@@ -66,6 +81,10 @@ class ExtractiveAnswerer:
         self.neighbour = neighbour
         self.embed = embed
         self.rank_prior = rank_prior
+        self.selector = selector
+        self.eligible = eligible
+        self.join = join
+        self.join_power = join_power
 
     def claims(
         self,
@@ -84,22 +103,27 @@ class ExtractiveAnswerer:
         sentences = sentences_of(passages)
         if not sentences:
             return []
-        scores = self._scores(question, sentences, passages)
+        scores, picks = self._scores(question, sentences, passages)
         for i, s in enumerate(sentences):  # kept as neighbours' context, never quoted
             if looks_like_instruction(s.text) or (already_said and s.text in already_said):
-                scores[i] = -np.inf
-        order = np.argsort(-scores, kind="stable")
-        best = float(scores[order[0]])
+                scores[i] = picks[i] = -np.inf
+        by_score = np.argsort(-scores, kind="stable")
+        best = float(scores[by_score[0]])
         if best < self.threshold:
             return []
-        vectors = self._vectors(sentences, order)
+        vectors = self._vectors(sentences, by_score)
         who = [speaker_of(quotes, s.source, s.start_char, s.end_char) for s in sentences]
         claims: list[Claim] = []
         used: set[int] = set()
+        order = np.argsort(-picks, kind="stable")  # the selector's order (or the score's)
         for i in order:
-            if len(claims) == self.max_claims or scores[i] < max(self.threshold, 0.8 * best):
+            if len(claims) == self.max_claims or not np.isfinite(picks[i]):
                 break
-            if i in used:
+            if claims:
+                floor = max(self.threshold, 0.8 * best)
+            else:  # the first claim: the selector's best of the sentences it may choose from
+                floor = -np.inf if self.eligible is None else max(self.threshold, self.eligible * best)
+            if i in used or scores[i] < floor:
                 continue
             group = [int(i)]
             for j in order:
@@ -112,17 +136,24 @@ class ExtractiveAnswerer:
                 if self._same_claim(sentences[i], sentences[j], float(vectors[i] @ vectors[j])):
                     group.append(int(j))
             used.update(group)
-            spans = [self._span(sentences, scores, g) for g in group]
+            spans = [self._span(sentences, scores, picks, g) for g in group]
             for span in spans:
                 used.update(sentences.index(s) for s in span)
             claims.append(Claim(spans, float(scores[i])))
         return claims + self._conflicts(claims, sentences, scores, vectors, who, used)
 
-    def _scores(self, question: str, sentences: list[Sentence], passages: Sequence[Passage]) -> np.ndarray:
-        """Each sentence's score against the question, less the rank prior of its passage."""
-        scores = score_sentences(self.scorer, question, sentences, passages, self.embed)
+    def _scores(
+        self, question: str, sentences: list[Sentence], passages: Sequence[Passage]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each sentence's score against the question, less the rank prior of its passage (what
+        the thresholds judge), and the selector's score (which claim comes first)."""
+        combined, semantic, lexical = score_parts(self.scorer, question, sentences, passages, self.embed)
         ranks = np.array([s.passage for s in sentences], dtype=float)
-        return scores - self.rank_prior * np.log1p(ranks)
+        scores = combined - self.rank_prior * np.log1p(ranks)
+        if self.selector is None:
+            return scores, scores.copy()
+        picks = selection_scores(question, sentences, passages, semantic, lexical, self.selector)
+        return scores, picks
 
     def _vectors(self, sentences: list[Sentence], order: np.ndarray) -> np.ndarray:
         """Unit vectors of the `embed` best sentences, zeros for the others (which then neither
@@ -178,9 +209,12 @@ class ExtractiveAnswerer:
                 found.append(Claim([span], float(scores[j]), against=c, figures=figures))
         return found
 
-    def _span(self, sentences: list[Sentence], scores: np.ndarray, i: int) -> list[Sentence]:
+    def _span(
+        self, sentences: list[Sentence], scores: np.ndarray, picks: np.ndarray, i: int
+    ) -> list[Sentence]:
         """Sentence `i` with the other half of its quotation, or else with a neighbour that
-        scores nearly as well (the answer often sits in the sentence next to the best match)."""
+        the selector finds nearly as likely to hold the answer (or, without a selector, that
+        scores nearly as well): the answer often sits in the sentence next to the best match."""
         span = with_speaker(sentences, i)
         if len(span) > 1:
             return span
@@ -189,12 +223,24 @@ class ExtractiveAnswerer:
             for j in (i - 1, i + 1)
             if 0 <= j < len(sentences)
             and sentences[j].passage == sentences[i].passage
-            and scores[j] >= self.neighbour * scores[i]
+            and self._joins(sentences, scores, picks, i, j)
         ]
+        by = scores if self.selector is None else picks
         if not neighbours:
             return span
-        j = max(neighbours, key=lambda n: scores[n])
+        j = max(neighbours, key=lambda n: by[n])
         return [sentences[min(i, j)], sentences[max(i, j)]]
+
+    def _joins(
+        self, sentences: list[Sentence], scores: np.ndarray, picks: np.ndarray, i: int, j: int
+    ) -> bool:
+        """Neighbour `j` joins sentence `i`'s quote (see JOIN_SHARE; NEIGHBOUR_SHARE without a selector)."""
+        if self.selector is None:
+            return bool(scores[j] >= self.neighbour * scores[i])
+        chars = max(sentences[i].end_char, sentences[j].end_char) - min(
+            sentences[i].start_char, sentences[j].start_char
+        )
+        return bool(picks[j] >= self.join * picks[i] * (chars / JOIN_CHARS) ** self.join_power)
 
     def _same_claim(self, a: Sentence, b: Sentence, similarity: float) -> bool:
         """Two sentences state the same thing: very similar, or similar and sharing a number."""

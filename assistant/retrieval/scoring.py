@@ -70,10 +70,20 @@ def score_sentences(
     score best with their passage's cosine standing in for their own are embedded (see
     `Scorer.score`): a first sight of thirty passages costs `embed` model calls, not hundreds.
     """
+    return score_parts(scorer, query, sentences, passages, embed)[0]
+
+
+def score_parts(
+    scorer: Scorer,
+    query: str,
+    sentences: Sequence[Sentence],
+    passages: Sequence[Passage] | None = None,
+    embed: int | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Combined, semantic and lexical scores of `sentences`, as `score_sentences` makes them."""
     stand_in = [passages[s.passage].score for s in sentences] if passages is not None else None
     texts = [s.text for s in sentences]
-    scores, _, _ = scorer.score(query, texts, sentence_contexts(sentences), stand_in, embed)
-    return scores
+    return scorer.score(query, texts, sentence_contexts(sentences), stand_in, embed)
 
 
 def sentence_contexts(sentences: Sequence[Sentence]) -> list[str]:

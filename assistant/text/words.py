@@ -145,6 +145,13 @@ NEGATIONS = frozenset(
     "wasn't weren't aren't hasn't haven't hadn't denied denies deny refused rejected".split()
 )
 
+# Numbers written as words: what a "how many" question's answer may be.
+NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred hundreds thousand thousands million millions billion billions dozen dozens half".split()
+)
+
 # News outlets a byline, a wire tag or a copyright line may name.
 OUTLETS = (
     "Fox News",

@@ -1,0 +1,119 @@
+"""Which sentence an offline answer quotes first: a linear score over a few features of each
+sentence, fitted as a conditional logit (a softmax over each question's sentences) by
+`scripts/tune_answers.py train`, leave-one-dataset-out over SQuAD, Natural Questions and
+HotpotQA (docs/evaluation.md). No model runs here: every feature is a regular expression or
+a number the scorer already made.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from assistant.models import Passage, Sentence
+from assistant.text.dates import MONTHS
+from assistant.text.names import entities
+from assistant.text.words import NUMBER_WORDS, alternation
+
+FEATURES = (
+    "cosine",  # of question and sentence (or its passage's, for a sentence not embedded)
+    "overlap",  # IDF-weighted share of the question's words in the sentence
+    "passage_rank",  # ln(1 + the rank of its passage)
+    "passage_cosine",  # of question and passage
+    "opens_paragraph",  # 1 for the first sentence of a paragraph (a Wikipedia lead, a news lede)
+    "answer_type",  # 1 when the sentence holds what the question word asks for (see `asks_for`)
+    "new_names",  # ln(1 + names and numbers of the sentence that the question does not hold)
+    "neighbour",  # the better cosine + overlap score of the sentences either side, same passage
+    "length",  # ln(characters / 100)
+    "score_rank",  # ln(1 + its rank by cosine + overlap among the question's sentences)
+    "next_to_best",  # 1 beside the sentence of best cosine + overlap, same passage (the answer
+    # often sits in the sentence after or before the one that restates the question)
+)
+# Fitted on all three datasets by `scripts/tune_answers.py train` (2026-11-23); in FEATURES order.
+WEIGHTS = np.array(
+    [0.8114, 1.219, -0.2107, 6.229, 0.5619, 0.8853, 0.2839, 0.4904, -0.3176, -0.2956, -0.08372]
+)
+
+_KINDS = {
+    "when": re.compile(
+        r"\bwhen\b|\b(?:what|which) (?:year|date|decade|century|day|month|time|era|period)\b|\bhow long ago\b"
+    ),
+    "number": re.compile(
+        r"\bhow (?:many|much|long|old|far|big|large|tall|high|often|fast|deep|wide)\b"
+        r"|\bwhat (?:percentage|percent|number|amount|population|size)\b"
+    ),
+    "who": re.compile(r"\bwho(?:m|se)?\b|\bwhat (?:person|man|woman|team|band|group)\b"),
+    "where": re.compile(r"\bwhere\b|\b(?:what|which) (?:country|city|state|place|town|county|region)\b"),
+}
+_YEAR = re.compile(r"\b(?:1\d{3}|20\d{2})s?\b|\bcentur(?:y|ies)\b|" + rf"\b(?:{'|'.join(MONTHS)})\b")
+_NUMBER = re.compile(rf"\b\d[\d,.]*\b|\b(?:{alternation(NUMBER_WORDS)})\b", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+
+
+def asks_for(question: str) -> str | None:
+    """What the question word asks for: "when", "number", "who", "where", or None."""
+    lowered = question.lower()
+    return next((kind for kind, pattern in _KINDS.items() if pattern.search(lowered)), None)
+
+
+def features(
+    question: str,
+    sentences: Sequence[Sentence],
+    passages: Sequence[Passage],
+    semantic: np.ndarray,
+    lexical: np.ndarray,
+) -> np.ndarray:
+    """One row of FEATURES per sentence."""
+    kind = asks_for(question)
+    asked = {w.lower() for w in _WORD.findall(question)}
+    combined = 0.5 * semantic + 0.5 * lexical
+    rank = np.empty(len(sentences))
+    rank[np.argsort(-combined, kind="stable")] = np.arange(len(sentences))
+    top = int(np.argmax(combined))
+    rows = np.zeros((len(sentences), len(FEATURES)))
+    for i, sentence in enumerate(sentences):
+        passage = passages[sentence.passage]
+        text = sentence.text
+        new = [w for w in entities(text) if w.lower() not in asked]
+        numbers = [n for n in _NUMBER.findall(text) if n.lower() not in asked]
+        years = [y for y in _YEAR.findall(text) if y.lower() not in asked]
+        found = {"when": years, "number": numbers, "who": new, "where": new}
+        side = [
+            combined[j]
+            for j in (i - 1, i + 1)
+            if 0 <= j < len(sentences) and sentences[j].passage == sentence.passage
+        ]
+        before = passage.text[: sentence.start_char - passage.start_char]
+        opens = (passage.start_char == 0 and not before.strip()) or before.rstrip(" \t").endswith("\n")
+        rows[i] = (
+            semantic[i],
+            lexical[i],
+            np.log1p(sentence.passage),
+            passage.score,
+            float(opens),
+            float(kind is not None and bool(found[kind])),
+            np.log1p(len(new) + len(numbers)),
+            max(side, default=0.0),
+            np.log(max(len(text), 10) / 100),
+            np.log1p(rank[i]),
+            float(abs(i - top) == 1 and sentences[top].passage == sentence.passage),
+        )
+    return rows
+
+
+def selection_scores(
+    question: str,
+    sentences: Sequence[Sentence],
+    passages: Sequence[Passage],
+    semantic: np.ndarray,
+    lexical: np.ndarray,
+    weights: np.ndarray = WEIGHTS,
+) -> np.ndarray:
+    """How likely each sentence holds the answer: a softmax over the question's sentences."""
+    if not len(sentences):
+        return np.zeros(0)
+    logits = features(question, sentences, passages, semantic, lexical) @ weights
+    likely = np.exp(logits - logits.max())
+    return likely / likely.sum()
