@@ -197,6 +197,12 @@ class ExtractiveAnswerer:
                 similarity = max(float(vectors[k] @ vectors[j]) for k in own)
                 explicit = rebuts(sentences, j, mine)
                 kind = "conflict" if explicit else relation(claim_text, sentences[j].text, similarity)
+                if kind == "conflict" and not explicit:
+                    # Checked on vectors of each sentence alone: vectors taken in context carry
+                    # their passage, so two sentences of one passage look more alike than they are.
+                    alone = self.scorer.alone([*(sentences[k].text for k in own), sentences[j].text])
+                    similarity = float(max(alone[:-1] @ alone[-1]))
+                    kind = relation(claim_text, sentences[j].text, similarity)
                 if kind in {"conflict", "figures"}:
                     candidates.append((explicit, similarity + float(scores[j]), j, kind == "figures"))
             for _, _, j, figures in sorted(candidates, reverse=True):
@@ -212,9 +218,10 @@ class ExtractiveAnswerer:
     def _span(
         self, sentences: list[Sentence], scores: np.ndarray, picks: np.ndarray, i: int
     ) -> list[Sentence]:
-        """Sentence `i` with the other half of its quotation, or else with a neighbour that
-        the selector finds nearly as likely to hold the answer (or, without a selector, that
-        scores nearly as well): the answer often sits in the sentence next to the best match."""
+        """Sentence `i` with the other half of its quotation, or else with a neighbour in its
+        paragraph that the selector finds nearly as likely to hold the answer (or, without a
+        selector, that scores nearly as well): the answer often sits in the sentence next to the
+        best match. A quote never runs over a paragraph break it does not need to."""
         span = with_speaker(sentences, i)
         if len(span) > 1:
             return span
@@ -223,6 +230,7 @@ class ExtractiveAnswerer:
             for j in (i - 1, i + 1)
             if 0 <= j < len(sentences)
             and sentences[j].passage == sentences[i].passage
+            and same_paragraph(sentences[min(i, j)], sentences[max(i, j)])
             and self._joins(sentences, scores, picks, i, j)
         ]
         by = scores if self.selector is None else picks
@@ -317,3 +325,8 @@ def _agreements(claims: list[Claim], numbers: list[list[int]], citations: list[C
             else:
                 found.append(Agreement("conflict", [theirs.n, mine.n], conflict_note(theirs, mine)))
     return found
+
+
+def same_paragraph(first: Sentence, second: Sentence) -> bool:
+    """No blank line lies between `first` and the `second` sentence that follows it."""
+    return second.start_line - first.end_line < 2

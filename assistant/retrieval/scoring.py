@@ -126,6 +126,11 @@ class Scorer:
             self._remember(found)
         return np.vstack([found[t] for t in texts]) if texts else np.zeros((0, 1))
 
+    def alone(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors of `texts`, each embedded on its own (never the in-context vectors of
+        ingest): for comparing two sentences with each other rather than with a question."""
+        return self.embedder.embed(list(texts))
+
     def known(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """The vectors of those `texts` that cost no model pass: in memory or stored by ingest."""
         with self._lock:
