@@ -167,3 +167,24 @@ def test_long_quotation_keeps_exact_offsets_and_its_speaker() -> None:
     quote = find_quotes(text, "a.txt")[0]
     assert (quote.speaker, quote.cue, quote.quote) == ("Ana Vidal", "told", said)
     assert text[quote.start_char : quote.end_char] == said
+
+
+def test_someone_described_but_not_named_is_the_speaker_as_described() -> None:
+    text = (
+        "Senator Maria Lopez defended the bill on Monday.\n"
+        "“She has lost the caucus,” one senior Democrat said.\n"
+        "“We will win,” Lopez said.\n"
+    )
+    described, named = find_quotes(text, "a.txt")
+    assert (described.speaker, described.unnamed, described.quote) == (
+        "one senior Democrat",
+        True,
+        "She has lost the caucus",
+    )
+    assert (named.speaker, named.unnamed) == ("Maria Lopez", False)
+
+
+def test_party_and_state_after_a_name_are_no_part_of_it() -> None:
+    text = "“We are not done,” said Senate Minority Leader Harry M. Reid (D-Nev.).\n"
+    quote = find_quotes(text, "a.txt")[0]
+    assert (quote.speaker, quote.role) == ("Harry M. Reid", "Senate Minority Leader")

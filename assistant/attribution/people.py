@@ -28,6 +28,7 @@ _DESCRIPTOR = re.compile(rf"(?:The|the)\s+((?:[\w’'\-]+\s+){{0,3}}?)({alternat
 _TITLED_NAME = re.compile(
     rf"\b(?:[A-Z][\w’'\-]*\s+)?(?:{alternation(TITLES)})\s+((?:[A-ZÀ-Þ][\w’'\-]+\s+)?[A-ZÀ-Þ][\w’'\-]+)"
 )
+_INDEFINITE = re.compile(r"(?i)(?:a|an|one|another|some|two|three|several)\b")
 _GROUP = re.compile(rf"(?i)(?:the\s+)?(?:\w+\s+)?(?:{alternation(GROUP_NOUNS)})")
 
 
@@ -178,28 +179,30 @@ class People:
         if person in self.roles:
             self.events.append((at, person))
 
-    def resolve(self, mention: Mention, at: int) -> tuple[str | None, str | None]:
-        """(speaker, role) of a mention; speaker None when it cannot be told without guessing."""
+    def resolve(self, mention: Mention, at: int) -> tuple[str | None, str | None, bool]:
+        """(speaker, role, unnamed) of a mention; speaker None when it cannot be told without
+        guessing; unnamed True when the speaker is a description of someone the article does not
+        name ("a senior Democrat", "a spokesman for the campaign"), given as the article gives it."""
         if mention.pronoun:
             person = self.salient(mention.start)
-            return (person, self.roles.get(person)) if person else (None, None)
+            return (person, self.roles.get(person), False) if person else (None, None, False)
         if mention.name:
             full = self.canonical(mention.name)
             if full:
-                return full, mention.role or self.roles.get(full)
+                return full, mention.role or self.roles.get(full), False
             if len(mention.name.split()) == 1 and mention.role is None:
-                return mention.text, None  # "Russia", "Ukraine": a country or body speaks
-            return mention.name, mention.role
+                return mention.text, None, False  # "Russia", "Ukraine": a country or body speaks
+            return mention.name, mention.role, False
         descriptor = _DESCRIPTOR.search(mention.text)
         if descriptor and mention.text[:1] in "Tt" and mention.text.lower().startswith("the "):
             person = self._by_role(descriptor.group(0), mention.start)
-            return (person, self.roles.get(person)) if person else (None, None)
+            return (person, self.roles.get(person), False) if person else (None, None, False)
         if _GROUP.fullmatch(mention.text) or mention.text.lower() in {"they", "we", "i", "you", "it"}:
-            return None, None  # unnamed people speak: not a speaker to attribute to
-        if re.match(r"(?i)(?:a|an|one|another|some|two|three|several)\b", mention.text) or any(
-            c in mention.text for c in "|"
-        ):
-            return None, None  # "A commander of the Azov battalion": someone not named
-        if has_role_noun(mention.text):
-            return None, None
-        return mention.text, None  # "Kyiv’s army", "the Kremlin"
+            return None, None, False  # unnamed people speak: not a speaker to attribute to
+        if "|" in mention.text or not re.search(r"[^\W\d_]", mention.text):
+            return None, None, False
+        if _INDEFINITE.match(mention.text) or has_role_noun(mention.text):
+            # "A commander of the Azov battalion", "one senior Democrat": someone not named, who
+            # for a reader is still who said it
+            return mention.text, None, True
+        return mention.text, None, False  # "Kyiv’s army", "the Kremlin"

@@ -111,7 +111,7 @@ class QuoteIndex:
         with `query`, the `k` closest in meaning, best first; else all, in article order."""
         where = source_filter(sources)
         if query:
-            vector = self.embedder.embed([query])[0]
+            vector = self.embedder.embed_query(query)
             rows = [(h.text, h.metadata) for h in self.store.query(vector, max(k * 5, 50), where)]
         else:
             rows = [

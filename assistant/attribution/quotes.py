@@ -10,7 +10,9 @@ A rule set for English news prose, measured on labelled quotes (`eval/quotes.jso
   `Sviatoslav Palamar, the Azov regiment’s deputy commander`); a surname means the full name
   met elsewhere in the article; "he"/"she" is the person the text last spoke about (a speaker
   or a sentence's subject) and "the deputy commander" the one person whose role says so:
-  otherwise the speaker is left unresolved (`speaker=None`, `mention` keeps the words).
+  otherwise the speaker is left unresolved (`speaker=None`, `mention` keeps the words);
+- someone the article describes but never names ("a senior Democrat said") is the speaker as
+  described, marked `unnamed`.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from assistant.text.sentences import sentence_around
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 3  # part of every stored quote's id: better rules re-index on the next ingest
+RULES_VERSION = 4  # part of every stored quote's id: better rules re-index on the next ingest
 
 JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
 
@@ -271,15 +273,16 @@ def _resolve(
         if mention is None:
             if previous is None:
                 continue
-            speaker, role = previous.speaker, previous.role
+            speaker, role, unnamed = previous.speaker, previous.role, previous.unnamed
             m_text, m_start, m_end = previous.mention, previous.speaker_start, previous.speaker_end
         else:
-            speaker, role = people.resolve(mention, raw.start)
+            speaker, role, unnamed = people.resolve(mention, raw.start)
             m_text, m_start, m_end = mention.text, mention.start, mention.end
         quote = Quote(
             source=source,
             speaker=speaker,
             role=role,
+            unnamed=unnamed,
             cue=raw.cue or (previous.cue if previous else ""),
             kind=raw.kind,
             quote=text[raw.start : raw.end],
@@ -296,7 +299,7 @@ def _resolve(
             date=date,
             page=page_of(page_starts, raw.start),
         )
-        if speaker:
+        if speaker and not unnamed:
             people.spoke(speaker, raw.end)
         quotes.append(quote)
         if raw.kind == "direct":
