@@ -188,3 +188,18 @@ def test_party_and_state_after_a_name_are_no_part_of_it() -> None:
     text = "“We are not done,” said Senate Minority Leader Harry M. Reid (D-Nev.).\n"
     quote = find_quotes(text, "a.txt")[0]
     assert (quote.speaker, quote.role) == ("Harry M. Reid", "Senate Minority Leader")
+
+
+def test_circumstances_and_show_titles_are_not_what_was_said() -> None:
+    text = (
+        "Senator Maria Lopez said Wednesday at the debate in Ohio that the bill would pass.\n"
+        "Lopez said in her opening remarks that the party should back its “stalwart allies.”\n"
+        "Speaking Sunday on CNN’s “State of the Union,” Lopez said the vote would be close.\n"
+    )
+    said = [q.quote for q in find_quotes(text, "a.txt")]
+    assert not any(q.startswith(("Wednesday", "in her", "State of")) for q in said), said
+    assert "the party should back its “stalwart allies.”" in said or any(
+        q.startswith("the party should back") for q in said
+    ), said
+    assert any(q.startswith("the vote would be close") for q in said), said
+    assert "the bill would pass" in said, said

@@ -203,8 +203,10 @@ def _direct_quotes(
         after = (q_end, max(q_end, after_end))
         before_start = max([s_start] + [b for _, b in marks[:n] if b <= q_start])
         parsed = parse_attribution(doc, offset, text, q_start, q_end, marks) if doc is not None else None
-        if parsed is None and _TITLE.fullmatch(text[c_start:c_end]):
-            continue  # `“Fox & Friends”`, `"Crashing the Party"`: a title, not words said
+        words = text[c_start:c_end].rstrip(".!?,")
+        named = re.search(r"(?:’s|'s|\bthe|\bon)\s*$", text[max(0, q_start - 8) : q_start])
+        if (parsed is None or named) and _TITLE.fullmatch(words):
+            continue  # `“Fox & Friends”`, `CNN’s “State of the Union”`: a title, not words said
         attribution = (
             parsed or after_cue(text, *after) or before_cue(text, before_start, q_start, s_start, marks)
         )
