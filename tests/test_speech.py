@@ -203,3 +203,27 @@ def test_circumstances_and_show_titles_are_not_what_was_said() -> None:
     ), said
     assert any(q.startswith("the vote would be close") for q in said), said
     assert "the bill would pass" in said, said
+
+
+def test_he_never_means_a_place_or_a_newspaper() -> None:
+    text = (
+        "Ban Ki-moon made climate change his priority.\n"
+        "“From Day One, I made it the top priority,” the diplomat said in an interview with "
+        "The Washington Post.\n"
+        "“I'm grateful to all the parties involved,” he said.\n"
+    )
+    assert not {q.speaker for q in find_quotes(text, "a.txt")} & {"Washington Post", "The Washington Post"}
+
+
+def test_a_role_the_article_never_names_is_the_speaker_as_described() -> None:
+    text = "Sooner or later “it starts to pay off,” the New Jersey governor said at a town hall.\n"
+    quote = find_quotes(text, "a.txt")[0]
+    assert (quote.speaker, quote.unnamed) == ("the New Jersey governor", True)
+
+
+def test_a_middle_initial_is_part_of_the_name() -> None:
+    text = (
+        "Michael J. Petrilli, president of the Fordham Institute, tied the scores to graduation "
+        "rates, saying the law helped “millions of kids who would have dropped out.”\n"
+    )
+    assert {q.speaker for q in find_quotes(text, "a.txt")} == {"Michael J. Petrilli"}

@@ -50,7 +50,7 @@ def trim_adverbials(text: str, start: int, end: int) -> int:
 def mention_after(text: str, start: int, end: int) -> Mention | None:
     """`said Sviatoslav Palamar, the Azov regiment’s deputy commander.`: name and appositive."""
     m = re.match(
-        r"(?:[A-ZÀ-Þ][\w’'\-]*\s+)*[A-ZÀ-Þ][\w’'\-]*|[Hh]e\b|[Ss]he\b|the [\w’'\- ]+", text[start:end]
+        r"(?:[A-ZÀ-Þ][\w’'\-]*\.?\s+)*[A-ZÀ-Þ][\w’'\-]*|[Hh]e\b|[Ss]he\b|the [\w’'\- ]+", text[start:end]
     )
     if not m:
         return None

@@ -150,21 +150,36 @@ class People:
         ]
         if not words:
             return None
-        head, modifiers = words[-1], words[:-1]
-        heads = ROLE_SYNONYMS.get(head, {head})
-        fitting = []
-        for name, role in self.roles.items():
-            if not role or self.first_seen.get(name, 0) > at:
-                continue
-            role_words = {w.lower().strip("’'s") for w in _ROLE_WORD.findall(role)}
-            if heads & role_words and all(m in role_words or m.rstrip("n") in role_words for m in modifiers):
-                fitting.append(name)
+        fitting = self._fitting(words, at)
         if len(fitting) == 1:
             return fitting[0]
         recent = self.salient(at)
         if not fitting and recent is not None and not self.roles.get(recent):
             return recent  # "the senator" just after "Bernie Sanders", whose role the article never gave
         return recent if recent in fitting else None
+
+    def _fitting(self, words: list[str], at: int, modifiers: bool = True) -> list[str]:
+        """Persons seen before `at` whose role has the head word of `words` (and, with
+        `modifiers`, its other words): "deputy commander" fits "the Azov regiment’s deputy commander"."""
+        head = words[-1]
+        heads = ROLE_SYNONYMS.get(head, {head})
+        fitting = []
+        for name, role in self.roles.items():
+            if not role or self.first_seen.get(name, 0) > at:
+                continue
+            role_words = {w.lower().strip("’'s") for w in _ROLE_WORD.findall(role)}
+            if heads & role_words and (
+                not modifiers or all(m in role_words or m.rstrip("n") in role_words for m in words[:-1])
+            ):
+                fitting.append(name)
+        return fitting
+
+    def _nobody_fits(self, description: str, at: int) -> bool:
+        """True when no person the article names has the role "the New Jersey governor" speaks
+        of, and nobody without a role was just spoken about: the article does not name this one."""
+        words = [w.lower().strip("’'s") for w in _ROLE_WORD.findall(description) if w.lower() not in {"the"}]
+        recent = self.salient(at)
+        return bool(words) and not self._fitting(words, at, modifiers=False) and recent is None
 
     def salient(self, at: int) -> str | None:
         """The person spoken about last before `at`, if recently enough."""
@@ -196,6 +211,8 @@ class People:
         descriptor = _DESCRIPTOR.search(mention.text)
         if descriptor and mention.text[:1] in "Tt" and mention.text.lower().startswith("the "):
             person = self._by_role(descriptor.group(0), mention.start)
+            if person is None and self._nobody_fits(descriptor.group(0), mention.start):
+                return mention.text, None, True  # "the New Jersey governor", never named
             return (person, self.roles.get(person), False) if person else (None, None, False)
         if _GROUP.fullmatch(mention.text) or mention.text.lower() in {"they", "we", "i", "you", "it"}:
             return None, None, False  # unnamed people speak: not a speaker to attribute to

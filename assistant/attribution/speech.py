@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from assistant.attribution.mentions import Mention, mention_at
 from assistant.text.sentences import inside
-from assistant.text.words import SPEECH_VERBS
+from assistant.text.words import NOT_PERSON_WORDS, SPEECH_VERBS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -255,6 +255,8 @@ def names_in(doc: Doc, offset: int) -> list[Mention]:
         run = [c for c in token.lefts if c.dep_ == "compound" and c.tag_ == "NNP" and c.i >= token.i - 2]
         if not run or run[0].i != token.i - len(run) or not all(t.is_title for t in [*run, token]):
             continue
+        if any(t.text in NOT_PERSON_WORDS for t in [*run, token]):
+            continue  # "New Hampshire", "State Department": a place or a body, not a person
         name = doc.text[run[0].idx : _end_of(token)]
         found.append(Mention(name, run[0].idx + offset, _end_of(token) + offset, name=name))
     return found
