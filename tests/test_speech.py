@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.attribution.parsing import check_meta
+from assistant.attribution.parsing import check_meta, load_parser_in_background, parser
 from assistant.attribution.quotes import find_quotes
 from assistant.errors import ParserError
 
@@ -227,3 +227,10 @@ def test_a_middle_initial_is_part_of_the_name() -> None:
         "rates, saying the law helped “millions of kids who would have dropped out.”\n"
     )
     assert {q.speaker for q in find_quotes(text, "a.txt")} == {"Michael J. Petrilli"}
+
+
+def test_parser_loaded_in_the_background_is_the_one_used() -> None:
+    load_parser_in_background()
+    load_parser_in_background()  # once per process
+    first = parser()
+    assert parser() is first and "parser" in first.pipe_names
