@@ -167,7 +167,7 @@ def _content(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 _TITLE = re.compile(
-    r"(?:[A-Z0-9][\w’'\-]*|&|of|the|and|a|an|in|on|to|for|with)(?:\s+(?:[A-Z0-9][\w’'\-]*|&|of|the|and|a|an|in|on|to|for|with)){0,5}"
+    r"(?:[A-Z0-9][\w’'\-]*|&|of|the|and|or|a|an|in|on|to|for|with)(?:\s+(?:[A-Z0-9][\w’'\-]*|&|of|the|and|or|a|an|in|on|to|for|with|at|by)){0,5}"
 )
 
 

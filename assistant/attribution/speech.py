@@ -196,8 +196,8 @@ def governing_clause(
     verb: Token | None = hangs[0].head
     while verb is not None and verb.pos_ not in {"VERB", "AUX"}:
         verb = verb.head if verb.head.i != verb.i else None
-    if verb is None or inside(marks, verb.idx + offset):
-        return None
+    if verb is None or inside(marks, verb.idx + offset) or verb.lemma_ in {"seem", "appear", "become"}:
+        return None  # "he seems “content”": a description, not speech
     right = [c for c in verb.children if c.i > verb.i and not c.is_punct and c.dep_ not in {"cc", "conj"}]
     holding = [
         c for c in right if c.left_edge.idx + offset < q_end and q_start < _end_of(c.right_edge) + offset
