@@ -79,7 +79,10 @@ def test_reported_speech_and_descriptions() -> None:
     kyrylenko = next(q for q in reported if q.speaker == "Pavlo Kyrylenko")
     assert kyrylenko.cue == "saying" and kyrylenko.quote.startswith("at least 25 civilians were wounded")
     unnamed = next(q for q in quotes if q.mention.startswith("A commander of the Azov battalion"))
-    assert unnamed.speaker is None  # not guessed
+    # nobody named: the description as the article gives it is who said it, marked unnamed
+    assert (unnamed.speaker, unnamed.unnamed) == ("A commander of the Azov battalion", True)
+    assert unnamed.label() == "A commander of the Azov battalion"
+    assert not any(q.unnamed for q in quotes if q.speaker == "Sviatoslav Palamar")
     boichenko = [q for q in quotes if q.speaker == "Vadym Boichenko"]
     assert {q.mention for q in boichenko} == {"Vadym Boichenko", "he"}
 

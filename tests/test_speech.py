@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.attribution.parsing import check_meta
+from assistant.attribution.parsing import check_meta, load_parser_in_background, parser
 from assistant.attribution.quotes import find_quotes
 from assistant.errors import ParserError
 
@@ -167,3 +167,70 @@ def test_long_quotation_keeps_exact_offsets_and_its_speaker() -> None:
     quote = find_quotes(text, "a.txt")[0]
     assert (quote.speaker, quote.cue, quote.quote) == ("Ana Vidal", "told", said)
     assert text[quote.start_char : quote.end_char] == said
+
+
+def test_someone_described_but_not_named_is_the_speaker_as_described() -> None:
+    text = (
+        "Senator Maria Lopez defended the bill on Monday.\n"
+        "“She has lost the caucus,” one senior Democrat said.\n"
+        "“We will win,” Lopez said.\n"
+    )
+    described, named = find_quotes(text, "a.txt")
+    assert (described.speaker, described.unnamed, described.quote) == (
+        "one senior Democrat",
+        True,
+        "She has lost the caucus",
+    )
+    assert (named.speaker, named.unnamed) == ("Maria Lopez", False)
+
+
+def test_party_and_state_after_a_name_are_no_part_of_it() -> None:
+    text = "“We are not done,” said Senate Minority Leader Harry M. Reid (D-Nev.).\n"
+    quote = find_quotes(text, "a.txt")[0]
+    assert (quote.speaker, quote.role) == ("Harry M. Reid", "Senate Minority Leader")
+
+
+def test_circumstances_and_show_titles_are_not_what_was_said() -> None:
+    text = (
+        "Senator Maria Lopez said Wednesday at the debate in Ohio that the bill would pass.\n"
+        "Lopez said in her opening remarks that the party should back its “stalwart allies.”\n"
+        "Speaking Sunday on CNN’s “State of the Union,” Lopez said the vote would be close.\n"
+    )
+    said = [q.quote for q in find_quotes(text, "a.txt")]
+    assert not any(q.startswith(("Wednesday", "in her", "State of")) for q in said), said
+    assert "the party should back its “stalwart allies.”" in said or any(
+        q.startswith("the party should back") for q in said
+    ), said
+    assert any(q.startswith("the vote would be close") for q in said), said
+    assert "the bill would pass" in said, said
+
+
+def test_he_never_means_a_place_or_a_newspaper() -> None:
+    text = (
+        "Ban Ki-moon made climate change his priority.\n"
+        "“From Day One, I made it the top priority,” the diplomat said in an interview with "
+        "The Washington Post.\n"
+        "“I'm grateful to all the parties involved,” he said.\n"
+    )
+    assert not {q.speaker for q in find_quotes(text, "a.txt")} & {"Washington Post", "The Washington Post"}
+
+
+def test_a_role_the_article_never_names_is_the_speaker_as_described() -> None:
+    text = "Sooner or later “it starts to pay off,” the New Jersey governor said at a town hall.\n"
+    quote = find_quotes(text, "a.txt")[0]
+    assert (quote.speaker, quote.unnamed) == ("the New Jersey governor", True)
+
+
+def test_a_middle_initial_is_part_of_the_name() -> None:
+    text = (
+        "Michael J. Petrilli, president of the Fordham Institute, tied the scores to graduation "
+        "rates, saying the law helped “millions of kids who would have dropped out.”\n"
+    )
+    assert {q.speaker for q in find_quotes(text, "a.txt")} == {"Michael J. Petrilli"}
+
+
+def test_parser_loaded_in_the_background_is_the_one_used() -> None:
+    load_parser_in_background()
+    load_parser_in_background()  # once per process
+    first = parser()
+    assert parser() is first and "parser" in first.pipe_names

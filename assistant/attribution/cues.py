@@ -122,5 +122,5 @@ def _sentence_subject(text: str, start: int, end: int, marks: list[tuple[int, in
     )
     if role_noun:
         return mention_at(text, first, first + role_noun.end())
-    words = re.match(r"(?:[A-ZÀ-Þ][\w’'\-]*\s+)*[A-ZÀ-Þ][\w’'\-]*|[Hh]e\b|[Ss]he\b", text[first:end])
+    words = re.match(r"(?:[A-ZÀ-Þ][\w’'\-]*\.?\s+)*[A-ZÀ-Þ][\w’'\-]*|[Hh]e\b|[Ss]he\b", text[first:end])
     return mention_at(text, first, first + words.end()) if words else None

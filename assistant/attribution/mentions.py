@@ -22,6 +22,7 @@ _ADVERBIAL = re.compile(
     r"[a-z]+ly))+\s*$"
 )
 
+_PARTY = re.compile(r"\s*\((?:[RDI]|Rep|Dem|Ind)\.?-[A-Z][\w. ]{0,14}\)")
 _FINITE = re.compile(r"\b(?:is|are|was|were|be|being|been|cannot|can|could|will|would|has|have|had)\b")
 
 
@@ -49,7 +50,7 @@ def trim_adverbials(text: str, start: int, end: int) -> int:
 def mention_after(text: str, start: int, end: int) -> Mention | None:
     """`said Sviatoslav Palamar, the Azov regiment’s deputy commander.`: name and appositive."""
     m = re.match(
-        r"(?:[A-ZÀ-Þ][\w’'\-]*\s+)*[A-ZÀ-Þ][\w’'\-]*|[Hh]e\b|[Ss]he\b|the [\w’'\- ]+", text[start:end]
+        r"(?:[A-ZÀ-Þ][\w’'\-]*\.?\s+)*[A-ZÀ-Þ][\w’'\-]*|[Hh]e\b|[Ss]he\b|the [\w’'\- ]+", text[start:end]
     )
     if not m:
         return None
@@ -74,6 +75,9 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
     dateline = re.match(r"[A-Z][A-Z .'’]{2,30}\s*[-—–]+\s*", text[start:end])
     if dateline:
         start += dateline.end()
+    party = _PARTY.search(text, start, end)
+    if party and party.end() == end:  # "Senate Minority Leader Harry M. Reid (D-Nev.)": party, state
+        end = party.start()
     lead = _LEAD_WORD.match(text, start, end)
     if lead:  # "While Hillary Clinton", "But Wheeler": a clause's first word is no part of a speaker
         start = lead.end()
@@ -89,7 +93,12 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
     # A name: the capitalized words at the end of the phrase (at most three), not titles.
     name_tokens: list[tuple[str, int, int]] = []
     for token in reversed(tokens):
-        if _CAP.fullmatch(token[0]) and token[0] not in NOT_NAMES and not token[0].endswith(("’s", "'s")):
+        initial = bool(name_tokens) and re.fullmatch(r"[A-Z]\.", token[0])  # "Harry M. Reid"
+        if (
+            (initial or _CAP.fullmatch(token[0]))
+            and token[0] not in NOT_NAMES
+            and not token[0].endswith(("’s", "'s"))
+        ):
             name_tokens.insert(0, token)
             if len(name_tokens) == 3:
                 break

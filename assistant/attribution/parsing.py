@@ -8,7 +8,9 @@ of Explosion's en_core_web_sm 3.8.0 wheel, installed by `make` pinned by its sha
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -38,9 +40,37 @@ def check_meta(meta: dict[str, object]) -> None:
         )
 
 
-@cache
+_LOADING = threading.Lock()
+
+
 def parser() -> Language:
-    """The checked spaCy pipeline, loaded on first call."""
+    """The checked spaCy pipeline, loaded on first call (by one thread; others wait for it)."""
+    with _LOADING:
+        return _load()
+
+
+def load_parser_in_background() -> None:
+    """Start loading the parser in a daemon thread, once per process; a failure is left for the
+    first real use of `parser()` to report."""
+    global _started
+    with _START:
+        if _started:
+            return
+        _started = True
+    threading.Thread(target=_load_quietly, name="load-spacy", daemon=True).start()
+
+
+_START = threading.Lock()
+_started = False
+
+
+def _load_quietly() -> None:
+    with contextlib.suppress(Exception):  # raised again, with its message, where the parse is needed
+        parser()
+
+
+@cache
+def _load() -> Language:
     try:
         import spacy
 

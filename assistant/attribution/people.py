@@ -28,6 +28,7 @@ _DESCRIPTOR = re.compile(rf"(?:The|the)\s+((?:[\w’'\-]+\s+){{0,3}}?)({alternat
 _TITLED_NAME = re.compile(
     rf"\b(?:[A-Z][\w’'\-]*\s+)?(?:{alternation(TITLES)})\s+((?:[A-ZÀ-Þ][\w’'\-]+\s+)?[A-ZÀ-Þ][\w’'\-]+)"
 )
+_INDEFINITE = re.compile(r"(?i)(?:a|an|one|another|some|two|three|several)\b")
 _GROUP = re.compile(rf"(?i)(?:the\s+)?(?:\w+\s+)?(?:{alternation(GROUP_NOUNS)})")
 
 
@@ -149,21 +150,36 @@ class People:
         ]
         if not words:
             return None
-        head, modifiers = words[-1], words[:-1]
-        heads = ROLE_SYNONYMS.get(head, {head})
-        fitting = []
-        for name, role in self.roles.items():
-            if not role or self.first_seen.get(name, 0) > at:
-                continue
-            role_words = {w.lower().strip("’'s") for w in _ROLE_WORD.findall(role)}
-            if heads & role_words and all(m in role_words or m.rstrip("n") in role_words for m in modifiers):
-                fitting.append(name)
+        fitting = self._fitting(words, at)
         if len(fitting) == 1:
             return fitting[0]
         recent = self.salient(at)
         if not fitting and recent is not None and not self.roles.get(recent):
             return recent  # "the senator" just after "Bernie Sanders", whose role the article never gave
         return recent if recent in fitting else None
+
+    def _fitting(self, words: list[str], at: int, modifiers: bool = True) -> list[str]:
+        """Persons seen before `at` whose role has the head word of `words` (and, with
+        `modifiers`, its other words): "deputy commander" fits "the Azov regiment’s deputy commander"."""
+        head = words[-1]
+        heads = ROLE_SYNONYMS.get(head, {head})
+        fitting = []
+        for name, role in self.roles.items():
+            if not role or self.first_seen.get(name, 0) > at:
+                continue
+            role_words = {w.lower().strip("’'s") for w in _ROLE_WORD.findall(role)}
+            if heads & role_words and (
+                not modifiers or all(m in role_words or m.rstrip("n") in role_words for m in words[:-1])
+            ):
+                fitting.append(name)
+        return fitting
+
+    def _nobody_fits(self, description: str, at: int) -> bool:
+        """True when no person the article names has the role "the New Jersey governor" speaks
+        of, and nobody without a role was just spoken about: the article does not name this one."""
+        words = [w.lower().strip("’'s") for w in _ROLE_WORD.findall(description) if w.lower() not in {"the"}]
+        recent = self.salient(at)
+        return bool(words) and not self._fitting(words, at, modifiers=False) and recent is None
 
     def salient(self, at: int) -> str | None:
         """The person spoken about last before `at`, if recently enough."""
@@ -178,28 +194,32 @@ class People:
         if person in self.roles:
             self.events.append((at, person))
 
-    def resolve(self, mention: Mention, at: int) -> tuple[str | None, str | None]:
-        """(speaker, role) of a mention; speaker None when it cannot be told without guessing."""
+    def resolve(self, mention: Mention, at: int) -> tuple[str | None, str | None, bool]:
+        """(speaker, role, unnamed) of a mention; speaker None when it cannot be told without
+        guessing; unnamed True when the speaker is a description of someone the article does not
+        name ("a senior Democrat", "a spokesman for the campaign"), given as the article gives it."""
         if mention.pronoun:
             person = self.salient(mention.start)
-            return (person, self.roles.get(person)) if person else (None, None)
+            return (person, self.roles.get(person), False) if person else (None, None, False)
         if mention.name:
             full = self.canonical(mention.name)
             if full:
-                return full, mention.role or self.roles.get(full)
+                return full, mention.role or self.roles.get(full), False
             if len(mention.name.split()) == 1 and mention.role is None:
-                return mention.text, None  # "Russia", "Ukraine": a country or body speaks
-            return mention.name, mention.role
+                return mention.text, None, False  # "Russia", "Ukraine": a country or body speaks
+            return mention.name, mention.role, False
         descriptor = _DESCRIPTOR.search(mention.text)
         if descriptor and mention.text[:1] in "Tt" and mention.text.lower().startswith("the "):
             person = self._by_role(descriptor.group(0), mention.start)
-            return (person, self.roles.get(person)) if person else (None, None)
+            if person is None and self._nobody_fits(descriptor.group(0), mention.start):
+                return mention.text, None, True  # "the New Jersey governor", never named
+            return (person, self.roles.get(person), False) if person else (None, None, False)
         if _GROUP.fullmatch(mention.text) or mention.text.lower() in {"they", "we", "i", "you", "it"}:
-            return None, None  # unnamed people speak: not a speaker to attribute to
-        if re.match(r"(?i)(?:a|an|one|another|some|two|three|several)\b", mention.text) or any(
-            c in mention.text for c in "|"
-        ):
-            return None, None  # "A commander of the Azov battalion": someone not named
-        if has_role_noun(mention.text):
-            return None, None
-        return mention.text, None  # "Kyiv’s army", "the Kremlin"
+            return None, None, False  # unnamed people speak: not a speaker to attribute to
+        if "|" in mention.text or not re.search(r"[^\W\d_]", mention.text):
+            return None, None, False
+        if _INDEFINITE.match(mention.text) or has_role_noun(mention.text):
+            # "A commander of the Azov battalion", "one senior Democrat": someone not named, who
+            # for a reader is still who said it
+            return mention.text, None, True
+        return mention.text, None, False  # "Kyiv’s army", "the Kremlin"

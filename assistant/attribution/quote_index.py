@@ -3,7 +3,8 @@
 Quotes live in a second collection ("quotes") of the same Chroma, embedded or server, one
 record per quote, its text embedded so `search(query=...)` finds quotes by meaning. A quote's
 id is derived from its source, the document's content hash, the rules version and its place
-in the article, so re-ingesting an unchanged file writes nothing. Ingest adds a file's new
+in the article, so re-ingesting an unchanged file writes nothing. A batch's quotes are found
+after its chunks are embedded, while the parser loads in the background. Ingest adds a file's new
 quotes right after its chunks and deletes its stale quotes with its stale chunks. A quote
 counts only while the passages collection holds chunks of the same source and content
 hash and the manifest records that version, so a file whose chunks were removed, or whose
@@ -20,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
+from assistant.attribution.parsing import load_parser_in_background
 from assistant.attribution.quotes import RULES_VERSION, find_quotes
 from assistant.models import Document, Passage, Quote
 from vectorstore import ChromaStore, Embedder, source_filter
@@ -63,7 +65,13 @@ class QuoteIndex:
         self._spans: OrderedDict[tuple[str, str], tuple[list[int], list[int], list[str]]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def plan(self, document: Document) -> QuoteUpdate | None:
+    def plan(self, document: Document) -> Document:
+        """Note `document` for the batch's `prepare`, which finds its quotes. The parser starts
+        loading now, in the background, so loading it overlaps reading and embedding the batch."""
+        load_parser_in_background()
+        return document
+
+    def update(self, document: Document) -> QuoteUpdate | None:
         """The quotes `document` needs stored; None when they are stored already."""
         quotes = find_quotes(
             document.text,
@@ -83,8 +91,9 @@ class QuoteIndex:
         missing = [(i, q, document.sha256) for i, q in zip(ids, quotes, strict=True) if i not in stored]
         return QuoteUpdate(missing, sorted(stored - set(ids)))
 
-    def prepare(self, updates: Sequence[QuoteUpdate | None]) -> PreparedQuotes:
-        """Embed the new quotes of `updates` (the model's work, done before any write)."""
+    def prepare(self, documents: Sequence[Document]) -> PreparedQuotes:
+        """Find the quotes of `documents` and embed the new ones (done before any write)."""
+        updates = [self.update(d) for d in documents]
         missing = [m for u in updates if u for m in u.missing]
         vectors = self.embedder.embed([_embedded_text(q) for _, q, _ in missing]) if missing else None
         return PreparedQuotes(missing, vectors, [i for u in updates if u for i in u.stale])
@@ -111,7 +120,7 @@ class QuoteIndex:
         with `query`, the `k` closest in meaning, best first; else all, in article order."""
         where = source_filter(sources)
         if query:
-            vector = self.embedder.embed([query])[0]
+            vector = self.embedder.embed_query(query)
             rows = [(h.text, h.metadata) for h in self.store.query(vector, max(k * 5, 50), where)]
         else:
             rows = [

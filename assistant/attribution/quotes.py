@@ -10,7 +10,9 @@ A rule set for English news prose, measured on labelled quotes (`eval/quotes.jso
   `Sviatoslav Palamar, the Azov regiment’s deputy commander`); a surname means the full name
   met elsewhere in the article; "he"/"she" is the person the text last spoke about (a speaker
   or a sentence's subject) and "the deputy commander" the one person whose role says so:
-  otherwise the speaker is left unresolved (`speaker=None`, `mention` keeps the words).
+  otherwise the speaker is left unresolved (`speaker=None`, `mention` keeps the words);
+- someone the article describes but never names ("a senior Democrat said") is the speaker as
+  described, marked `unnamed`.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from assistant.text.sentences import sentence_around
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 3  # part of every stored quote's id: better rules re-index on the next ingest
+RULES_VERSION = 4  # part of every stored quote's id: better rules re-index on the next ingest
 
 JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
 
@@ -165,7 +167,7 @@ def _content(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 _TITLE = re.compile(
-    r"(?:[A-Z0-9][\w’'\-]*|&|of|the|and|a|an|in|on|to|for|with)(?:\s+(?:[A-Z0-9][\w’'\-]*|&|of|the|and|a|an|in|on|to|for|with)){0,5}"
+    r"(?:[A-Z0-9][\w’'\-]*|&|of|the|and|or|a|an|in|on|to|for|with)(?:\s+(?:[A-Z0-9][\w’'\-]*|&|of|the|and|or|a|an|in|on|to|for|with|at|by)){0,5}"
 )
 
 
@@ -201,8 +203,10 @@ def _direct_quotes(
         after = (q_end, max(q_end, after_end))
         before_start = max([s_start] + [b for _, b in marks[:n] if b <= q_start])
         parsed = parse_attribution(doc, offset, text, q_start, q_end, marks) if doc is not None else None
-        if parsed is None and _TITLE.fullmatch(text[c_start:c_end]):
-            continue  # `“Fox & Friends”`, `"Crashing the Party"`: a title, not words said
+        words = text[c_start:c_end].rstrip(".!?,")
+        named = re.search(r"(?:’s|'s|\bthe|\bon)\s*$", text[max(0, q_start - 8) : q_start])
+        if (parsed is None or named) and _TITLE.fullmatch(words):
+            continue  # `“Fox & Friends”`, `CNN’s “State of the Union”`: a title, not words said
         attribution = (
             parsed or after_cue(text, *after) or before_cue(text, before_start, q_start, s_start, marks)
         )
@@ -271,15 +275,16 @@ def _resolve(
         if mention is None:
             if previous is None:
                 continue
-            speaker, role = previous.speaker, previous.role
+            speaker, role, unnamed = previous.speaker, previous.role, previous.unnamed
             m_text, m_start, m_end = previous.mention, previous.speaker_start, previous.speaker_end
         else:
-            speaker, role = people.resolve(mention, raw.start)
+            speaker, role, unnamed = people.resolve(mention, raw.start)
             m_text, m_start, m_end = mention.text, mention.start, mention.end
         quote = Quote(
             source=source,
             speaker=speaker,
             role=role,
+            unnamed=unnamed,
             cue=raw.cue or (previous.cue if previous else ""),
             kind=raw.kind,
             quote=text[raw.start : raw.end],
@@ -296,7 +301,7 @@ def _resolve(
             date=date,
             page=page_of(page_starts, raw.start),
         )
-        if speaker:
+        if speaker and not unnamed:
             people.spoke(speaker, raw.end)
         quotes.append(quote)
         if raw.kind == "direct":

@@ -17,7 +17,7 @@ _LEAD = re.compile(
     r"Saturday|Sunday|night|week|later|earlier|also|reporters|journalists|him|her|them|us|me|"
     r"(?:Russian|local|state) (?:reporters|media|television|TV)|"
     r"in (?:a|an|his|her|their|the)\s+(?:[\w’'\-]+\s+){0,4}?(?:statement|video|address|post|interview|"
-    r"briefing|message|speech|note|tweet)(?:\s+(?:address|message|post|statement|briefing))?)\s+)*(?:that\s+)?"
+    r"briefing|message|speech|note|tweet|remarks|comments|forum|debate|letter|testimony|appearance|email)(?:\s+(?:address|message|post|statement|briefing))?)\s+)*(?:that\s+)?"
 )
 
 
@@ -84,6 +84,9 @@ def reported_speech(text: str, p_start: int, p_end: int, marks: list[tuple[int, 
             after = text[cue.end() : s_end]
             lead = _LEAD.match(after)
             clause_start = cue.end() + (lead.end() if lead else 0)
+            that = re.compile(r"[^“”\"]{0,80}?\bthat\s+").match(text, clause_start, s_end)
+            if that and _NOT_SAID.match(text, clause_start):  # "said at the debate in Ohio that ..."
+                clause_start = that.end()
             # a quotation's own full stop ends the clause: `X says Y “...together.” He warns ...`
             stop = re.compile(r"[.!?][”\"](?=\s+[A-Z])").search(text, clause_start, s_end)
             clause_end = strip_end(text, clause_start, stop.end() if stop else s_end)
@@ -100,7 +103,7 @@ def reported_speech(text: str, p_start: int, p_end: int, marks: list[tuple[int, 
                 cue.group(0) in {"said", "says", "told"}
                 and not pronoun_clause
                 and not re.search(
-                    r"\bthat\b|\bwas\b|\bwere\b|\bhad\b|\bhave\b|\bhas\b|\bis\b|\bare\b|\bwould\b|\bwill\b|\bcould\b",
+                    r"\bthat\b|\bwas\b|\bwere\b|\bhad\b|\bhave\b|\bhas\b|\bis\b|\bare\b|\bwould\b|\bwill\b|\bcould\b|\bshould\b|\bcan\b|\bmust\b|\bmay\b|\bmight\b",
                     clause,
                 )
             ):
@@ -115,7 +118,15 @@ def reported_speech(text: str, p_start: int, p_end: int, marks: list[tuple[int, 
                 continue
             found.append(Found(clause_start, clause_end, cue.group(0), "reported", mention))
             break
-    return found
+    return [f for f in found if not _NOT_SAID.match(text, f.start)]
+
+
+# What a statement does not open with: a circumstance (`Wednesday at the debate`, `In a
+# Trump-Clinton matchup`, `Speaking on radio show ...`) or an aside in brackets.
+_NOT_SAID = re.compile(
+    r"(?:\(|(?:In|On|With|Of|From|During|After|Before|As|Then|Speaking|Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday|in|on|with|of|from|during|speaking)\b|[Aa]t\b(?! least| most))"
+)
 
 
 def strip_end(text: str, start: int, end: int) -> int:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from assistant.attribution.mentions import Mention, mention_at
 from assistant.text.sentences import inside
-from assistant.text.words import SPEECH_VERBS
+from assistant.text.words import NOT_PERSON_WORDS, SPEECH_VERBS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -196,8 +196,8 @@ def governing_clause(
     verb: Token | None = hangs[0].head
     while verb is not None and verb.pos_ not in {"VERB", "AUX"}:
         verb = verb.head if verb.head.i != verb.i else None
-    if verb is None or inside(marks, verb.idx + offset):
-        return None
+    if verb is None or inside(marks, verb.idx + offset) or verb.lemma_ in {"seem", "appear", "become"}:
+        return None  # "he seems “content”": a description, not speech
     right = [c for c in verb.children if c.i > verb.i and not c.is_punct and c.dep_ not in {"cc", "conj"}]
     holding = [
         c for c in right if c.left_edge.idx + offset < q_end and q_start < _end_of(c.right_edge) + offset
@@ -255,6 +255,8 @@ def names_in(doc: Doc, offset: int) -> list[Mention]:
         run = [c for c in token.lefts if c.dep_ == "compound" and c.tag_ == "NNP" and c.i >= token.i - 2]
         if not run or run[0].i != token.i - len(run) or not all(t.is_title for t in [*run, token]):
             continue
+        if any(t.text in NOT_PERSON_WORDS for t in [*run, token]):
+            continue  # "New Hampshire", "State Department": a place or a body, not a person
         name = doc.text[run[0].idx : _end_of(token)]
         found.append(Mention(name, run[0].idx + offset, _end_of(token) + offset, name=name))
     return found

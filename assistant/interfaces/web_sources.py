@@ -37,7 +37,7 @@ def example_questions(assistant: Assistant, sources: list[SourceInfo], n: int = 
         quotes = []
     for quote in quotes:
         question = f"What did {quote.speaker} say?"
-        if quote.speaker and question not in questions:
+        if quote.speaker and not quote.unnamed and question not in questions:
             questions.append(question)
     for source in sources:
         if len(questions) >= n:

@@ -13,7 +13,9 @@ class Quote(Span):
 
     `speaker` is the person or body as the article names it (full name where it gives one),
     None when "he" or "the commander" cannot be resolved without guessing; `mention` is the
-    words at `speaker_start:speaker_end` that point at the speaker ("he", "Palamar").
+    words at `speaker_start:speaker_end` that point at the speaker ("he", "Palamar"). `unnamed`:
+    the article describes the speaker but gives no name ("a senior Democrat"), and `speaker` is
+    that description, as the article words it.
     """
 
     speaker: str | None
@@ -30,6 +32,7 @@ class Quote(Span):
     date: str | None = None
     page: int | None = None
     extracted: str | None = None  # the stored extracted text offsets count in (HTML, PDF)
+    unnamed: bool = False  # `speaker` describes someone the article does not name
 
     def label(self) -> str:
         """ "Palamar (the Azov regiment’s deputy commander)": who is speaking, for citations."""

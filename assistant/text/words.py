@@ -104,6 +104,17 @@ NOT_NAMES = frozenset(
     Presidential Supreme Regiment Army Colonel Captain Lieutenant Sergeant Senator Sen Rep Gov
     """.split()
 )
+# Words of a proper noun run that make it a place, body or title, not a person ("New Hampshire",
+# "State Department", "Fox News"): such runs are no one "he" or "she" can mean.
+NOT_PERSON_WORDS = frozenset(
+    """
+    New United Department Committee Senate Congress Party Institute University College School
+    Street Avenue News Post Times Journal Radio Network Court Council Center Centre Foundation
+    Association Agency Bureau Office States City County Republic Union Nations Fund Company Corp
+    Inc Hampshire Jersey York Carolina Dakota Virginia Mexico Zealand Korea Africa America Arabia
+    Kingdom Airport Station Square Club Media CNN
+    """.split()
+)
 # Words that end the noun phrase before a speech cue ("... talks with X said": X is the subject).
 CLAUSE_BOUNDARIES = frozenset(
     """
