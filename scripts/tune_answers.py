@@ -139,6 +139,8 @@ def replay(
     def joins(j: int) -> bool:
         if likely is None:
             return bool(by[j] >= NEIGHBOUR_SHARE * by[anchor])
+        if case.x[max(anchor, j), FEATURES.index("opens_paragraph")]:
+            return False  # never across a paragraph break
         chars = max(s[anchor].end_char, s[j].end_char) - min(s[anchor].start_char, s[j].start_char)
         return bool(by[j] >= join[0] * by[anchor] * (chars / JOIN_CHARS) ** join[1])
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from assistant.answers.evidence import cite, looks_like_instruction, neutralize_markers, with_speaker
 from assistant.answers.rendering import NOT_COVERED, agreement_note, claim_lead, conflict_note, figures_note
-from assistant.answers.selection import WEIGHTS, selection_scores
+from assistant.answers.selection import WEIGHTS, opens_paragraph, selection_scores
 from assistant.answers.speakers import attributed, rebuts
 from assistant.attribution.agreement import relation, speaker_of
 from assistant.models import Agreement, Answer, Citation, Passage, Quote, Sentence
@@ -31,9 +31,9 @@ ELIGIBLE_SHARE = 0.8
 # With the selector, a neighbour joins the quote when it is at least JOIN_SHARE as likely to hold
 # the answer as the sentence quoted, times (characters of the two / JOIN_CHARS) ** JOIN_POWER:
 # a longer quote needs a likelier neighbour (scripts/tune_answers.py, docs/evaluation.md).
-JOIN_SHARE = 0.1
+JOIN_SHARE = 0.05
 JOIN_CHARS = 250
-JOIN_POWER = 1.0
+JOIN_POWER = 2.0
 MAX_CONFLICTS = 2  # contradicting statements added to an answer, beyond its claims
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 
@@ -136,7 +136,7 @@ class ExtractiveAnswerer:
                 if self._same_claim(sentences[i], sentences[j], float(vectors[i] @ vectors[j])):
                     group.append(int(j))
             used.update(group)
-            spans = [self._span(sentences, scores, picks, g) for g in group]
+            spans = [self._span(sentences, passages, scores, picks, g) for g in group]
             for span in spans:
                 used.update(sentences.index(s) for s in span)
             claims.append(Claim(spans, float(scores[i])))
@@ -210,7 +210,12 @@ class ExtractiveAnswerer:
         return found
 
     def _span(
-        self, sentences: list[Sentence], scores: np.ndarray, picks: np.ndarray, i: int
+        self,
+        sentences: list[Sentence],
+        passages: Sequence[Passage],
+        scores: np.ndarray,
+        picks: np.ndarray,
+        i: int,
     ) -> list[Sentence]:
         """Sentence `i` with the other half of its quotation, or else with a neighbour that
         the selector finds nearly as likely to hold the answer (or, without a selector, that
@@ -223,7 +228,7 @@ class ExtractiveAnswerer:
             for j in (i - 1, i + 1)
             if 0 <= j < len(sentences)
             and sentences[j].passage == sentences[i].passage
-            and self._joins(sentences, scores, picks, i, j)
+            and self._joins(sentences, passages, scores, picks, i, j)
         ]
         by = scores if self.selector is None else picks
         if not neighbours:
@@ -232,11 +237,21 @@ class ExtractiveAnswerer:
         return [sentences[min(i, j)], sentences[max(i, j)]]
 
     def _joins(
-        self, sentences: list[Sentence], scores: np.ndarray, picks: np.ndarray, i: int, j: int
+        self,
+        sentences: list[Sentence],
+        passages: Sequence[Passage],
+        scores: np.ndarray,
+        picks: np.ndarray,
+        i: int,
+        j: int,
     ) -> bool:
-        """Neighbour `j` joins sentence `i`'s quote (see JOIN_SHARE; NEIGHBOUR_SHARE without a selector)."""
+        """Neighbour `j` joins sentence `i`'s quote: with the selector, within one paragraph and
+        likely enough for the quote's length (see JOIN_SHARE); without, scoring NEIGHBOUR_SHARE."""
         if self.selector is None:
             return bool(scores[j] >= self.neighbour * scores[i])
+        later = sentences[max(i, j)]
+        if opens_paragraph(later, passages[later.passage]):
+            return False  # never across a paragraph break: the next paragraph is another topic
         chars = max(sentences[i].end_char, sentences[j].end_char) - min(
             sentences[i].start_char, sentences[j].start_char
         )
