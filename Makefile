@@ -35,6 +35,7 @@ screenshot: $(VENV)/.installed $(CHROMIUM)
 # Indexing throughput, cold start, latency at 100,000 chunks, peak memory: a Markdown table.
 bench: $(VENV)/.installed
 	$(PY) scripts/bench.py
+	$(PY) scripts/bench_attribution.py ../shared/eval/polnear/dev --articles 20 --runs 3
 
 # Style, types, the layer contracts (pyproject.toml) and the architecture's numbers: no import
 # cycles, no private name imported from another module, no module over 400 lines.

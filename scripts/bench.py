@@ -44,6 +44,7 @@ SEED_QUESTIONS = [
     "Were evacuation corridors opened on Thursday?",
 ]
 BACKENDS = ("torch", "onnx", "onnx-int8-dynamic", "onnx-int8")  # -dynamic: the int8 of before
+NO_SENTENCES = "without sentence vectors"
 
 
 def log(message: str) -> None:
@@ -124,9 +125,11 @@ def machine() -> str:
 def bench_indexing(
     runs: int, work: Path, backends: Sequence[str]
 ) -> tuple[list[list[str]], list[list[str]], list[str]]:
-    """Characters per second of the tutorial pipeline and of this project, per backend; the
+    """Characters per second of the tutorial pipeline and of this project, per backend (and, for
+    onnx-int8, without the sentence vectors ingest pools from each chunk's pass: the trade); the
     model's work and time per backend (median run); the questions about the articles indexed."""
     from assistant.api import Assistant
+    from assistant.attribution.parsing import parser
     from assistant.evaluation.baselines import TutorialPipeline, tutorial_embeddings
     from assistant.evaluation.datasets import sample
 
@@ -134,6 +137,12 @@ def bench_indexing(
     characters = sum(len(p.read_text(encoding="utf-8")) for p in files)
     embeddings = tutorial_embeddings()
     embeddings.embed_documents(["warm up"])
+    started = time.perf_counter()
+    parser()  # our other model, spaCy's, also loaded before the clock starts
+    spacy_load = time.perf_counter() - started
+    variants = [(b, b) for b in backends]
+    if "onnx-int8" in backends:
+        variants.append((f"onnx-int8 {NO_SENTENCES}", "onnx-int8"))
     speeds: dict[str, list[float]] = {"tutorial": []}
     usage: dict[str, list[tuple[int, float]]] = {}
     for run in range(runs):
@@ -141,23 +150,31 @@ def bench_indexing(
         TutorialPipeline(work / "articles", work / f"tutorial-{run}", embeddings=embeddings)
         speeds["tutorial"].append(characters / (time.perf_counter() - started))
         log(f"  tutorial run {run + 1}: {speeds['tutorial'][-1]:,.0f} chars/s")
-        for backend in backends:
+        for name, backend in variants:
             warm = Assistant(data_dir=work / f"warm-{backend}", embedding_backend=backend)
             warm.embedder.embed(["load the model before the clock starts"])
-            assistant = Assistant(data_dir=work / f"index-{backend}-{run}", embedding_backend=backend)
+            folder = work / f"index-{name.replace(' ', '-')}-{run}"
+            assistant = Assistant(data_dir=folder, embedding_backend=backend)
+            if name != backend:
+                assistant.embedder._in_context = None  # chunk vectors only, as before issue 14
             pieces, seconds = assistant.embedder.model_usage()
             started = time.perf_counter()
             report = assistant.ingest([work / "articles"])
-            speeds.setdefault(backend, []).append(characters / (time.perf_counter() - started))
+            speeds.setdefault(name, []).append(characters / (time.perf_counter() - started))
             after = assistant.embedder.model_usage()
-            usage.setdefault(backend, []).append((after[0] - pieces, after[1] - seconds))
-            log(f"  {backend} run {run + 1}: {speeds[backend][-1]:,.0f} chars/s ({report.chunks} chunks)")
+            usage.setdefault(name, []).append((after[0] - pieces, after[1] - seconds))
+            log(f"  {name} run {run + 1}: {speeds[name][-1]:,.0f} chars/s ({report.chunks} chunks)")
     rows = [["tutorial pipeline (torch, 1000-char chunks)", spread(speeds["tutorial"], 0), "1.00"]]
-    for backend in backends:
+    for name, _ in variants:
         # each run against the tutorial of the same run, minutes apart: other jobs come and go
-        ratios = [s / t for s, t in zip(speeds[backend], speeds["tutorial"], strict=True)]
-        rows.append([f"this project, {backend}", spread(speeds[backend], 0), spread(ratios)])
+        ratios = [s / t for s, t in zip(speeds[name], speeds["tutorial"], strict=True)]
+        rows.append([f"this project, {name}", spread(speeds[name], 0), spread(ratios)])
+    if "onnx-int8" in backends:
+        without = speeds[f"onnx-int8 {NO_SENTENCES}"]
+        trade = [w / wo for w, wo in zip(speeds["onnx-int8"], without, strict=True)]
+        rows.append(["sentence vectors at ingest: onnx-int8 speed with / without", "", spread(trade)])
     rows.insert(0, [f"{len(files)} articles, {characters:,} characters", "", ""])
+    rows.append([f"(spaCy model loaded before the clock: {spacy_load:.1f} s)", "", ""])
     model = [
         model_row(b, statistics.median_low(u)[0], statistics.median_low(u)[1])
         for b, u in ((b, sorted(usage[b], key=lambda x: x[1])) for b in backends)
@@ -343,6 +360,10 @@ def main() -> None:
             ["same, every sentence new (evidence caches emptied)", str(squad.store.count()), *figures]
         )
         sight = [["12 SQuAD articles, every passage new", str(len(asked)), *first_sight(squad, asked)]]
+        older = work / "indexing" / f"index-{args.backend}-{NO_SENTENCES.replace(' ', '-')}-0"
+        if older.is_dir():  # an index built without sentence vectors: they are embedded at query time
+            before = Assistant(data_dir=older, embedding_backend=args.backend)
+            sight.append([f"same, index {NO_SENTENCES}", str(len(asked)), *first_sight(before, asked)])
         big_dir = None
         record: dict[str, Any] = {}
         if not args.quick:

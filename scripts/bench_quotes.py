@@ -16,10 +16,27 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def hit_rates(assistant: Any, labels: list[dict[str, str]]) -> str:
+    """Anchor and speaker + words hit@1 and @5 of `assistant.quotes(query=...)`, as table cells."""
+    hits = {(form, k): 0 for form in ("anchor", "speaker") for k in (1, 5)}
+    for label in labels:
+        anchor = label["anchor"]
+        words = " ".join(anchor.split()[-5:])
+        for form, query in (
+            ("anchor", anchor),
+            ("speaker", f"What did {label['speaker']} say about {words}?"),
+        ):
+            found = assistant.quotes(query=query, k=5)
+            for k in (1, 5):
+                hits[form, k] += any(anchor.casefold() in q.quote.casefold() for q in found[:k])
+    return " | ".join(f"{hits[f, k] / len(labels):.3f}" for f in ("anchor", "speaker") for k in (1, 5))
 
 
 def main() -> None:
@@ -41,19 +58,8 @@ def main() -> None:
         for backend in backends:
             assistant = Assistant(data_dir=work / f"index-{backend}", embedding_backend=backend)
             assistant.ingest([work / folder for folder in {Path(label["file"]).parent for label in labels}])
-            hits = {(form, k): 0 for form in ("anchor", "speaker") for k in (1, 5)}
-            for label in labels:
-                anchor = label["anchor"]
-                words = " ".join(anchor.split()[-5:])
-                for form, query in (
-                    ("anchor", anchor),
-                    ("speaker", f"What did {label['speaker']} say about {words}?"),
-                ):
-                    found = assistant.quotes(query=query, k=5)
-                    for k in (1, 5):
-                        hits[form, k] += any(anchor.casefold() in q.quote.casefold() for q in found[:k])
             n = len(labels)
-            figures = " | ".join(f"{hits[f, k] / n:.3f}" for f in ("anchor", "speaker") for k in (1, 5))
+            figures = hit_rates(assistant, labels)
             print(f"| {backend} | {n} | {figures} |", flush=True)
 
 

@@ -63,6 +63,7 @@ def test_unchanged_files_are_neither_chunked_nor_embedded(seeds: Path, tmp_path:
 
     assistant.chunker.chunk = forbidden  # type: ignore[method-assign]
     assistant.embedder.embed = forbidden  # type: ignore[method-assign]
+    assistant.embedder.embed_in_context = forbidden  # type: ignore[method-assign]
     report = assistant.ingest([seeds])
     assert len(report.unchanged) == 2 and report.chunks == 0
 

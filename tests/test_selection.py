@@ -7,7 +7,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.answers.selection import FEATURES, asks_for, features
-from assistant.models import Passage
+from assistant.models import Answer, Passage
 from assistant.retrieval.scoring import sentences_of
 
 
@@ -97,10 +97,31 @@ def test_the_answer_beside_the_sentence_that_restates_the_question_is_quoted(tmp
         "Harbour towns\n\nMany crime series are set in harbour towns, where fog and ferries set the mood. "
         "Writers like the closed world of a small port.",
     )
-    assistant = Assistant(data_dir=tmp_path / "index")
-    assistant.ingest([news])
-    answer = assistant.ask("who plays the detective in the kelden files")
-    assert answer.grounded
+    answer = ask_over(news, "who plays the detective in the kelden files")
     first = answer.citations[0]
     assert "Anna Lindqvist (born" in first.quote
     assert len(first.quote) <= 300  # the sentence or two, not the whole article
+
+
+def test_a_quote_never_runs_over_a_paragraph_break(tmp_path: Path) -> None:
+    """The same article with each sentence its own paragraph: the neighbour that would join the
+    quote sits beyond a blank line, so each citation stays within one paragraph."""
+    news = tmp_path / "news"
+    write(
+        news,
+        "lindqvist.txt",
+        "Anna Lindqvist\n\nAnna Lindqvist (born 4 May 1980) is a Swedish stage and screen actress.\n\n"
+        "She is best known for playing the detective in the television series The Kelden Files.\n\n"
+        "She studied drama in Malmo and has two children.",
+    )
+    answer = ask_over(news, "who plays the detective in the kelden files")
+    assert all("\n\n" not in c.quote for c in answer.citations)
+
+
+def ask_over(news: Path, question: str) -> Answer:
+    """A grounded answer to `question` from a new index of the folder `news`."""
+    assistant = Assistant(data_dir=news.parent / "index")
+    assistant.ingest([news])
+    answer = assistant.ask(question)
+    assert answer.grounded
+    return answer

@@ -99,3 +99,71 @@ def test_no_clause_openers_as_speakers() -> None:
     quotes = find_quotes(article, "a.txt")
     assert {q.speaker for q in quotes} == {"Wheeler"}  # "they" names nobody; "But" is not Wheeler's
     assert all(q.start_line == 2 for q in quotes)
+
+
+def test_partial_quotation_takes_the_words_its_verb_governs() -> None:
+    text = (
+        "Mayor Tom Reyes spoke for an hour on Tuesday.\n"
+        "Reyes accused the council of “playing games with the budget” in a long speech.\n"
+    )
+    quote = find_quotes(text, "a.txt")[0]
+    assert quote.speaker == "Tom Reyes" and quote.cue == "accused"
+    # the statement is what the verb governs, the quotation inside it: PolNeAR's content span
+    assert quote.quote == "the council of “playing games with the budget”"
+    assert text[quote.start_char : quote.end_char] == quote.quote
+
+
+def test_titles_ids_and_links_in_quotation_marks_are_no_statements() -> None:
+    text = (
+        "Senator Ana Ruiz appeared on “Meet the Press” on Sunday.\n"
+        "Her account posted a link, “https://example.com/plan”, and an id, “669350861383049216”.\n"
+    )
+    assert find_quotes(text, "a.txt") == []
+
+
+def test_quotation_nobody_is_named_for_is_no_statement() -> None:
+    text = (
+        "The senator’s office released a statement on Monday.\n"
+        "“We will review the decision carefully.”\n"
+        "Staff called the vote a “disaster” in private.\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.speaker, q.mention, q.cue, q.quote) for q in quotes] == [
+        ("Staff", "Staff", "called", "the vote a “disaster”"),
+    ]
+
+
+def test_quotation_signed_with_a_dash_and_one_introduced_by_the_paragraph_before() -> None:
+    text = (
+        "Readers wrote in after the debate.\n"
+        "“He never answered the question about schools.” ― Marta Ortiz\n"
+        "Dan Webb told the meeting:\n"
+        "“We cannot wait another year for the bridge.”\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.speaker, q.cue, q.quote) for q in quotes] == [
+        ("Marta Ortiz", "―", "He never answered the question about schools."),
+        ("Dan Webb", "told", "We cannot wait another year for the bridge."),
+    ]
+
+
+def test_two_sentences_each_with_a_speaker_stay_two_statements() -> None:
+    text = (
+        "Former Governor Ann Pike spoke on Tuesday.\n"
+        "Pike says Moreno “has a record of bringing people together.” He warns that the party "
+        "would “drive the state off the cliff.”\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    cliff = [q for q in quotes if "cliff" in q.quote]
+    assert cliff and all(q.mention == "He" and "together" not in q.quote for q in cliff)
+
+
+def test_long_quotation_keeps_exact_offsets_and_its_speaker() -> None:
+    said = (
+        "We have spent three years on this bridge, we have heard every objection twice, and we "
+        "are not going to spend another three years listening to the same objections again"
+    )
+    text = f"Transport Minister Ana Vidal spoke in Porto.\n“{said},” Vidal told reporters on Friday.\n"
+    quote = find_quotes(text, "a.txt")[0]
+    assert (quote.speaker, quote.cue, quote.quote) == ("Ana Vidal", "told", said)
+    assert text[quote.start_char : quote.end_char] == said

@@ -11,6 +11,10 @@ vectors within about 0.996 cosine of fp32). fp32 vectors of both fp32 backends a
 so they share an index; int8 vectors are another family and their index records a model name
 ending in `+int8-rows`. Indexes built before that hold the vectors of ONNX Runtime's dynamic
 quantization (name ending in `+int8`): they open with `onnx-int8-dynamic`, one text per call.
+
+With the ONNX backends, `embed_in_context` also gives each sentence of a chunk its vector from
+the chunk's own pass (the mean of its word pieces there), stored for `span_vectors`; a query is
+embedded by `embed_query`, remembered in memory and never written to the vector cache.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,6 +51,8 @@ INT8_SUFFIX = "+int8-rows"
 DYNAMIC_INT8_SUFFIX = "+int8"  # indexes built before per-row quantization
 SUFFIXES = {"onnx-int8": INT8_SUFFIX, "onnx-int8-dynamic": DYNAMIC_INT8_SUFFIX}
 _DEFAULT_ALIASES = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
+IN_CONTEXT = "in-context"  # the cache key's suffix of span vectors pooled within their chunk
+QUERIES = 256  # query vectors kept in memory (never on disk)
 
 
 def backend_for(recorded: str | None, model_name: str) -> str | None:
@@ -120,8 +128,13 @@ class Embedder:
         self.name += SUFFIXES.get(backend, "")  # what the index records: which vectors these are
         self._model: Any = None
         self._vectors: VectorCache | None = None
+        self._in_context: VectorCache | None = None
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._queries_lock = threading.Lock()
         if vector_cache is not None:
             self._vectors = VectorCache(vector_cache, f"{self.name}:{self.fingerprint}")
+            # another key: a span's vector in context never stands in for the same text embedded alone
+            self._in_context = VectorCache(vector_cache, f"{self.name}:{self.fingerprint}:{IN_CONTEXT}")
 
     @cached_property
     def fingerprint(self) -> str:
@@ -212,6 +225,62 @@ class Embedder:
             self._vectors.put(missing, fresh)
             known.update(zip(missing, fresh, strict=True))
         return np.vstack([known[t] for t in texts]).astype(np.float32, copy=False)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The unit vector of one query, remembered in memory for the next few queries but never
+        written to the vector cache: the retriever, the reranker and the answerer of one
+        question share it, and a question asked once does not grow the cache."""
+        with self._queries_lock:
+            found = self._queries.get(text)
+            if found is not None:
+                self._queries.move_to_end(text)
+                return found
+        vector = self._encode([text])[0]
+        with self._queries_lock:
+            self._queries[text] = vector
+            while len(self._queries) > QUERIES:
+                self._queries.popitem(last=False)
+        return vector
+
+    def embed_in_context(self, texts: list[str], spans: Sequence[Sequence[tuple[int, int]]]) -> np.ndarray:
+        """`embed(texts)`, and from the same model pass the vector of each span of each text
+        (character ranges, such as its sentences) as the model read it within the text: the
+        mean of its word pieces, normalized. Span vectors are stored by the span's text for
+        `span_vectors` (under their own key: never mixed with texts embedded alone).
+
+        A text whose vector and span vectors are all stored already costs no model pass. Without
+        a vector cache, or with the torch backend, no span vectors are made: whoever needs one
+        embeds the span alone.
+        """
+        import numpy as np
+
+        if self._vectors is None or self._in_context is None or self.backend == "torch" or not texts:
+            return self.embed(texts)
+        span_texts = [[text[s:e] for s, e in ranges] for text, ranges in zip(texts, spans, strict=True)]
+        known = self._vectors.get(texts)
+        stored = self._in_context.get([t for group in span_texts for t in group])
+        first = {text: i for i, text in reversed(list(enumerate(texts)))}
+        run = [
+            i for text, i in first.items() if text not in known or any(t not in stored for t in span_texts[i])
+        ]
+        if run:
+            vectors, pooled = self._load().encode_spans(
+                [texts[i] for i in run], [spans[i] for i in run], self.batch_size
+            )
+            self._vectors.put([texts[i] for i in run], vectors)
+            known.update(zip([texts[i] for i in run], vectors, strict=True))
+            made = {
+                t: v
+                for i, group in zip(run, pooled, strict=True)
+                for t, v in zip(span_texts[i], group, strict=True)
+                if v is not None
+            }
+            self._in_context.put(list(made), np.array(list(made.values()), dtype=np.float32))
+        return np.vstack([known[t] for t in texts]).astype(np.float32, copy=False)
+
+    def span_vectors(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored in-context vectors of those `texts` that have one (see `embed_in_context`)."""
+        return self._in_context.get(texts) if self._in_context is not None else {}
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         """Run the model itself."""

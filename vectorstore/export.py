@@ -27,7 +27,7 @@ from vectorstore.errors import ModelError
 from vectorstore.modelfiles import file_sha256, offline_environment
 from vectorstore.quantization import quantize_dynamic_int8, quantize_per_row_int8
 
-RECIPE = 2  # bump when the export or quantization changes: older exports are then ignored
+RECIPE = 3  # bump when the export or quantization changes: older exports are then ignored
 MANIFEST = "manifest.json"
 FILES = {"onnx": "model.onnx", "onnx-int8": "model-int8-rows.onnx", "onnx-int8-dynamic": "model-int8.onnx"}
 
@@ -98,7 +98,12 @@ def _export_into(folder: Path, target: Path) -> None:
 
 
 def export_onnx(folder: Path, out: Path) -> None:
-    """Transformer, mean pooling and L2 normalization as one fp32 ONNX graph."""
+    """Transformer, mean pooling and L2 normalization as one fp32 ONNX graph.
+
+    The graph also returns each word piece's vector (`token_embeddings`, the transformer's
+    last hidden state): ingest pools them over the sentences and quotes of a chunk, so their
+    vectors cost no model pass of their own (`OnnxEncoder.encode`'s `spans`).
+    """
     import torch
     from transformers import AutoModel
 
@@ -110,6 +115,7 @@ def export_onnx(folder: Path, out: Path) -> None:
     names = ["input_ids", "attention_mask", "token_type_ids"]
     axes: dict[str, Any] = {name: {0: "batch", 1: "tokens"} for name in names}
     axes["sentence_embedding"] = {0: "batch"}
+    axes["token_embeddings"] = {0: "batch", 1: "tokens"}
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer notes on shapes; the graph is checked by the tests
         torch.onnx.export(
@@ -117,7 +123,7 @@ def export_onnx(folder: Path, out: Path) -> None:
             (sample, sample, torch.zeros_like(sample)),
             str(out),
             input_names=names,
-            output_names=["sentence_embedding"],
+            output_names=["sentence_embedding", "token_embeddings"],
             dynamic_axes=axes,
             opset_version=17,
             dynamo=False,
@@ -139,7 +145,7 @@ def _pooled_module(model: Any) -> Any:
             ).last_hidden_state
             weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
             mean = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(mean, p=2.0, dim=1)
+            return torch.nn.functional.normalize(mean, p=2.0, dim=1), hidden
 
     return MeanPooled()
 

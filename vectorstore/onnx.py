@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,12 +54,27 @@ class OnnxEncoder:
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Unit float32 vectors for `texts`, in their order."""
+        return self.encode_spans(texts, None, batch_size)[0]
+
+    def encode_spans(
+        self,
+        texts: list[str],
+        spans: Sequence[Sequence[tuple[int, int]]] | None,
+        batch_size: int = 32,
+    ) -> tuple[np.ndarray, list[list[np.ndarray | None]]]:
+        """Unit float32 vectors for `texts`, and for each of `spans` (character ranges within
+        each text) the unit mean of its word pieces as the model read them in the whole text:
+        a sentence's or quote's vector in context from the text's own pass (None for a span
+        none of whose word pieces was read). Without `spans`, no span vectors.
+        """
         import numpy as np
 
         encodings = self.tokenizer.encode_batch(texts, add_special_tokens=True)
         ids = [_truncated(e.ids, self.max_tokens) for e in encodings]
         order = np.argsort([len(i) for i in ids], kind="stable")
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
+        pooled: list[list[np.ndarray | None]] = [[] for _ in texts]
+        outputs = ["sentence_embedding"] + (["token_embeddings"] if spans is not None else [])
         for start in range(0, len(order), batch_size):
             rows = order[start : start + batch_size]
             width = max(len(ids[r]) for r in rows)
@@ -73,10 +89,38 @@ class OnnxEncoder:
                 "token_type_ids": np.zeros_like(input_ids),
             }
             started = time.perf_counter()
-            vectors[rows] = self.session.run(None, feed)[0]
+            result = self.session.run(outputs, feed)
             self.seconds += time.perf_counter() - started
             self.word_pieces += int(mask.sum())
-        return vectors
+            vectors[rows] = result[0]
+            if spans is not None:
+                for n, r in enumerate(rows):
+                    read = len(ids[r])
+                    offsets = list(encodings[r].offsets[:read])
+                    if read < len(encodings[r].ids):  # cut: the last place holds [SEP]
+                        offsets[-1] = (0, 0)
+                    pooled[r] = span_means(result[1][n, :read], offsets, spans[r])
+        return vectors, pooled
+
+
+def span_means(
+    tokens: np.ndarray, offsets: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]
+) -> list[np.ndarray | None]:
+    """Unit mean of the word-piece vectors `tokens` lying inside each character span (special
+    tokens, whose offsets are empty, never count); None for a span with no word piece read."""
+    import numpy as np
+
+    bounds = np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
+    real = bounds[:, 1] > bounds[:, 0]
+    found: list[np.ndarray | None] = []
+    for start, end in spans:
+        inside = real & (bounds[:, 0] >= start) & (bounds[:, 1] <= end)
+        if not inside.any():
+            found.append(None)
+            continue
+        mean = tokens[inside].mean(axis=0)
+        found.append((mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32))
+    return found
 
 
 def cores() -> int:

@@ -10,7 +10,7 @@ import numpy as np
 
 from assistant.answers.evidence import cite, looks_like_instruction, neutralize_markers, with_speaker
 from assistant.answers.rendering import NOT_COVERED, agreement_note, claim_lead, conflict_note, figures_note
-from assistant.answers.selection import WEIGHTS, opens_paragraph, selection_scores
+from assistant.answers.selection import WEIGHTS, selection_scores
 from assistant.answers.speakers import attributed, rebuts
 from assistant.attribution.agreement import relation, speaker_of
 from assistant.models import Agreement, Answer, Citation, Passage, Quote, Sentence
@@ -136,7 +136,7 @@ class ExtractiveAnswerer:
                 if self._same_claim(sentences[i], sentences[j], float(vectors[i] @ vectors[j])):
                     group.append(int(j))
             used.update(group)
-            spans = [self._span(sentences, passages, scores, picks, g) for g in group]
+            spans = [self._span(sentences, scores, picks, g) for g in group]
             for span in spans:
                 used.update(sentences.index(s) for s in span)
             claims.append(Claim(spans, float(scores[i])))
@@ -197,6 +197,12 @@ class ExtractiveAnswerer:
                 similarity = max(float(vectors[k] @ vectors[j]) for k in own)
                 explicit = rebuts(sentences, j, mine)
                 kind = "conflict" if explicit else relation(claim_text, sentences[j].text, similarity)
+                if kind == "conflict" and not explicit:
+                    # Checked on vectors of each sentence alone: vectors taken in context carry
+                    # their passage, so two sentences of one passage look more alike than they are.
+                    alone = self.scorer.alone([*(sentences[k].text for k in own), sentences[j].text])
+                    similarity = float(max(alone[:-1] @ alone[-1]))
+                    kind = relation(claim_text, sentences[j].text, similarity)
                 if kind in {"conflict", "figures"}:
                     candidates.append((explicit, similarity + float(scores[j]), j, kind == "figures"))
             for _, _, j, figures in sorted(candidates, reverse=True):
@@ -210,16 +216,12 @@ class ExtractiveAnswerer:
         return found
 
     def _span(
-        self,
-        sentences: list[Sentence],
-        passages: Sequence[Passage],
-        scores: np.ndarray,
-        picks: np.ndarray,
-        i: int,
+        self, sentences: list[Sentence], scores: np.ndarray, picks: np.ndarray, i: int
     ) -> list[Sentence]:
-        """Sentence `i` with the other half of its quotation, or else with a neighbour that
-        the selector finds nearly as likely to hold the answer (or, without a selector, that
-        scores nearly as well): the answer often sits in the sentence next to the best match."""
+        """Sentence `i` with the other half of its quotation, or else with a neighbour in its
+        paragraph that the selector finds nearly as likely to hold the answer (or, without a
+        selector, that scores nearly as well): the answer often sits in the sentence next to the
+        best match. A quote never runs over a paragraph break it does not need to."""
         span = with_speaker(sentences, i)
         if len(span) > 1:
             return span
@@ -228,7 +230,8 @@ class ExtractiveAnswerer:
             for j in (i - 1, i + 1)
             if 0 <= j < len(sentences)
             and sentences[j].passage == sentences[i].passage
-            and self._joins(sentences, passages, scores, picks, i, j)
+            and same_paragraph(sentences[min(i, j)], sentences[max(i, j)])
+            and self._joins(sentences, scores, picks, i, j)
         ]
         by = scores if self.selector is None else picks
         if not neighbours:
@@ -237,21 +240,12 @@ class ExtractiveAnswerer:
         return [sentences[min(i, j)], sentences[max(i, j)]]
 
     def _joins(
-        self,
-        sentences: list[Sentence],
-        passages: Sequence[Passage],
-        scores: np.ndarray,
-        picks: np.ndarray,
-        i: int,
-        j: int,
+        self, sentences: list[Sentence], scores: np.ndarray, picks: np.ndarray, i: int, j: int
     ) -> bool:
-        """Neighbour `j` joins sentence `i`'s quote: with the selector, within one paragraph and
-        likely enough for the quote's length (see JOIN_SHARE); without, scoring NEIGHBOUR_SHARE."""
+        """Neighbour `j` joins sentence `i`'s quote: with the selector, likely enough for the
+        quote's length (see JOIN_SHARE); without, scoring NEIGHBOUR_SHARE of sentence `i`."""
         if self.selector is None:
             return bool(scores[j] >= self.neighbour * scores[i])
-        later = sentences[max(i, j)]
-        if opens_paragraph(later, passages[later.passage]):
-            return False  # never across a paragraph break: the next paragraph is another topic
         chars = max(sentences[i].end_char, sentences[j].end_char) - min(
             sentences[i].start_char, sentences[j].start_char
         )
@@ -332,3 +326,8 @@ def _agreements(claims: list[Claim], numbers: list[list[int]], citations: list[C
             else:
                 found.append(Agreement("conflict", [theirs.n, mine.n], conflict_note(theirs, mine)))
     return found
+
+
+def same_paragraph(first: Sentence, second: Sentence) -> bool:
+    """No blank line lies between `first` and the `second` sentence that follows it."""
+    return second.start_line - first.end_line < 2

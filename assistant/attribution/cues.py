@@ -16,6 +16,10 @@ _CONJUNCTION = re.compile(r"^(?:But|And|So|Yet|Meanwhile|However|Still|Later|The
 def after_cue(text: str, start: int, end: int) -> tuple[str, Mention] | None:
     """`, said X` or `, X said` right after a quotation."""
     segment = text[start:end]
+    signed = re.match(r"^\s*[―—]\s*(?P<np>[^,.;:“”\"]{2,80}?)\s*$", segment)
+    if signed:  # `“...” ― Pamela Padilla`: a quotation signed with a name
+        mention = mention_at(text, start + signed.start("np"), start + signed.end("np"))
+        return ("―", mention) if mention and mention.name else None
     inverted = re.match(rf"^[\s,—–-]*({CUE_WORDS})\s+", segment)
     if inverted:
         cue = inverted.group(1)

@@ -22,6 +22,8 @@ _ADVERBIAL = re.compile(
     r"[a-z]+ly))+\s*$"
 )
 
+_FINITE = re.compile(r"\b(?:is|are|was|were|be|being|been|cannot|can|could|will|would|has|have|had)\b")
+
 
 @dataclass
 class Mention:
@@ -80,6 +82,8 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
         return None
     if words in _PRONOUNS:
         return Mention(words, start, end, pronoun=True)
+    if _FINITE.search(words):
+        return None  # "His comments came after being", "There is a lot of chatter": a clause
     tokens = [(m.group(0), start + m.start(), start + m.end()) for m in _TOKEN.finditer(words)]
     tokens = [t for t in tokens if t[0] not in {".", "-"}]
     # A name: the capitalized words at the end of the phrase (at most three), not titles.

@@ -16,45 +16,23 @@ A rule set for English news prose, measured on labelled quotes (`eval/quotes.jso
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.attribution.cues import CUE, CUE_WORDS, after_cue, before_cue, subject_of
-from assistant.attribution.mentions import Mention, has_role_noun, is_body, mention_at, trim_adverbials
+from assistant.attribution.cues import after_cue, before_cue
+from assistant.attribution.mentions import Mention
 from assistant.attribution.parsing import parser
 from assistant.attribution.people import People
-from assistant.attribution.speech import parse_attribution, said_content
+from assistant.attribution.reported import Found, reported_speech
+from assistant.attribution.speech import governing_clause, names_in, parse_attribution, said_content
 from assistant.models import Quote, page_of
-from assistant.text.sentences import inside, sentence_around, sentences_outside
-from assistant.text.words import REPORTING_CUES, alternation
+from assistant.text.sentences import sentence_around
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 2  # part of every stored quote's id: better rules re-index on the next ingest
-
-_REPORT_CUE = re.compile(rf"\b(?:{alternation(REPORTING_CUES)})\b")
-_LEAD = re.compile(
-    r"\s*(?:(?:on|late on|early on|late|early|last|this|Monday|Tuesday|Wednesday|Thursday|Friday|"
-    r"Saturday|Sunday|night|week|later|earlier|also|reporters|journalists|him|her|them|us|me|"
-    r"(?:Russian|local|state) (?:reporters|media|television|TV)|"
-    r"in (?:a|an|his|her|their|the)\s+(?:[\w’'\-]+\s+){0,4}?(?:statement|video|address|post|interview|"
-    r"briefing|message|speech|note|tweet)(?:\s+(?:address|message|post|statement|briefing))?)\s+)*(?:that\s+)?"
-)
-
+RULES_VERSION = 3  # part of every stored quote's id: better rules re-index on the next ingest
 
 JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
-
-
-@dataclass
-class _Raw:
-    """An attribution found by the rules, before its speaker is resolved."""
-
-    start: int
-    end: int
-    cue: str
-    kind: str
-    mention: Mention | None  # None: continues the previous quote's speaker
 
 
 def find_quotes(
@@ -75,24 +53,33 @@ def find_quotes(
         >>> [(q.speaker, q.role, q.quote) for q in find_quotes(text, "a.txt")]
         [('Ivan Petrenko', 'the brigade’s commander', 'We hold the line')]
     """
-    raws: list[_Raw] = []
+    raws: list[Found] = []
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\r\n]+", text)]
-    previous_direct: _Raw | None = None
+    previous_direct: Found | None = None
     persons: list[Mention] = []  # full names the entity recognizer found in parsed paragraphs
-    for p_index, (p_start, p_end) in enumerate(paragraphs):
-        marks = _quote_marks(text, p_start, p_end)
-        doc, offset = None, p_start
-        if parse and marks:
-            # Only the sentences that hold quotations are parsed: the parse costs more than the
-            # rest of ingest together, and reported speech is left to the patterns.
-            offset = sentence_around(text, p_start, p_end, marks, marks[0][0])[0]
-            end = max(sentence_around(text, p_start, p_end, marks, marks[-1][0])[1], marks[-1][1])
-            doc = parser()(text[offset:end])
-            persons.extend(
-                Mention(e.text, offset + e.start_char, offset + e.end_char, name=e.text)
-                for e in doc.ents
-                if e.label_ == "PERSON" and len(e) >= 2 and e.text[:1].isupper()
+    marked = [_quote_marks(text, p_start, p_end) for p_start, p_end in paragraphs]
+    # Only the sentences that hold quotations are parsed, all of an article's in one batch: the
+    # parse costs more than the rest of ingest together, and reported speech is left to the patterns.
+    windows = {n: _window(text, *paragraphs[n], marks) for n, marks in enumerate(marked) if parse and marks}
+    # a paragraph that is all quotation has no cue or speaker for the parse to find
+    windows = {n: w for n, w in windows.items() if _words_outside(text, *w, marked[n])}
+    docs = (
+        dict(
+            zip(
+                windows,
+                parser().pipe(_elided(text, a, b, marked[n]) for n, (a, b) in windows.items()),
+                strict=True,
             )
+        )
+        if windows
+        else {}
+    )
+    for p_index, (p_start, p_end) in enumerate(paragraphs):
+        marks = marked[p_index]
+        doc = docs.get(p_index)
+        offset = windows[p_index][0] if doc is not None else p_start
+        if doc is not None:
+            persons.extend(names_in(doc, offset))
         direct = _join_split(text, _direct_quotes(text, p_start, p_end, marks, doc, offset))
         if direct and previous_direct is not None and _runs_on(text, previous_direct, direct[0], p_start):
             previous_direct.end = direct[0].end  # a quotation running over into this paragraph
@@ -102,13 +89,48 @@ def find_quotes(
                 follows = previous_direct is not None and (
                     previous_direct.start >= paragraphs[max(0, p_index - 1)][0]
                 )
-                if not follows:
-                    continue
+                introduced = _introduced(text, paragraphs, p_index, raw)
+                if introduced is not None:
+                    raw.cue, raw.mention = introduced
+                elif not follows:
+                    continue  # no speaker: a quotation nobody is named for is no statement here
             raws.append(raw)
             previous_direct = raw
-        raws.extend(_reported(text, p_start, p_end, marks))
+        raws.extend(reported_speech(text, p_start, p_end, marks))
     raws.sort(key=lambda r: (r.start, r.end))
     return _resolve(text, source, raws, persons, outlet, title, date, page_starts)
+
+
+def _window(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]]) -> tuple[int, int]:
+    """The sentences of a paragraph from its first quotation to its last, to be parsed."""
+    start = sentence_around(text, p_start, p_end, marks, marks[0][0])[0]
+    return start, max(sentence_around(text, p_start, p_end, marks, marks[-1][0])[1], marks[-1][1])
+
+
+KEPT_WORDS = 8  # of a long quotation, parsed at each end; the rest is blanked out for speed
+_WORD = re.compile(r"\S+")
+
+
+def _elided(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> str:
+    """`text[start:end]` to parse, the middle of each long quotation blanked out with spaces: the
+    parse looks for cues and speakers outside quotations, and offsets stay as they are."""
+    chars = list(text[start:end])
+    for a, b in marks:
+        words = list(_WORD.finditer(text, max(a, start), min(b, end)))
+        if len(words) > 3 * KEPT_WORDS:
+            first, last = words[KEPT_WORDS - 1].end(), words[-KEPT_WORDS].start()
+            chars[first - start : last - start] = " " * (last - first)
+    return "".join(chars)
+
+
+def _words_outside(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> bool:
+    """True when `text[start:end]` holds a word outside the quotation marks."""
+    at = start
+    for a, b in [*marks, (end, end)]:
+        if re.search(r"[^\W\d_]", text[at:a]):
+            return True
+        at = max(at, b)
+    return False
 
 
 def _quote_marks(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -142,40 +164,68 @@ def _content(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_TITLE = re.compile(
+    r"(?:[A-Z0-9][\w’'\-]*|&|of|the|and|a|an|in|on|to|for|with)(?:\s+(?:[A-Z0-9][\w’'\-]*|&|of|the|and|a|an|in|on|to|for|with)){0,5}"
+)
+
+
+def _not_words(words: str) -> bool:
+    """Tweet ids, links and markup in quotation marks: nothing anybody said."""
+    return not re.search(r"[^\W\d_]{2,}", words) or bool(re.search(r"https?://|www\.|=\s*\"|^@", words))
+
+
+def _introduced(
+    text: str, paragraphs: list[tuple[int, int]], p_index: int, raw: Found
+) -> tuple[str, Mention] | None:
+    """`Caddell continued:` as the paragraph before the one a quotation opens: its cue and speaker."""
+    if p_index == 0 or text[paragraphs[p_index][0] : raw.start].strip() not in {"", "“", '"'}:
+        return None
+    start, end = paragraphs[p_index - 1]
+    if not text[start:end].rstrip().endswith(":") or _quote_marks(text, start, end):
+        return None
+    return before_cue(text, start, end, start, [])
+
+
 def _direct_quotes(
     text: str, p_start: int, p_end: int, marks: list[tuple[int, int]], doc: Doc | None, offset: int
-) -> list[_Raw]:
+) -> list[Found]:
     """Quotations of one paragraph with the mention their cue points at (None: none found);
     `doc` is the parse of the paragraph's text from `offset` on, if parsed."""
-    found: list[_Raw] = []
+    found: list[Found] = []
     for n, (q_start, q_end) in enumerate(marks):
         c_start, c_end = _content(text, q_start, q_end)
-        if c_end - c_start < 2:
+        if c_end - c_start < 2 or _not_words(text[c_start:c_end]):
             continue
         s_start, s_end = sentence_around(text, p_start, p_end, marks, q_start)
         after_end = min([s_end] + [a for a, _ in marks[n + 1 :]])
         after = (q_end, max(q_end, after_end))
         before_start = max([s_start] + [b for _, b in marks[:n] if b <= q_start])
+        parsed = parse_attribution(doc, offset, text, q_start, q_end, marks) if doc is not None else None
+        if parsed is None and _TITLE.fullmatch(text[c_start:c_end]):
+            continue  # `“Fox & Friends”`, `"Crashing the Party"`: a title, not words said
         attribution = (
-            (parse_attribution(doc, offset, text, q_start, q_end, marks) if doc is not None else None)
-            or after_cue(text, *after)
-            or before_cue(text, before_start, q_start, s_start, marks)
+            parsed or after_cue(text, *after) or before_cue(text, before_start, q_start, s_start, marks)
         )
         wider = said_content(doc, offset, q_start, q_end, marks) if doc is not None else None
+        if wider is None and doc is not None:
+            governed = governing_clause(doc, offset, text, q_start, q_end, marks)
+            if governed is not None:
+                wider = governed[0]
+                attribution = attribution or governed[1]
         if wider is not None and attribution is not None:
             c_start, c_end = min(c_start, wider[0]), max(c_end, wider[1])
         if attribution is None:
-            found.append(_Raw(c_start, c_end, "", "direct", None))
+            found.append(Found(c_start, c_end, "", "direct", None))
         else:
             cue, mention = attribution
-            found.append(_Raw(c_start, c_end, cue, "direct", mention))
+            found.append(Found(c_start, c_end, cue, "direct", mention))
     return found
 
 
-def _join_split(text: str, raws: list[_Raw]) -> list[_Raw]:
+def _join_split(text: str, raws: list[Found]) -> list[Found]:
     """`“A,” he said, “B.”` and `“A.” “B.”`: quotations of one paragraph with one speaker are one
     statement; a quotation without a cue of its own joins the one before it (or the next one)."""
-    joined: list[_Raw] = []
+    joined: list[Found] = []
     for raw in raws:
         last = joined[-1] if joined else None
         near = last is not None and raw.start - last.end <= JOIN_GAP
@@ -190,7 +240,7 @@ def _join_split(text: str, raws: list[_Raw]) -> list[_Raw]:
     return joined
 
 
-def _runs_on(text: str, previous: _Raw, first: _Raw, p_start: int) -> bool:
+def _runs_on(text: str, previous: Found, first: Found, p_start: int) -> bool:
     """True when `previous` was left open at its paragraph's end and `first` opens this one
     without a cue of its own: news style for a quotation over several paragraphs."""
     before = text[previous.end : p_start]
@@ -202,100 +252,10 @@ def _runs_on(text: str, previous: _Raw, first: _Raw, p_start: int) -> bool:
     )
 
 
-def _reported(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]]) -> list[_Raw]:
-    """`X said (that) CLAUSE` and `CLAUSE, according to X` outside quotation marks."""
-    found: list[_Raw] = []
-    for s_start, s_end in sentences_outside(text, p_start, p_end, marks):
-        sentence = text[s_start:s_end]
-        if any(s_start <= a and b <= s_end and b - a > 0.6 * (s_end - s_start) for a, b in marks):
-            continue  # a quotation with its attribution, handled as direct
-        opening = re.match(r"According to ([^,]{2,80}),\s+", sentence)
-        if opening:
-            mention = mention_at(text, s_start + opening.start(1), s_start + opening.end(1))
-            if mention:
-                found.append(
-                    _Raw(
-                        s_start + opening.end(),
-                        _strip_end(text, s_start, s_end),
-                        "according to",
-                        "reported",
-                        mention,
-                    )
-                )
-            continue
-        tail = re.search(
-            rf",\s+([^,;“”\"]{{2,80}}?)\s+({CUE_WORDS})\b[^,;“”\"]{{0,40}}?(?:[.!?]$|,)", sentence
-        )
-        if tail and tail.start() > 20 and not CUE.search(sentence, 0, tail.start()):
-            mention = mention_at(
-                text, s_start + tail.start(1), s_start + trim_adverbials(sentence, 0, tail.end(1))
-            )
-            if mention:
-                found.append(
-                    _Raw(
-                        s_start,
-                        _strip_end(text, s_start, s_start + tail.start()),
-                        tail.group(2),
-                        "reported",
-                        mention,
-                    )
-                )
-                continue
-        according = re.search(r",\s+according to\s+([^,.;]+?)[.!?]?$", sentence)
-        if according and not CUE.search(sentence, 0, according.start()):
-            mention = mention_at(text, s_start + according.start(1), s_start + according.end(1))
-            if mention:
-                q_end = _strip_end(text, s_start, s_start + according.start())
-                found.append(_Raw(s_start, q_end, "according to", "reported", mention))
-            continue
-        for cue in _REPORT_CUE.finditer(text, s_start, s_end):
-            if inside(marks, cue.start()):
-                continue
-            after = text[cue.end() : s_end]
-            lead = _LEAD.match(after)
-            clause_start = cue.end() + (lead.end() if lead else 0)
-            clause_end = _strip_end(text, clause_start, s_end)
-            clause = text[clause_start:clause_end]
-            if (
-                clause[:1] in ",;:"
-                or len(clause.split()) < 3
-                or clause.lstrip().startswith(("“", '"'))
-                or clause_start >= s_end
-            ):
-                continue
-            pronoun_clause = re.match(r"(?:he|she|they|it|we|I)\s", clause)
-            if (
-                cue.group(0) in {"said", "says", "told"}
-                and not pronoun_clause
-                and not re.search(
-                    r"\bthat\b|\bwas\b|\bwere\b|\bhad\b|\bhave\b|\bhas\b|\bis\b|\bare\b|\bwould\b|\bwill\b|\bcould\b",
-                    clause,
-                )
-            ):
-                continue
-            mention = subject_of(text, cue.start(), s_start, marks)
-            if mention is None or (
-                mention.name is None
-                and not mention.pronoun
-                and not has_role_noun(mention.text)
-                and not is_body(mention.text)
-            ):
-                continue
-            found.append(_Raw(clause_start, clause_end, cue.group(0), "reported", mention))
-            break
-    return found
-
-
-def _strip_end(text: str, start: int, end: int) -> int:
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:"):
-        end -= 1
-    return end
-
-
 def _resolve(
     text: str,
     source: str,
-    raws: list[_Raw],
+    raws: list[Found],
     persons: list[Mention],
     outlet: str | None,
     title: str,

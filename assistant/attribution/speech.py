@@ -58,7 +58,10 @@ def said_content(
     doc: Doc, offset: int, q_start: int, q_end: int, marks: list[tuple[int, int]]
 ) -> tuple[int, int] | None:
     """What a speech verb's clause says, when a quotation is only part of it: `Sanders said his
-    rival is in “serious trouble.”` -> `his rival is in “serious trouble.”`; None otherwise."""
+    rival is in “serious trouble.”` -> `his rival is in “serious trouble.”`; None otherwise. The
+    innermost such clause wins, and none that holds another speaker's verb (a misparse that runs
+    on into the next sentence)."""
+    found: list[tuple[int, int]] = []
     for token in doc:
         at = token.idx + offset
         if inside(marks, at) or not _is_speech(token) or token.lower_ == "according":
@@ -75,9 +78,10 @@ def said_content(
         while last > first and doc[last].is_punct and doc[last].text not in '”"':
             last -= 1
         start, end = doc[first].idx + offset, doc[last].idx + len(doc[last].text) + offset
-        if start <= q_start and q_end <= end and (end - start) > 1.3 * (q_end - q_start):
-            return start, end
-    return None
+        wide = start <= q_start and q_end <= end and (end - start) > 1.3 * (q_end - q_start)
+        if wide and not _holds_a_cue(doc[first : last + 1], offset, marks):
+            found.append((start, end))
+    return min(found, key=lambda span: span[1] - span[0], default=None)
 
 
 def _is_speech(token: Token) -> bool:
@@ -98,7 +102,7 @@ def _subject(verb: Token) -> Token | None:
         subject = next((c for c in current.children if c.dep_ in _SUBJECTS), None)
         if subject is not None:
             return subject
-        if current.dep_ not in _CLIMB or current.head is current:
+        if current.dep_ not in _CLIMB or current.head.i == current.i:
             return None
         current = current.head
     return None
@@ -170,3 +174,87 @@ def _colon_speaker(
         return None
     mention = _mention(text, offset, root, marks)
     return (":", mention) if mention else None
+
+
+def governing_clause(
+    doc: Doc, offset: int, text: str, q_start: int, q_end: int, marks: list[tuple[int, int]]
+) -> tuple[tuple[int, int], tuple[str, Mention] | None] | None:
+    """A quotation that is only part of a clause: the words the verb it hangs on governs, from
+    that verb's first dependent on the right to the quotation's end (`Obama called Wall Street
+    bankers “fat cats”` -> `Wall Street bankers “fat cats”`), with (cue, mention) of that verb's
+    subject when it has one; None when the quotation is a clause of its own."""
+    inner = [t for t in doc if q_start <= t.idx + offset < q_end and not t.is_punct]
+    if (
+        not inner
+        or _named_thing(inner)
+        or text[max(0, q_start - 12) : q_start].rstrip().endswith("so-called")
+    ):
+        return None
+    hangs = [t for t in inner if t.head.i != t.i and not q_start <= t.head.idx + offset < q_end]
+    if not hangs:
+        return None
+    verb: Token | None = hangs[0].head
+    while verb is not None and verb.pos_ not in {"VERB", "AUX"}:
+        verb = verb.head if verb.head.i != verb.i else None
+    if verb is None or inside(marks, verb.idx + offset):
+        return None
+    right = [c for c in verb.children if c.i > verb.i and not c.is_punct and c.dep_ not in {"cc", "conj"}]
+    holding = [
+        c for c in right if c.left_edge.idx + offset < q_end and q_start < _end_of(c.right_edge) + offset
+    ]
+    if not holding or (all(c.dep_ == "prep" for c in holding) and not any(c.dep_ == "dobj" for c in right)):
+        return None  # "on “Fox & Friends”": a circumstance, not what was said
+    start = min(c.left_edge.idx for c in right) + offset
+    end = max(_end_of(c.right_edge) for c in holding) + offset
+    end = max(end, q_end)
+    if start >= q_start and end - start < 1.3 * (q_end - q_start):
+        return None  # the quotation is (nearly) all the verb governs
+    if _holds_a_cue(
+        doc[min(c.left_edge.i for c in right) : max(c.right_edge.i for c in holding) + 1], offset, marks
+    ):
+        return None  # a misparse running on into the next sentence, whose verb has its own speaker
+    speaker = None
+    speech = verb
+    while (
+        speech is not None and not _is_speech(speech) and speech.dep_ in _CLIMB and speech.head.i != speech.i
+    ):
+        speech = speech.head
+    for cue in (speech, verb) if speech is not None and _is_speech(speech) else (verb,):
+        subject = _subject(cue)
+        if subject is not None and subject.tag_ in {"WP", "WDT"} and cue.dep_ == "relcl":
+            subject = cue.head  # "a surrogate who said ...": the one the clause is about
+        mention = _mention(text, offset, subject, marks) if subject is not None else None
+        if mention is not None:
+            speaker = (cue.text, mention)
+            break
+    return (start, end), speaker
+
+
+def _end_of(token: Token) -> int:
+    return token.idx + len(token.text)
+
+
+def _named_thing(words: list[Token]) -> bool:
+    """A title in quotation marks (`“Fox & Friends”`, `"Crashing the Party"`), not words said."""
+    capitalised = [t for t in words if t.is_title or t.is_upper or not t.is_alpha]
+    return len(words) <= 6 and len(capitalised) >= len(words) - 1 and words[0].is_title
+
+
+def _holds_a_cue(words: Span, offset: int, marks: list[tuple[int, int]]) -> bool:
+    """True when `words` hold a speech verb with a subject of its own, outside quotation marks."""
+    return any(_is_speech(t) and not inside(marks, t.idx + offset) and _subject(t) is not None for t in words)
+
+
+def names_in(doc: Doc, offset: int) -> list[Mention]:
+    """Full names in a parse: runs of two or three capitalised proper nouns heading a noun phrase
+    that is a subject, object or apposition (`Donald Trump`, not `New York` in `New York values`)."""
+    found = []
+    for token in doc:
+        if token.tag_ != "NNP" or token.dep_ not in {"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj"}:
+            continue
+        run = [c for c in token.lefts if c.dep_ == "compound" and c.tag_ == "NNP" and c.i >= token.i - 2]
+        if not run or run[0].i != token.i - len(run) or not all(t.is_title for t in [*run, token]):
+            continue
+        name = doc.text[run[0].idx : _end_of(token)]
+        found.append(Mention(name, run[0].idx + offset, _end_of(token) + offset, name=name))
+    return found

@@ -10,7 +10,9 @@ match, and the next ingest finishes the job, embedding only what is still missin
 
 Chunks of many files are embedded together in batches, so small files cost little, and a
 batch is written to Chroma on a thread of its own (`writer`) while the next one is read,
-chunked and embedded.
+chunked and embedded. The same model pass gives each sentence of a chunk its vector in context
+(`Embedder.embed_in_context`), stored for the sentence scorer: a question about new passages
+then embeds only itself.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from assistant.ingest.metadata import with_metadata
 from assistant.ingest.reading import CONVERTED, read_document
 from assistant.ingest.writer import BackgroundWriter
 from assistant.models import Chunk, Document, FileProblem, IngestReport
+from assistant.text.sentences import sentence_spans
 from vectorstore import ChromaStore, Embedder
 
 Progress = Callable[[str, int, int], None]
@@ -89,7 +92,11 @@ class _Batch:
         """Embed this batch and start writing it; the files of the batch written before it."""
         files, self.files = self.files, []
         chunks = [chunk for pending in files for chunk in pending.missing]
-        vectors = self.embedder.embed([c.text for c in chunks]) if chunks else None
+        vectors = (
+            self.embedder.embed_in_context([c.text for c in chunks], [sentence_spans(c.text) for c in chunks])
+            if chunks
+            else None
+        )
         quotes = self.quotes.prepare([p.quotes for p in files]) if self.quotes is not None else None
         self.embedded += len(chunks)
 

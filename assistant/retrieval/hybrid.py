@@ -60,7 +60,7 @@ class HybridRetriever:
         """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
-        vector = self.embedder.embed([query])[0]
+        vector = self.embedder.embed_query(query)
         pool = max(self.candidates, 3 * k)
         dense = self.store.query(vector, pool, source_filter(sources)) if mode != "lexical" else []
         lexical = self.lexical.search(query, pool, sources) if mode != "dense" else []

@@ -23,7 +23,8 @@ from vectorstore import Embedder
 SEMANTIC_WEIGHT = 0.5
 LEXICAL_WEIGHT = 0.5
 # Sentences embedded per question by the reranker and the answerer when they score a first sight
-# of passages: the best by word overlap with their passage's cosine standing in (see `Scorer.score`).
+# of passages whose sentence vectors ingest did not store (an older index, the torch backend): the
+# best by word overlap with their passage's cosine standing in (see `Scorer.score`).
 EMBED_LIMIT = 16
 _PRONOUN = re.compile(r"\b(he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
 
@@ -104,7 +105,8 @@ def sentence_contexts(sentences: Sequence[Sentence]) -> list[str]:
 class Scorer:
     """Scores sentences against a text: cosine of embeddings plus IDF-weighted word overlap.
 
-    Sentence vectors are cached by text, so a sentence is embedded once per process.
+    Sentence vectors are cached by text, so a sentence is embedded once per process, and are
+    taken from those ingest stored in context (one lookup, no model pass) where there are any.
     """
 
     def __init__(self, embedder: Embedder, cache_size: int = 50_000) -> None:
@@ -115,19 +117,38 @@ class Scorer:
         self._lock = threading.Lock()
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit vectors of `texts`, from the cache where possible."""
+        """Unit vectors of `texts`: from memory, else the in-context vectors ingest stored (see
+        `Embedder.embed_in_context`), else embedded now."""
+        found = self.known(texts)
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            found.update(zip(missing, self.embedder.embed(missing), strict=True))
+            self._remember(found)
+        return np.vstack([found[t] for t in texts]) if texts else np.zeros((0, 1))
+
+    def alone(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors of `texts`, each embedded on its own (never the in-context vectors of
+        ingest): for comparing two sentences with each other rather than with a question."""
+        return self.embedder.embed(list(texts))
+
+    def known(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """The vectors of those `texts` that cost no model pass: in memory or stored by ingest."""
         with self._lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        fresh = self.embedder.embed(missing) if missing else None
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+        wanted = [t for t in dict.fromkeys(texts) if t not in found]
+        stored = self.embedder.span_vectors(wanted) if wanted else {}
+        if stored:
+            found.update(stored)
+            self._remember(stored)
+        return found
+
+    def _remember(self, vectors: dict[str, np.ndarray]) -> None:
         with self._lock:
-            for i, text in enumerate(missing):
-                assert fresh is not None
-                self._cache[text] = fresh[i]
-            for text in texts:
+            for text, vector in vectors.items():
+                self._cache[text] = vector
                 self._cache.move_to_end(text)
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
-            return np.vstack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1))
 
     def score(
         self,
@@ -140,8 +161,9 @@ class Scorer:
         """Combined, semantic and lexical scores of each candidate against `query`.
 
         `context[i]`, when given, adds its words to candidate i's lexical match only. With
-        `stand_in` (a cosine for each candidate, such as its passage's) and `embed`, only the
-        `embed` candidates that score best with that stand-in are embedded; the others keep it.
+        `stand_in` (a cosine for each candidate, such as its passage's) and `embed`, only
+        candidates with a vector at hand (see `known`) and those of the `embed` best (with the
+        stand-in for the others) are scored by their own vector; the others keep the stand-in.
         """
         if not candidates:
             empty = np.zeros(0)
@@ -151,16 +173,19 @@ class Scorer:
         idf = idf_weights(candidate_terms)
         query_terms = terms(query)
         lexical = np.array([overlap(query_terms, ct, idf) for ct in candidate_terms])
+        query_vector = self.embedder.embed_query(query)
         if stand_in is None or embed is None or embed >= len(candidates):
-            vectors = self.vectors([query, *candidates])
-            semantic = vectors[1:] @ vectors[0]
+            semantic = self.vectors(candidates) @ query_vector
         else:
             semantic = np.array(stand_in, dtype=float)
-            chosen = np.argsort(-(SEMANTIC_WEIGHT * semantic + LEXICAL_WEIGHT * lexical), kind="stable")[
-                :embed
-            ]
-            vectors = self.vectors([query, *[candidates[i] for i in chosen]])
-            semantic[chosen] = vectors[1:] @ vectors[0]
+            known = self.known(candidates)
+            have = [i for i, c in enumerate(candidates) if c in known]
+            if have:
+                semantic[have] = np.vstack([known[candidates[i]] for i in have]) @ query_vector
+            order = np.argsort(-(SEMANTIC_WEIGHT * semantic + LEXICAL_WEIGHT * lexical), kind="stable")
+            chosen = [i for i in order[:embed] if candidates[i] not in known]
+            if chosen:
+                semantic[chosen] = self.vectors([candidates[i] for i in chosen]) @ query_vector
         return SEMANTIC_WEIGHT * semantic + LEXICAL_WEIGHT * lexical, semantic, lexical
 
     def clear(self) -> None:

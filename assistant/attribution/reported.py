@@ -1,0 +1,125 @@
+"""Reported speech: `X said (that) ...`, `..., X said.`, `According to X, ...`, `..., according to X`,
+found by patterns outside quotation marks; and `Found`, an attribution before its speaker is resolved."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.attribution.cues import CUE, CUE_WORDS, subject_of
+from assistant.attribution.mentions import Mention, has_role_noun, is_body, mention_at, trim_adverbials
+from assistant.text.sentences import inside, sentences_outside
+from assistant.text.words import REPORTING_CUES, alternation
+
+_REPORT_CUE = re.compile(rf"\b(?:{alternation(REPORTING_CUES)})\b")
+_LEAD = re.compile(
+    r"\s*(?:(?:on|late on|early on|late|early|last|this|Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday|night|week|later|earlier|also|reporters|journalists|him|her|them|us|me|"
+    r"(?:Russian|local|state) (?:reporters|media|television|TV)|"
+    r"in (?:a|an|his|her|their|the)\s+(?:[\w’'\-]+\s+){0,4}?(?:statement|video|address|post|interview|"
+    r"briefing|message|speech|note|tweet)(?:\s+(?:address|message|post|statement|briefing))?)\s+)*(?:that\s+)?"
+)
+
+
+@dataclass
+class Found:
+    """An attribution found by the rules, before its speaker is resolved."""
+
+    start: int
+    end: int
+    cue: str
+    kind: str
+    mention: Mention | None  # None: continues the previous quote's speaker
+
+
+def reported_speech(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]]) -> list[Found]:
+    """`X said (that) CLAUSE` and `CLAUSE, according to X` outside quotation marks."""
+    found: list[Found] = []
+    for s_start, s_end in sentences_outside(text, p_start, p_end, marks):
+        sentence = text[s_start:s_end]
+        if any(s_start <= a and b <= s_end and b - a > 0.6 * (s_end - s_start) for a, b in marks):
+            continue  # a quotation with its attribution, handled as direct
+        opening = re.match(r"According to ([^,]{2,80}),\s+", sentence)
+        if opening:
+            mention = mention_at(text, s_start + opening.start(1), s_start + opening.end(1))
+            if mention:
+                found.append(
+                    Found(
+                        s_start + opening.end(),
+                        strip_end(text, s_start, s_end),
+                        "according to",
+                        "reported",
+                        mention,
+                    )
+                )
+            continue
+        tail = re.search(
+            rf",\s+([^,;“”\"]{{2,80}}?)\s+({CUE_WORDS})\b[^,;“”\"]{{0,40}}?(?:[.!?]$|,)", sentence
+        )
+        if tail and tail.start() > 20 and not CUE.search(sentence, 0, tail.start()):
+            mention = mention_at(
+                text, s_start + tail.start(1), s_start + trim_adverbials(sentence, 0, tail.end(1))
+            )
+            if mention:
+                found.append(
+                    Found(
+                        s_start,
+                        strip_end(text, s_start, s_start + tail.start()),
+                        tail.group(2),
+                        "reported",
+                        mention,
+                    )
+                )
+                continue
+        according = re.search(r",\s+according to\s+([^,.;]+?)[.!?]?$", sentence)
+        if according and not CUE.search(sentence, 0, according.start()):
+            mention = mention_at(text, s_start + according.start(1), s_start + according.end(1))
+            if mention:
+                q_end = strip_end(text, s_start, s_start + according.start())
+                found.append(Found(s_start, q_end, "according to", "reported", mention))
+            continue
+        for cue in _REPORT_CUE.finditer(text, s_start, s_end):
+            if inside(marks, cue.start()):
+                continue
+            after = text[cue.end() : s_end]
+            lead = _LEAD.match(after)
+            clause_start = cue.end() + (lead.end() if lead else 0)
+            # a quotation's own full stop ends the clause: `X says Y “...together.” He warns ...`
+            stop = re.compile(r"[.!?][”\"](?=\s+[A-Z])").search(text, clause_start, s_end)
+            clause_end = strip_end(text, clause_start, stop.end() if stop else s_end)
+            clause = text[clause_start:clause_end]
+            if (
+                clause[:1] in ",;:"
+                or len(clause.split()) < 3
+                or clause.lstrip().startswith(("“", '"'))
+                or clause_start >= s_end
+            ):
+                continue
+            pronoun_clause = re.match(r"(?:he|she|they|it|we|I)\s", clause)
+            if (
+                cue.group(0) in {"said", "says", "told"}
+                and not pronoun_clause
+                and not re.search(
+                    r"\bthat\b|\bwas\b|\bwere\b|\bhad\b|\bhave\b|\bhas\b|\bis\b|\bare\b|\bwould\b|\bwill\b|\bcould\b",
+                    clause,
+                )
+            ):
+                continue
+            mention = subject_of(text, cue.start(), s_start, marks)
+            if mention is None or (
+                mention.name is None
+                and not mention.pronoun
+                and not has_role_noun(mention.text)
+                and not is_body(mention.text)
+            ):
+                continue
+            found.append(Found(clause_start, clause_end, cue.group(0), "reported", mention))
+            break
+    return found
+
+
+def strip_end(text: str, start: int, end: int) -> int:
+    """End of a statement with trailing spaces and stops left out."""
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:"):
+        end -= 1
+    return end
