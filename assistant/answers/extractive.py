@@ -31,9 +31,9 @@ ELIGIBLE_SHARE = 0.8
 # With the selector, a neighbour joins the quote when it is at least JOIN_SHARE as likely to hold
 # the answer as the sentence quoted, times (characters of the two / JOIN_CHARS) ** JOIN_POWER:
 # a longer quote needs a likelier neighbour (scripts/tune_answers.py, docs/evaluation.md).
-JOIN_SHARE = 0.05
+JOIN_SHARE = 0.1
 JOIN_CHARS = 250
-JOIN_POWER = 2.0
+JOIN_POWER = 1.0
 MAX_CONFLICTS = 2  # contradicting statements added to an answer, beyond its claims
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 
