@@ -23,7 +23,13 @@ import numpy as np
 from tune_fusion import DATASETS, indexed
 
 from assistant.answers.evidence import looks_like_instruction
-from assistant.answers.extractive import JOIN_CHARS, NEIGHBOUR_SHARE, RELEVANCE_THRESHOLD, ExtractiveAnswerer
+from assistant.answers.extractive import (
+    JOIN_CHARS,
+    NEIGHBOUR_SHARE,
+    RELEVANCE_THRESHOLD,
+    ExtractiveAnswerer,
+    same_paragraph,
+)
 from assistant.answers.selection import FEATURES, features
 from assistant.evaluation.datasets import EvalQuestion
 from assistant.evaluation.runner import is_hit
@@ -137,6 +143,8 @@ def replay(
     s = case.sentences
 
     def joins(j: int) -> bool:
+        if not same_paragraph(s[min(anchor, j)], s[max(anchor, j)]):
+            return False  # never across a paragraph break (as `ExtractiveAnswerer._span`)
         if likely is None:
             return bool(by[j] >= NEIGHBOUR_SHARE * by[anchor])
         chars = max(s[anchor].end_char, s[j].end_char) - min(s[anchor].start_char, s[j].start_char)

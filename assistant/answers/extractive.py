@@ -242,7 +242,8 @@ class ExtractiveAnswerer:
     def _joins(
         self, sentences: list[Sentence], scores: np.ndarray, picks: np.ndarray, i: int, j: int
     ) -> bool:
-        """Neighbour `j` joins sentence `i`'s quote (see JOIN_SHARE; NEIGHBOUR_SHARE without a selector)."""
+        """Neighbour `j` joins sentence `i`'s quote: with the selector, likely enough for the
+        quote's length (see JOIN_SHARE); without, scoring NEIGHBOUR_SHARE of sentence `i`."""
         if self.selector is None:
             return bool(scores[j] >= self.neighbour * scores[i])
         chars = max(sentences[i].end_char, sentences[j].end_char) - min(

@@ -58,6 +58,12 @@ def asks_for(question: str) -> str | None:
     return next((kind for kind, pattern in _KINDS.items() if pattern.search(lowered)), None)
 
 
+def opens_paragraph(sentence: Sentence, passage: Passage) -> bool:
+    """True for the first sentence of a paragraph: at the start of its file or of a line."""
+    before = passage.text[: sentence.start_char - passage.start_char]
+    return (passage.start_char == 0 and not before.strip()) or before.rstrip(" \t").endswith("\n")
+
+
 def features(
     question: str,
     sentences: Sequence[Sentence],
@@ -85,14 +91,12 @@ def features(
             for j in (i - 1, i + 1)
             if 0 <= j < len(sentences) and sentences[j].passage == sentence.passage
         ]
-        before = passage.text[: sentence.start_char - passage.start_char]
-        opens = (passage.start_char == 0 and not before.strip()) or before.rstrip(" \t").endswith("\n")
         rows[i] = (
             semantic[i],
             lexical[i],
             np.log1p(sentence.passage),
             passage.score,
-            float(opens),
+            float(opens_paragraph(sentence, passage)),
             float(kind is not None and bool(found[kind])),
             np.log1p(len(new) + len(numbers)),
             max(side, default=0.0),
