@@ -102,7 +102,7 @@ def export_onnx(folder: Path, out: Path) -> None:
 
     The graph also returns each word piece's vector (`token_embeddings`, the transformer's
     last hidden state): ingest pools them over the sentences and quotes of a chunk, so their
-    vectors cost no model pass of their own (`OnnxEncoder.encode`'s `spans`).
+    vectors cost no model pass of their own (`OnnxEncoder.encode_spans`).
     """
     import torch
     from transformers import AutoModel

@@ -45,8 +45,9 @@ BATCH_CHUNKS = 256  # chunks embedded and stored together
 class Companion(Protocol):
     """Records derived from each file (the quote index) that ingest keeps in step with its chunks.
 
-    `plan` says what a document needs (None: nothing); `prepare` does the model work for the
-    plans of a batch (in the ingesting thread) and `write` stores what it prepared, right after
+    `plan` notes what a document needs (None: nothing) and may start slow set-up early;
+    `prepare` does the work for the plans of a batch, after its chunks are embedded (in the
+    ingesting thread), and `write` stores what it prepared, right after
     the batch's chunks (on the writer thread); `store` holds the records, deleted with their
     file; `version` is part of each file's manifest record, so new rules re-plan every file.
     """
