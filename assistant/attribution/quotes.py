@@ -32,7 +32,7 @@ from assistant.text.sentences import sentence_around
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 4  # part of every stored quote's id: better rules re-index on the next ingest
+RULES_VERSION = 5  # part of every stored quote's id: better rules re-index on the next ingest
 
 JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
 
