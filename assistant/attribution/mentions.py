@@ -22,6 +22,11 @@ _ADVERBIAL = re.compile(
     r"[a-z]+ly))+\s*$"
 )
 
+_AGE = re.compile(r",\s*\d{1,3}$")
+# Words a described speaker opens with: "one Democrat familiar with ...", "his spokeswoman", "former ...".
+_DETERMINER = re.compile(
+    r"(?:the|a|an|one|another|some|several|many|two|three|four|his|her|their|its|our|former|top|senior)\s"
+)
 _PARTY = re.compile(r"\s*\((?:[RDI]|Rep|Dem|Ind)\.?-[A-Z][\w. ]{0,14}\)")
 _FINITE = re.compile(r"\b(?:is|are|was|were|be|being|been|cannot|can|could|will|would|has|have|had)\b")
 
@@ -78,6 +83,9 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
     party = _PARTY.search(text, start, end)
     if party and party.end() == end:  # "Senate Minority Leader Harry M. Reid (D-Nev.)": party, state
         end = party.start()
+    age = _AGE.search(text, start, end)
+    if age and age.end() == end:  # "Sarandon, 69": an age, no part of the name
+        end = age.start()
     lead = _LEAD_WORD.match(text, start, end)
     if lead:  # "While Hillary Clinton", "But Wheeler": a clause's first word is no part of a speaker
         start = lead.end()
@@ -114,11 +122,9 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
         if len(name_tokens) == 1 and role is None and len(tokens) > 1:
             return Mention(words, start, end)  # "Kyiv’s army": a body, not a person
         return Mention(name, name_start, end, name=name, role=role)
-    if words[0].islower() and not words.startswith(("the ", "a ", "an ")):
+    if words[0].islower() and not _DETERMINER.match(words):
         return None
-    if re.search(
-        r"\b(?:figures|data|statistics|estimates|reports?|survey|records|documents|numbers|polls?)$", words
-    ):
+    if re.search(r"\b(?:figures|data|statistics|estimates|records|numbers)$", words):
         return None  # "according to the port's own figures": a source of numbers, not a speaker
     return Mention(words, start, end)
 

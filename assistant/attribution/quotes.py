@@ -139,13 +139,12 @@ def _quote_marks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Spans of quotations in a paragraph, marks included; an unclosed one runs to the end."""
     spans: list[tuple[int, int]] = []
     opened: int | None = None
-    closer = ""
     for i in range(start, end):
         ch = text[i]
         if opened is None:
             if ch == "“" or (ch == '"' and (i == start or not text[i - 1].isalnum())):
-                opened, closer = i, "”" if ch == "“" else '"'
-        elif ch == closer:
+                opened = i
+        elif ch in '”"':  # either closes either: `"...,” said X` is common in agency copy
             spans.append((opened, i + 1))
             opened = None
     if opened is not None:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 _SUBJECTS = {"nsubj", "nsubjpass"}
 # Parts of a subject phrase that are not the speaker: "Obama, who was campaigning ..., said".
-_NOT_SUBJECT = {"relcl", "acl", "advcl", "cc", "conj", "prep", "punct", "parataxis", "dep"}
+_NOT_SUBJECT = {"relcl", "acl", "advcl", "cc", "conj", "prep", "punct", "parataxis", "dep", "ccomp"}
 _CLIMB = {"conj", "advcl", "xcomp", "ccomp", "acl", "relcl", "parataxis"}
 
 
@@ -130,8 +130,10 @@ def _mention(text: str, offset: int, head: Token, marks: list[tuple[int, int]]) 
     keep = [
         t
         for t in _phrase(head, _NOT_SUBJECT if names_in_appositive else _NOT_SUBJECT | {"appos"})
-        if not t.is_punct
+        if not t.is_punct and not inside(marks, t.idx + offset)  # a misparse hangs quoted words on it
     ]
+    if not keep:
+        return None
     start = min(t.idx for t in keep) + offset
     end = max(t.idx + len(t.text) for t in keep) + offset
     if inside(marks, start) or inside(marks, end - 1):
@@ -139,7 +141,7 @@ def _mention(text: str, offset: int, head: Token, marks: list[tuple[int, int]]) 
     mention = mention_at(text, start, end)
     if mention is None or not mention.name:
         # "Deputy Commander of Azov regiment Sviatoslav Palamar": the name hangs under the "of"
-        whole = [t for t in _phrase(head, _NOT_SUBJECT - {"prep"}) if not t.is_punct]
+        whole = [t for t in _phrase(head, _NOT_SUBJECT - {"prep", "cc", "conj"}) if not t.is_punct]
         wider = mention_at(
             text, min(t.idx for t in whole) + offset, max(t.idx + len(t.text) for t in whole) + offset
         )

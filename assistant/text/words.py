@@ -102,6 +102,7 @@ NOT_NAMES = frozenset(
     July August September October November December Mr Mrs Ms Dr President Mayor Governor Minister
     Commander Deputy Defense Defence Foreign Prime Chief Secretary General Spokesman Kremlin
     Presidential Supreme Regiment Army Colonel Captain Lieutenant Sergeant Senator Sen Rep Gov
+    Chairman Chairwoman
     """.split()
 )
 # Words of a proper noun run that make it a place, body or title, not a person ("New Hampshire",
