@@ -8,6 +8,7 @@ patterns remain the fallback where it finds none.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from assistant.attribution.mentions import Mention, mention_at
@@ -31,6 +32,10 @@ def parse_attribution(
     sentences = [s for s in doc.sents if s.start_char + offset < q_end and q_start < s.end_char + offset]
     if not sentences:
         return None
+    if re.search(r"[?!][”\"]?$", text[q_start:q_end]):
+        # `“Should there be a database?” a reporter asked`: the parse ends the sentence at the
+        # question mark, the cue after it still belongs to the question
+        sentences += [s for s in doc.sents if q_end <= s.start_char + offset <= q_end + 2]
     colon = _colon_speaker(doc, offset, text, q_start, marks)
     if colon is not None:
         return colon
