@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from assistant.attribution import ranking
 from assistant.attribution.antecedents import FEATURES, WEIGHTS, antecedent, candidates, probabilities
 from assistant.attribution.quotes import find_quotes
 
@@ -66,17 +67,17 @@ def _write_split(folder: Path) -> None:
         first, other = f"Walter Kane{n}", f"Lena Ruiz{n}"
         text = (
             f"{other} chaired the meeting in Denver. {first} said the plan was sound.\n\n"
-            f"“It will hold,” he said.\n"
+            f"“It will hold,” he told reporters in Boston.\n"
         )
         named = text.index(first)
-        pronoun = text.index("he said")
+        pronoun = text.index("he told")
         content = text.index("“It")
         ann = (
             f"T1\tSource {named} {named + len(first)}\t{first}\n"
             f"T2\tCue {named + len(first) + 1} {named + len(first) + 5}\tsaid\n"
             f"T3\tContent {named + len(first) + 6} {text.index('.', named)}\tthe plan was sound\n"
             f"T4\tSource {pronoun} {pronoun + 2}\the\n"
-            f"T5\tCue {pronoun + 3} {pronoun + 7}\tsaid\n"
+            f"T5\tCue {pronoun + 3} {pronoun + 7}\ttold\n"
             f"T6\tContent {content} {content + 15}\t“It will hold,”\n"
             "E1\tCue:T2 Source:T1 Content:T3\n"
             "E2\tCue:T5 Source:T4 Content:T6\n"
@@ -93,6 +94,9 @@ def test_training_script_fits_weights_on_a_split(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    assert "held-out" in result.stdout and "top-1 accuracy 1.000" in result.stdout
-    weights = result.stdout.split("WEIGHTS = np.array([")[1].split("])")[0].split(", ")
-    assert len(weights) == len(FEATURES)
+    assert "held-out" in result.stdout
+    lines = [
+        line.split("WEIGHTS = np.array([")[1] for line in result.stdout.splitlines() if "WEIGHTS" in line
+    ]
+    assert [len(line.split(", ")) for line in lines] == [len(ranking.FEATURES), len(FEATURES)]
+    assert result.stdout.count("top-1 accuracy 1.000") >= 2  # the right speaker and antecedent, held out

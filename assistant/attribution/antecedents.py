@@ -34,9 +34,9 @@ FEATURES = (
 )
 # Fitted by `scripts/train_attribution.py` on PolNeAR train/ (2026-11-24); in FEATURES order.
 WEIGHTS = np.array(
-    [-0.231, -0.5452, -0.6876, 0.5674, 0.3733, 0.459, 0.2275, 0.4924, 0.4145, -0.2217, -0.3462, 0.1639]
+    [-1.305, -1.053, -1.282, 1.332, 0.2235, 1.046, 0.7169, 1.119, 0.32, -1.686, -0.9831, -0.006065]
 )
-THRESHOLD = 0.5  # the least probability at which a name is taken as the pronoun's antecedent
+THRESHOLD = 0.6  # the least probability at which a name is taken as the pronoun's antecedent
 WINDOW = 3000  # characters before the pronoun in which names are candidates
 
 _ABBREVIATED_TITLES = "sen rep gov mr mrs ms dr capt lt col gen sgt maj adm cpl pvt rev".split()

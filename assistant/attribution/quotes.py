@@ -24,6 +24,7 @@ from assistant.attribution.cues import after_cue, before_cue
 from assistant.attribution.mentions import Mention
 from assistant.attribution.parsing import parser
 from assistant.attribution.people import People
+from assistant.attribution.ranking import best, options
 from assistant.attribution.reported import Found, reported_speech
 from assistant.attribution.speech import governing_clause, names_in, parse_attribution, said_content
 from assistant.models import Quote, page_of
@@ -55,6 +56,13 @@ def find_quotes(
         >>> [(q.speaker, q.role, q.quote) for q in find_quotes(text, "a.txt")]
         [('Ivan Petrenko', 'the brigade’s commander', 'We hold the line')]
     """
+    raws, persons = statements(text, parse)
+    return _resolve(text, source, raws, persons, outlet, title, date, page_starts)
+
+
+def statements(text: str, parse: bool = True) -> tuple[list[Found], list[Mention]]:
+    """The attributions of an article before their speakers are resolved, in order, and the full
+    names the parse met (`find_quotes` without its last step)."""
     raws: list[Found] = []
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\r\n]+", text)]
     previous_direct: Found | None = None
@@ -100,7 +108,7 @@ def find_quotes(
             previous_direct = raw
         raws.extend(reported_speech(text, p_start, p_end, marks))
     raws.sort(key=lambda r: (r.start, r.end))
-    return _resolve(text, source, raws, persons, outlet, title, date, page_starts)
+    return raws, persons
 
 
 def _window(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]]) -> tuple[int, int]:
@@ -217,11 +225,15 @@ def _direct_quotes(
                 attribution = attribution or governed[1]
         if wider is not None and attribution is not None:
             c_start, c_end = min(c_start, wider[0]), max(c_end, wider[1])
+        choices = options(doc, offset, text, q_start, q_end, marks, attribution) if doc is not None else []
+        pick = best(choices)
+        if attribution is not None and pick is not None and pick is not choices[0]:
+            attribution = (pick.cue or attribution[0], pick.mention)
         if attribution is None:
-            found.append(Found(c_start, c_end, "", "direct", None))
+            found.append(Found(c_start, c_end, "", "direct", None, choices))
         else:
             cue, mention = attribution
-            found.append(Found(c_start, c_end, cue, "direct", mention))
+            found.append(Found(c_start, c_end, cue, "direct", mention, choices))
     return found
 
 

@@ -43,7 +43,7 @@ def parse_attribution(
         t
         for s in sentences
         for t in s
-        if not inside(marks, t.idx + offset) and _is_speech(t) and _subject(t) is not None
+        if not inside(marks, t.idx + offset) and is_speech(t) and subject_token(t) is not None
     ]
     if not cues:
         return None
@@ -53,9 +53,9 @@ def parse_attribution(
         return q_start - at if at < q_start else at - q_end
 
     cue = min(cues, key=distance)
-    subject = _subject(cue)
+    subject = subject_token(cue)
     assert subject is not None
-    mention = _mention(text, offset, subject, marks)
+    mention = speaker_phrase(text, offset, subject, marks)
     return (cue.text, mention) if mention else None
 
 
@@ -69,7 +69,7 @@ def said_content(
     found: list[tuple[int, int]] = []
     for token in doc:
         at = token.idx + offset
-        if inside(marks, at) or not _is_speech(token) or token.lower_ == "according":
+        if inside(marks, at) or not is_speech(token) or token.lower_ == "according":
             continue
         clause = [
             c
@@ -89,13 +89,13 @@ def said_content(
     return min(found, key=lambda span: span[1] - span[0], default=None)
 
 
-def _is_speech(token: Token) -> bool:
+def is_speech(token: Token) -> bool:
     if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}:
         return True
     return token.lower_ == "according" and any(c.lower_ == "to" for c in token.children)
 
 
-def _subject(verb: Token) -> Token | None:
+def subject_token(verb: Token) -> Token | None:
     """The verb's subject, or that of the clause it hangs on ("..., adding “...”")."""
     if verb.lower_ == "according":
         to = next((c for c in verb.children if c.lower_ == "to"), None)
@@ -127,7 +127,7 @@ def _phrase(head: Token, skip: set[str]) -> list[Token]:
     return keep
 
 
-def _mention(text: str, offset: int, head: Token, marks: list[tuple[int, int]]) -> Mention | None:
+def speaker_phrase(text: str, offset: int, head: Token, marks: list[tuple[int, int]]) -> Mention | None:
     """The speaker phrase around a subject head: its name and titles, no clauses; an appositive
     gives the role (`Arthur Hellman, a law professor`) or the name (`his spokeswoman, AshLee Strong`)."""
     appositive = next((c for c in head.children if c.dep_ == "appos"), None)
@@ -172,14 +172,14 @@ def _colon_speaker(
         return None
     sentence = doc[span.end - 1].sent
     words = doc[max(sentence.start, span.start) : span.end]
-    if any(_is_speech(t) for t in words):
+    if any(is_speech(t) for t in words):
         return None  # "X said:" is a cue the verb rule handles
     if any(t.pos_ in {"VERB", "AUX"} for t in words):
         return None  # a clause, not a speaker: "Here is what happened:"
     root = words.root
     if root.pos_ not in {"PROPN", "NOUN", "PRON"}:
         return None
-    mention = _mention(text, offset, root, marks)
+    mention = speaker_phrase(text, offset, root, marks)
     return (":", mention) if mention else None
 
 
@@ -223,14 +223,14 @@ def governing_clause(
     speaker = None
     speech = verb
     while (
-        speech is not None and not _is_speech(speech) and speech.dep_ in _CLIMB and speech.head.i != speech.i
+        speech is not None and not is_speech(speech) and speech.dep_ in _CLIMB and speech.head.i != speech.i
     ):
         speech = speech.head
-    for cue in (speech, verb) if speech is not None and _is_speech(speech) else (verb,):
-        subject = _subject(cue)
+    for cue in (speech, verb) if speech is not None and is_speech(speech) else (verb,):
+        subject = subject_token(cue)
         if subject is not None and subject.tag_ in {"WP", "WDT"} and cue.dep_ == "relcl":
             subject = cue.head  # "a surrogate who said ...": the one the clause is about
-        mention = _mention(text, offset, subject, marks) if subject is not None else None
+        mention = speaker_phrase(text, offset, subject, marks) if subject is not None else None
         if mention is not None:
             speaker = (cue.text, mention)
             break
@@ -249,7 +249,9 @@ def _named_thing(words: list[Token]) -> bool:
 
 def _holds_a_cue(words: Span, offset: int, marks: list[tuple[int, int]]) -> bool:
     """True when `words` hold a speech verb with a subject of its own, outside quotation marks."""
-    return any(_is_speech(t) and not inside(marks, t.idx + offset) and _subject(t) is not None for t in words)
+    return any(
+        is_speech(t) and not inside(marks, t.idx + offset) and subject_token(t) is not None for t in words
+    )
 
 
 def names_in(doc: Doc, offset: int) -> list[Mention]:
