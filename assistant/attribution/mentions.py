@@ -22,6 +22,10 @@ _ADVERBIAL = re.compile(
     r"[a-z]+ly))+\s*$"
 )
 
+# `LONDON (Reuters) - `, `PHILADELPHIA, July 25 (UPI) — `, `LA CROSSE, Wisc. — `: where a story was filed.
+DATELINE = re.compile(
+    r"[A-Z][A-Z .'’]{1,30}(?:,\s*[A-Z][\w.]*(?:\s+\d{1,2})?)?(?:\s*\([^)\n]{1,30}\))?\s*[-—–]+\s*"
+)
 _AGE = re.compile(r",\s*\d{1,3}$")
 # Words a described speaker opens with: "one Democrat familiar with ...", "his spokeswoman", "former ...".
 _DETERMINER = re.compile(
@@ -77,7 +81,7 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
         start += 1
     while end > start and text[end - 1] in " \t,":
         end -= 1
-    dateline = re.match(r"[A-Z][A-Z .'’]{2,30}\s*[-—–]+\s*", text[start:end])
+    dateline = DATELINE.match(text[start:end]) or re.match(r"[\w ]{1,30}\)\s*[-—–]+\s*", text[start:end])
     if dateline:
         start += dateline.end()
     party = _PARTY.search(text, start, end)

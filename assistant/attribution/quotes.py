@@ -21,7 +21,7 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.attribution.cues import after_cue, before_cue
-from assistant.attribution.mentions import Mention
+from assistant.attribution.mentions import DATELINE, Mention
 from assistant.attribution.parsing import parser
 from assistant.attribution.people import People
 from assistant.attribution.ranking import best, options
@@ -122,9 +122,13 @@ _WORD = re.compile(r"\S+")
 
 
 def _elided(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> str:
-    """`text[start:end]` to parse, the middle of each long quotation blanked out with spaces: the
-    parse looks for cues and speakers outside quotations, and offsets stay as they are."""
+    """`text[start:end]` to parse, the middle of each long quotation and a dateline blanked out
+    with spaces: the parse looks for cues and speakers outside quotations, and offsets stay as
+    they are."""
     chars = list(text[start:end])
+    dateline = DATELINE.match(text, start, end) if start == 0 or text[start - 1] == "\n" else None
+    if dateline:  # `LONDON (Reuters) - Trump said`: the place is no speaker for the parse to find
+        chars[: dateline.end() - start] = " " * (dateline.end() - start)
     for a, b in marks:
         words = list(_WORD.finditer(text, max(a, start), min(b, end)))
         if len(words) > 3 * KEPT_WORDS:
