@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 _SUBJECTS = {"nsubj", "nsubjpass"}
 # Parts of a subject phrase that are not the speaker: "Obama, who was campaigning ..., said".
 _NOT_SUBJECT = {"relcl", "acl", "advcl", "cc", "conj", "prep", "punct", "parataxis", "dep", "ccomp"}
+# Words that open where or when something was said (`... in a long speech`), not what was said.
+_CIRCUMSTANCES = {"in", "on", "at", "during", "after", "before", "while", "when", "from", "with", "as"}
+_SAID = {"ccomp", "xcomp", "dobj", "oprd", "attr", "prep", "dative"}  # what a speech verb governs
 _CLIMB = {"conj", "advcl", "xcomp", "ccomp", "acl", "relcl", "parataxis"}
 
 
@@ -66,24 +69,41 @@ def said_content(
     rival is in “serious trouble.”` -> `his rival is in “serious trouble.”`; None otherwise. The
     innermost such clause wins, and none that holds another speaker's verb (a misparse that runs
     on into the next sentence)."""
+    words = [t for t in doc if q_start <= t.idx + offset < q_end and not t.is_punct]
+    if not words:
+        return None
     found: list[tuple[int, int]] = []
     for token in doc:
         at = token.idx + offset
         if inside(marks, at) or not is_speech(token) or token.lower_ == "according":
             continue
-        clause = [
-            c
-            for c in token.children
-            if c.dep_ in {"ccomp", "xcomp", "dobj", "oprd", "attr"} and c.i > token.i
-        ]
-        if not clause:
+        clause = [c for c in token.children if c.dep_ in _SAID and c.i > token.i]
+        if any(c.dep_ == "ccomp" for c in clause):  # "told a town hall that ...": no recipient
+            clause = [c for c in clause if c.dep_ not in {"dobj", "dative"} or c.i > words[-1].i]
+        holder = next(
+            (c for c in clause if c.left_edge.i <= words[0].i and words[-1].i <= c.right_edge.i), None
+        )
+        if holder is None:
             continue
+        clause = [c for c in clause if c.dep_ != "prep" or c is holder]  # "told ... in Salem that"
         first = min(c.left_edge.i for c in clause)
         last = max(c.right_edge.i for c in clause)
+        # what follows in the sentence belongs to it too (`... is “peanuts,” compared to ...`)
+        rest = doc[last + 1 : token.sent.end]
+        after = next((t for t in rest if not t.is_punct), None)
+        circumstance = after is not None and after.lower_ in _CIRCUMSTANCES and after.head.i == token.i
+        if not (
+            circumstance
+            or _holds_a_cue(rest, offset, marks)
+            or any(t.dep_ == "cc" and t.head.i == token.i for t in rest)
+        ):
+            last = token.sent.end - 1
         while last > first and doc[last].is_punct and doc[last].text not in '”"':
             last -= 1
         start, end = doc[first].idx + offset, doc[last].idx + len(doc[last].text) + offset
-        wide = start <= q_start and q_end <= end and (end - start) > 1.3 * (q_end - q_start)
+        inner = words[0].idx + offset, _end_of(words[-1]) + offset
+        end = max(end, q_end) if inner[1] <= end else end  # with its closing mark
+        wide = start <= inner[0] and inner[1] <= end and (end - start) > 1.3 * (q_end - q_start)
         if wide and not _holds_a_cue(doc[first : last + 1], offset, marks):
             found.append((start, end))
     return min(found, key=lambda span: span[1] - span[0], default=None)
