@@ -34,7 +34,7 @@ FEATURES = (
 )
 # Fitted by `scripts/train_attribution.py` on PolNeAR train/ (2026-11-24); in FEATURES order.
 WEIGHTS = np.array(
-    [-1.305, -1.053, -1.282, 1.332, 0.2235, 1.046, 0.7169, 1.119, 0.32, -1.686, -0.9831, -0.006065]
+    [-1.344, -1.075, -1.255, 1.33, 0.2966, 1.024, 0.7056, 1.049, 0.3319, -1.741, -0.9799, -0.03673]
 )
 THRESHOLD = 0.6  # the least probability at which a name is taken as the pronoun's antecedent
 WINDOW = 3000  # characters before the pronoun in which names are candidates

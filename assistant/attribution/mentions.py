@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.text.words import NOT_NAMES, ROLE_NOUNS
+from assistant.text.words import NOT_NAMES, ROLE_NOUNS, STOP_WORDS
 
 _TOKEN = re.compile(r"[\w’'\-.]+")
 _CAP = re.compile(r"[A-ZÀ-Þ][\w’'\-]*")
@@ -26,6 +26,8 @@ _ADVERBIAL = re.compile(
 DATELINE = re.compile(
     r"[A-Z][A-Z .'’]{1,30}(?:,\s*[A-Z][\w.]*(?:\s+\d{1,2})?)?(?:\s*\([^)\n]{1,30}\))?\s*[-—–]+\s*"
 )
+_SPEAKING_PRONOUNS = {"they", "we", "i", "you", "it"}  # resolved, or left unresolved, later
+_NOT_NAME_WORDS = NOT_NAMES | {"Even", "Both", "Only", "Just", "Also", "Still"}
 _AGE = re.compile(r",\s*\d{1,3}$")
 # Words a described speaker opens with: "one Democrat familiar with ...", "his spokeswoman", "former ...".
 _DETERMINER = re.compile(
@@ -98,6 +100,8 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
         return None
     if words in _PRONOUNS:
         return Mention(words, start, end, pronoun=True)
+    if words.lower() not in _SPEAKING_PRONOUNS and (words.lower() in STOP_WORDS or words in _NOT_NAME_WORDS):
+        return None  # "That said", "Even", "Wednesday": one word that names nobody
     if _FINITE.search(words):
         return None  # "His comments came after being", "There is a lot of chatter": a clause
     tokens = [(m.group(0), start + m.start(), start + m.end()) for m in _TOKEN.finditer(words)]
