@@ -234,3 +234,45 @@ def test_parser_loaded_in_the_background_is_the_one_used() -> None:
     load_parser_in_background()  # once per process
     first = parser()
     assert parser() is first and "parser" in first.pipe_names
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "unnamed"),
+    [
+        # the parse ends the sentence at the question mark; the cue after it is still the question's
+        (
+            "“Should there be a registry for everyone here?” a reporter asked the governor.",
+            "a reporter",
+            True,
+        ),
+        ("“Who pays for it?” Marta Lind, a nurse from Dayton, asked the panel.", "Marta Lind", False),
+        # an age is no part of a name; a described speaker may open with "one"
+        ("“It is a real concern,” Noor, 58, told the station on Monday.", "Noor", False),
+        (
+            "“It was not convincing,” said one Democrat familiar with the talks.",
+            "one Democrat familiar",
+            True,
+        ),
+        # either straight or curly mark closes a quotation
+        ('"We will hold the line,” said Dara Quill, a union steward.', "Dara Quill", False),
+    ],
+)
+def test_speakers_of_news_quotations(text: str, speaker: str, unnamed: bool) -> None:
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.speaker, q.unnamed) for q in quotes] == [(speaker, unnamed)]
+
+
+def test_a_dateline_is_no_speaker() -> None:
+    text = "OSLO (Reuters) - Ingrid Vale said the budget would “hold for a decade” at least.\n"
+    assert {q.speaker for q in find_quotes(text, "a.txt")} == {"Ingrid Vale"}
+
+
+def test_partial_quotation_takes_the_rest_of_its_sentence_but_not_where_it_was_said() -> None:
+    text = (
+        "Ingrid Vale told a forum in Bergen that the tax was “peanuts,” compared to what the port pays.\n"
+        "Vale called the plan a “disaster” at a meeting.\n"
+    )
+    assert [q.quote for q in find_quotes(text, "a.txt") if q.kind == "direct"] == [
+        "that the tax was “peanuts,” compared to what the port pays",
+        "the plan a “disaster”",
+    ]

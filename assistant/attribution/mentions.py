@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.text.words import NOT_NAMES, ROLE_NOUNS
+from assistant.text.words import NOT_NAMES, ROLE_NOUNS, STOP_WORDS
 
 _TOKEN = re.compile(r"[\w’'\-.]+")
 _CAP = re.compile(r"[A-ZÀ-Þ][\w’'\-]*")
@@ -22,6 +22,17 @@ _ADVERBIAL = re.compile(
     r"[a-z]+ly))+\s*$"
 )
 
+# `LONDON (Reuters) - `, `PHILADELPHIA, July 25 (UPI) — `, `LA CROSSE, Wisc. — `: where a story was filed.
+DATELINE = re.compile(
+    r"[A-Z][A-Z .'’]{1,30}(?:,\s*[A-Z][\w.]*(?:\s+\d{1,2})?)?(?:\s*\([^)\n]{1,30}\))?\s*[-—–]+\s*"
+)
+_SPEAKING_PRONOUNS = {"they", "we", "i", "you", "it"}  # resolved, or left unresolved, later
+_NOT_NAME_WORDS = NOT_NAMES | {"Even", "Both", "Only", "Just", "Also", "Still"}
+_AGE = re.compile(r",\s*\d{1,3}$")
+# Words a described speaker opens with: "one Democrat familiar with ...", "his spokeswoman", "former ...".
+_DETERMINER = re.compile(
+    r"(?:the|a|an|one|another|some|several|many|two|three|four|his|her|their|its|our|former|top|senior)\s"
+)
 _PARTY = re.compile(r"\s*\((?:[RDI]|Rep|Dem|Ind)\.?-[A-Z][\w. ]{0,14}\)")
 _FINITE = re.compile(r"\b(?:is|are|was|were|be|being|been|cannot|can|could|will|would|has|have|had)\b")
 
@@ -72,12 +83,15 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
         start += 1
     while end > start and text[end - 1] in " \t,":
         end -= 1
-    dateline = re.match(r"[A-Z][A-Z .'’]{2,30}\s*[-—–]+\s*", text[start:end])
+    dateline = DATELINE.match(text[start:end]) or re.match(r"[\w ]{1,30}\)\s*[-—–]+\s*", text[start:end])
     if dateline:
         start += dateline.end()
     party = _PARTY.search(text, start, end)
     if party and party.end() == end:  # "Senate Minority Leader Harry M. Reid (D-Nev.)": party, state
         end = party.start()
+    age = _AGE.search(text, start, end)
+    if age and age.end() == end:  # "Sarandon, 69": an age, no part of the name
+        end = age.start()
     lead = _LEAD_WORD.match(text, start, end)
     if lead:  # "While Hillary Clinton", "But Wheeler": a clause's first word is no part of a speaker
         start = lead.end()
@@ -86,6 +100,8 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
         return None
     if words in _PRONOUNS:
         return Mention(words, start, end, pronoun=True)
+    if words.lower() not in _SPEAKING_PRONOUNS and (words.lower() in STOP_WORDS or words in _NOT_NAME_WORDS):
+        return None  # "That said", "Even", "Wednesday": one word that names nobody
     if _FINITE.search(words):
         return None  # "His comments came after being", "There is a lot of chatter": a clause
     tokens = [(m.group(0), start + m.start(), start + m.end()) for m in _TOKEN.finditer(words)]
@@ -114,11 +130,9 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
         if len(name_tokens) == 1 and role is None and len(tokens) > 1:
             return Mention(words, start, end)  # "Kyiv’s army": a body, not a person
         return Mention(name, name_start, end, name=name, role=role)
-    if words[0].islower() and not words.startswith(("the ", "a ", "an ")):
+    if words[0].islower() and not _DETERMINER.match(words):
         return None
-    if re.search(
-        r"\b(?:figures|data|statistics|estimates|reports?|survey|records|documents|numbers|polls?)$", words
-    ):
+    if re.search(r"\b(?:figures|data|statistics|estimates|records|numbers)$", words):
         return None  # "according to the port's own figures": a source of numbers, not a speaker
     return Mention(words, start, end)
 

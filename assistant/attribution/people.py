@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.attribution.antecedents import antecedent
 from assistant.attribution.mentions import Mention, has_role_noun, mention_at
 from assistant.text.words import (
     GROUP_NOUNS,
@@ -23,6 +24,7 @@ from assistant.text.words import (
 )
 
 SALIENCE_CHARS = 1000
+AUTHOR = "the author"  # the speaker of a first-person op-ed's own "I said"
 _ROLE_WORD = re.compile(r"[\w’'\-]+")
 _DESCRIPTOR = re.compile(rf"(?:The|the)\s+((?:[\w’'\-]+\s+){{0,3}}?)({alternation(ROLE_NOUNS)})\b")
 _TITLED_NAME = re.compile(
@@ -189,6 +191,11 @@ class People:
         offset, person = max(before)
         return person if at - offset <= SALIENCE_CHARS else None
 
+    def _antecedent(self, at: int) -> str | None:
+        """The scored choice among the names before `at` (`antecedents`), as its full name if known."""
+        name = antecedent(self.text, at)
+        return (self.canonical(name) or name) if name else None
+
     def spoke(self, person: str, at: int) -> None:
         """Remember that `person` was quoted up to `at`."""
         if person in self.roles:
@@ -199,7 +206,7 @@ class People:
         guessing; unnamed True when the speaker is a description of someone the article does not
         name ("a senior Democrat", "a spokesman for the campaign"), given as the article gives it."""
         if mention.pronoun:
-            person = self.salient(mention.start)
+            person = self.salient(mention.start) or self._antecedent(mention.start)
             return (person, self.roles.get(person), False) if person else (None, None, False)
         if mention.name:
             full = self.canonical(mention.name)
@@ -214,7 +221,9 @@ class People:
             if person is None and self._nobody_fits(descriptor.group(0), mention.start):
                 return mention.text, None, True  # "the New Jersey governor", never named
             return (person, self.roles.get(person), False) if person else (None, None, False)
-        if _GROUP.fullmatch(mention.text) or mention.text.lower() in {"they", "we", "i", "you", "it"}:
+        if mention.text == "I":
+            return AUTHOR, None, True  # "I" in the narration, outside quotation marks: the writer
+        if _GROUP.fullmatch(mention.text) or mention.text.lower() in {"they", "we", "you", "it"}:
             return None, None, False  # unnamed people speak: not a speaker to attribute to
         if "|" in mention.text or not re.search(r"[^\W\d_]", mention.text):
             return None, None, False

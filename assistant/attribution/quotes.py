@@ -21,9 +21,10 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.attribution.cues import after_cue, before_cue
-from assistant.attribution.mentions import Mention
+from assistant.attribution.mentions import DATELINE, Mention
 from assistant.attribution.parsing import parser
 from assistant.attribution.people import People
+from assistant.attribution.ranking import best, options
 from assistant.attribution.reported import Found, reported_speech
 from assistant.attribution.speech import governing_clause, names_in, parse_attribution, said_content
 from assistant.models import Quote, page_of
@@ -32,7 +33,7 @@ from assistant.text.sentences import sentence_around
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 4  # part of every stored quote's id: better rules re-index on the next ingest
+RULES_VERSION = 5  # part of every stored quote's id: better rules re-index on the next ingest
 
 JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
 
@@ -55,6 +56,13 @@ def find_quotes(
         >>> [(q.speaker, q.role, q.quote) for q in find_quotes(text, "a.txt")]
         [('Ivan Petrenko', 'the brigade’s commander', 'We hold the line')]
     """
+    raws, persons = statements(text, parse)
+    return _resolve(text, source, raws, persons, outlet, title, date, page_starts)
+
+
+def statements(text: str, parse: bool = True) -> tuple[list[Found], list[Mention]]:
+    """The attributions of an article before their speakers are resolved, in order, and the full
+    names the parse met (`find_quotes` without its last step)."""
     raws: list[Found] = []
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\r\n]+", text)]
     previous_direct: Found | None = None
@@ -100,7 +108,7 @@ def find_quotes(
             previous_direct = raw
         raws.extend(reported_speech(text, p_start, p_end, marks))
     raws.sort(key=lambda r: (r.start, r.end))
-    return _resolve(text, source, raws, persons, outlet, title, date, page_starts)
+    return raws, persons
 
 
 def _window(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]]) -> tuple[int, int]:
@@ -114,9 +122,13 @@ _WORD = re.compile(r"\S+")
 
 
 def _elided(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> str:
-    """`text[start:end]` to parse, the middle of each long quotation blanked out with spaces: the
-    parse looks for cues and speakers outside quotations, and offsets stay as they are."""
+    """`text[start:end]` to parse, the middle of each long quotation and a dateline blanked out
+    with spaces: the parse looks for cues and speakers outside quotations, and offsets stay as
+    they are."""
     chars = list(text[start:end])
+    dateline = DATELINE.match(text, start, end) if start == 0 or text[start - 1] == "\n" else None
+    if dateline:  # `LONDON (Reuters) - Trump said`: the place is no speaker for the parse to find
+        chars[: dateline.end() - start] = " " * (dateline.end() - start)
     for a, b in marks:
         words = list(_WORD.finditer(text, max(a, start), min(b, end)))
         if len(words) > 3 * KEPT_WORDS:
@@ -139,13 +151,12 @@ def _quote_marks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Spans of quotations in a paragraph, marks included; an unclosed one runs to the end."""
     spans: list[tuple[int, int]] = []
     opened: int | None = None
-    closer = ""
     for i in range(start, end):
         ch = text[i]
         if opened is None:
             if ch == "“" or (ch == '"' and (i == start or not text[i - 1].isalnum())):
-                opened, closer = i, "”" if ch == "“" else '"'
-        elif ch == closer:
+                opened = i
+        elif ch in '”"':  # either closes either: `"...,” said X` is common in agency copy
             spans.append((opened, i + 1))
             opened = None
     if opened is not None:
@@ -218,11 +229,15 @@ def _direct_quotes(
                 attribution = attribution or governed[1]
         if wider is not None and attribution is not None:
             c_start, c_end = min(c_start, wider[0]), max(c_end, wider[1])
+        choices = options(doc, offset, text, q_start, q_end, marks, attribution) if doc is not None else []
+        pick = best(choices)
+        if attribution is not None and pick is not None and pick is not choices[0]:
+            attribution = (pick.cue or attribution[0], pick.mention)
         if attribution is None:
-            found.append(Found(c_start, c_end, "", "direct", None))
+            found.append(Found(c_start, c_end, "", "direct", None, choices))
         else:
             cue, mention = attribution
-            found.append(Found(c_start, c_end, cue, "direct", mention))
+            found.append(Found(c_start, c_end, cue, "direct", mention, choices))
     return found
 
 

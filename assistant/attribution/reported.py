@@ -4,12 +4,16 @@ found by patterns outside quotation marks; and `Found`, an attribution before it
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from assistant.attribution.cues import CUE, CUE_WORDS, subject_of
 from assistant.attribution.mentions import Mention, has_role_noun, is_body, mention_at, trim_adverbials
 from assistant.text.sentences import inside, sentences_outside
 from assistant.text.words import REPORTING_CUES, alternation
+
+if TYPE_CHECKING:
+    from assistant.attribution.ranking import Option
 
 _REPORT_CUE = re.compile(rf"\b(?:{alternation(REPORTING_CUES)})\b")
 _LEAD = re.compile(
@@ -30,6 +34,7 @@ class Found:
     cue: str
     kind: str
     mention: Mention | None  # None: continues the previous quote's speaker
+    options: list[Option] = field(default_factory=list)  # of a direct quotation: the scored speakers
 
 
 def reported_speech(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]]) -> list[Found]:

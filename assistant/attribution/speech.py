@@ -8,6 +8,7 @@ patterns remain the fallback where it finds none.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from assistant.attribution.mentions import Mention, mention_at
@@ -19,7 +20,10 @@ if TYPE_CHECKING:
 
 _SUBJECTS = {"nsubj", "nsubjpass"}
 # Parts of a subject phrase that are not the speaker: "Obama, who was campaigning ..., said".
-_NOT_SUBJECT = {"relcl", "acl", "advcl", "cc", "conj", "prep", "punct", "parataxis", "dep"}
+_NOT_SUBJECT = {"relcl", "acl", "advcl", "cc", "conj", "prep", "punct", "parataxis", "dep", "ccomp"}
+# Words that open where or when something was said (`... in a long speech`), not what was said.
+_CIRCUMSTANCES = {"in", "on", "at", "during", "after", "before", "while", "when", "from", "with", "as"}
+_SAID = {"ccomp", "xcomp", "dobj", "oprd", "attr", "prep", "dative"}  # what a speech verb governs
 _CLIMB = {"conj", "advcl", "xcomp", "ccomp", "acl", "relcl", "parataxis"}
 
 
@@ -31,6 +35,10 @@ def parse_attribution(
     sentences = [s for s in doc.sents if s.start_char + offset < q_end and q_start < s.end_char + offset]
     if not sentences:
         return None
+    if re.search(r"[?!][”\"]?$", text[q_start:q_end]):
+        # `“Should there be a database?” a reporter asked`: the parse ends the sentence at the
+        # question mark, the cue after it still belongs to the question
+        sentences += [s for s in doc.sents if q_end <= s.start_char + offset <= q_end + 2]
     colon = _colon_speaker(doc, offset, text, q_start, marks)
     if colon is not None:
         return colon
@@ -38,7 +46,7 @@ def parse_attribution(
         t
         for s in sentences
         for t in s
-        if not inside(marks, t.idx + offset) and _is_speech(t) and _subject(t) is not None
+        if not inside(marks, t.idx + offset) and is_speech(t) and subject_token(t) is not None
     ]
     if not cues:
         return None
@@ -48,9 +56,9 @@ def parse_attribution(
         return q_start - at if at < q_start else at - q_end
 
     cue = min(cues, key=distance)
-    subject = _subject(cue)
+    subject = subject_token(cue)
     assert subject is not None
-    mention = _mention(text, offset, subject, marks)
+    mention = speaker_phrase(text, offset, subject, marks)
     return (cue.text, mention) if mention else None
 
 
@@ -61,36 +69,53 @@ def said_content(
     rival is in “serious trouble.”` -> `his rival is in “serious trouble.”`; None otherwise. The
     innermost such clause wins, and none that holds another speaker's verb (a misparse that runs
     on into the next sentence)."""
+    words = [t for t in doc if q_start <= t.idx + offset < q_end and not t.is_punct]
+    if not words:
+        return None
     found: list[tuple[int, int]] = []
     for token in doc:
         at = token.idx + offset
-        if inside(marks, at) or not _is_speech(token) or token.lower_ == "according":
+        if inside(marks, at) or not is_speech(token) or token.lower_ == "according":
             continue
-        clause = [
-            c
-            for c in token.children
-            if c.dep_ in {"ccomp", "xcomp", "dobj", "oprd", "attr"} and c.i > token.i
-        ]
-        if not clause:
+        clause = [c for c in token.children if c.dep_ in _SAID and c.i > token.i]
+        if any(c.dep_ == "ccomp" for c in clause):  # "told a town hall that ...": no recipient
+            clause = [c for c in clause if c.dep_ not in {"dobj", "dative"} or c.i > words[-1].i]
+        holder = next(
+            (c for c in clause if c.left_edge.i <= words[0].i and words[-1].i <= c.right_edge.i), None
+        )
+        if holder is None:
             continue
+        clause = [c for c in clause if c.dep_ != "prep" or c is holder]  # "told ... in Salem that"
         first = min(c.left_edge.i for c in clause)
         last = max(c.right_edge.i for c in clause)
+        # what follows in the sentence belongs to it too (`... is “peanuts,” compared to ...`)
+        rest = doc[last + 1 : token.sent.end]
+        after = next((t for t in rest if not t.is_punct), None)
+        circumstance = after is not None and after.lower_ in _CIRCUMSTANCES and after.head.i == token.i
+        if not (
+            circumstance
+            or _holds_a_cue(rest, offset, marks)
+            or any(t.dep_ == "cc" and t.head.i == token.i for t in rest)
+        ):
+            last = token.sent.end - 1
         while last > first and doc[last].is_punct and doc[last].text not in '”"':
             last -= 1
         start, end = doc[first].idx + offset, doc[last].idx + len(doc[last].text) + offset
-        wide = start <= q_start and q_end <= end and (end - start) > 1.3 * (q_end - q_start)
+        inner = words[0].idx + offset, _end_of(words[-1]) + offset
+        end = max(end, q_end) if inner[1] <= end else end  # with its closing mark
+        wide = start <= inner[0] and inner[1] <= end and (end - start) > 1.3 * (q_end - q_start)
         if wide and not _holds_a_cue(doc[first : last + 1], offset, marks):
             found.append((start, end))
     return min(found, key=lambda span: span[1] - span[0], default=None)
 
 
-def _is_speech(token: Token) -> bool:
+def is_speech(token: Token) -> bool:
     if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}:
         return True
     return token.lower_ == "according" and any(c.lower_ == "to" for c in token.children)
 
 
-def _subject(verb: Token) -> Token | None:
+def subject_token(verb: Token) -> Token | None:
     """The verb's subject, or that of the clause it hangs on ("..., adding “...”")."""
     if verb.lower_ == "according":
         to = next((c for c in verb.children if c.lower_ == "to"), None)
@@ -122,7 +147,7 @@ def _phrase(head: Token, skip: set[str]) -> list[Token]:
     return keep
 
 
-def _mention(text: str, offset: int, head: Token, marks: list[tuple[int, int]]) -> Mention | None:
+def speaker_phrase(text: str, offset: int, head: Token, marks: list[tuple[int, int]]) -> Mention | None:
     """The speaker phrase around a subject head: its name and titles, no clauses; an appositive
     gives the role (`Arthur Hellman, a law professor`) or the name (`his spokeswoman, AshLee Strong`)."""
     appositive = next((c for c in head.children if c.dep_ == "appos"), None)
@@ -130,8 +155,10 @@ def _mention(text: str, offset: int, head: Token, marks: list[tuple[int, int]]) 
     keep = [
         t
         for t in _phrase(head, _NOT_SUBJECT if names_in_appositive else _NOT_SUBJECT | {"appos"})
-        if not t.is_punct
+        if not t.is_punct and not inside(marks, t.idx + offset)  # a misparse hangs quoted words on it
     ]
+    if not keep:
+        return None
     start = min(t.idx for t in keep) + offset
     end = max(t.idx + len(t.text) for t in keep) + offset
     if inside(marks, start) or inside(marks, end - 1):
@@ -139,7 +166,7 @@ def _mention(text: str, offset: int, head: Token, marks: list[tuple[int, int]]) 
     mention = mention_at(text, start, end)
     if mention is None or not mention.name:
         # "Deputy Commander of Azov regiment Sviatoslav Palamar": the name hangs under the "of"
-        whole = [t for t in _phrase(head, _NOT_SUBJECT - {"prep"}) if not t.is_punct]
+        whole = [t for t in _phrase(head, _NOT_SUBJECT - {"prep", "cc", "conj"}) if not t.is_punct]
         wider = mention_at(
             text, min(t.idx for t in whole) + offset, max(t.idx + len(t.text) for t in whole) + offset
         )
@@ -165,14 +192,14 @@ def _colon_speaker(
         return None
     sentence = doc[span.end - 1].sent
     words = doc[max(sentence.start, span.start) : span.end]
-    if any(_is_speech(t) for t in words):
+    if any(is_speech(t) for t in words):
         return None  # "X said:" is a cue the verb rule handles
     if any(t.pos_ in {"VERB", "AUX"} for t in words):
         return None  # a clause, not a speaker: "Here is what happened:"
     root = words.root
     if root.pos_ not in {"PROPN", "NOUN", "PRON"}:
         return None
-    mention = _mention(text, offset, root, marks)
+    mention = speaker_phrase(text, offset, root, marks)
     return (":", mention) if mention else None
 
 
@@ -216,14 +243,14 @@ def governing_clause(
     speaker = None
     speech = verb
     while (
-        speech is not None and not _is_speech(speech) and speech.dep_ in _CLIMB and speech.head.i != speech.i
+        speech is not None and not is_speech(speech) and speech.dep_ in _CLIMB and speech.head.i != speech.i
     ):
         speech = speech.head
-    for cue in (speech, verb) if speech is not None and _is_speech(speech) else (verb,):
-        subject = _subject(cue)
+    for cue in (speech, verb) if speech is not None and is_speech(speech) else (verb,):
+        subject = subject_token(cue)
         if subject is not None and subject.tag_ in {"WP", "WDT"} and cue.dep_ == "relcl":
             subject = cue.head  # "a surrogate who said ...": the one the clause is about
-        mention = _mention(text, offset, subject, marks) if subject is not None else None
+        mention = speaker_phrase(text, offset, subject, marks) if subject is not None else None
         if mention is not None:
             speaker = (cue.text, mention)
             break
@@ -242,7 +269,9 @@ def _named_thing(words: list[Token]) -> bool:
 
 def _holds_a_cue(words: Span, offset: int, marks: list[tuple[int, int]]) -> bool:
     """True when `words` hold a speech verb with a subject of its own, outside quotation marks."""
-    return any(_is_speech(t) and not inside(marks, t.idx + offset) and _subject(t) is not None for t in words)
+    return any(
+        is_speech(t) and not inside(marks, t.idx + offset) and subject_token(t) is not None for t in words
+    )
 
 
 def names_in(doc: Doc, offset: int) -> list[Mention]:

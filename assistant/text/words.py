@@ -50,6 +50,7 @@ SPEECH_VERBS = frozenset(
     joke quip complain remark observe boast admit confirm deny testify shout scream yell exclaim
     muse concede counter retort emphasize stress recount lament proclaim post describe call
     caution charge contend assert maintain vow pledge reiterate plead tout brag mock chant
+    read accuse cite point assure blast answer quote allege criticize interject chide shoot email
     """.split()
 )
 # Nouns that say what a person is (a role), singular and plural.
@@ -102,6 +103,7 @@ NOT_NAMES = frozenset(
     July August September October November December Mr Mrs Ms Dr President Mayor Governor Minister
     Commander Deputy Defense Defence Foreign Prime Chief Secretary General Spokesman Kremlin
     Presidential Supreme Regiment Army Colonel Captain Lieutenant Sergeant Senator Sen Rep Gov
+    Chairman Chairwoman
     """.split()
 )
 # Words of a proper noun run that make it a place, body or title, not a person ("New Hampshire",
