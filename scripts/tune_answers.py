@@ -7,7 +7,9 @@
 index serves both) and stores, for every question, the 12 passages `ask()` answers from and the
 quotes within them. `train` runs the real answerer's scoring over those passages, fits the
 selector (a conditional logit: a softmax over each question's sentences) on two datasets and
-measures the answerer's first citation on the third, with the real `ExtractiveAnswerer`.
+measures the answerer's first citation on the third; then on the others and half of one dataset
+(split by title), measured on its other half (`split_half`); then on all three, with the real
+`ExtractiveAnswerer`.
 """
 
 from __future__ import annotations
