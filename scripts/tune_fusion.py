@@ -155,7 +155,7 @@ class Config:
     confidence: float = 0.0  # gap = the best cosine among the reranked less the second best
 
 
-CHOSEN = Config("convex", 0.7, 60, 0.0, 0.02, 0.5, 16, 0.1, 12)  # the retrieval chosen (sweep)
+CHOSEN = Config("convex", 0.6, 60, 0.0, 0.02, 0.5, 0, 0.2, 8)  # the retrieval chosen (sweep)
 
 
 def fused_order(case: Case, config: Config) -> np.ndarray:

@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from assistant import Assistant, InputError
+from assistant.models import Passage
 from assistant.retrieval.fusion import Fusion, combine, fuse
-from assistant.retrieval.rerankers import CrossEncoderReranker, gap
+from assistant.retrieval.rerankers import CrossEncoderReranker, SentenceReranker, gap
 
 
 def test_fusion_rewards_agreement_and_ignores_score_scales() -> None:
@@ -183,3 +184,33 @@ def test_first_sight_embeds_only_the_sentences_that_could_win(tmp_path: Path) ->
 def test_the_dense_gap_is_the_lead_of_the_best_cosine() -> None:
     assert gap([0.4, 0.7, 0.5]) == pytest.approx(0.2)
     assert gap([0.6, 0.6]) == 0.0 and gap([0.9]) == 0.0 and gap([]) == 0.0
+
+
+def _passage(source: str, text: str, cosine: float) -> Passage:
+    return Passage(
+        source=source,
+        title=source,
+        date=None,
+        start_char=0,
+        end_char=len(text),
+        start_line=1,
+        end_line=1,
+        text=text,
+        score=cosine,
+    )
+
+
+def test_the_dense_ranking_decides_when_one_passage_stands_clear_and_else_the_best_sentence(
+    tmp_path: Path,
+) -> None:
+    reranker = SentenceReranker(Assistant(data_dir=tmp_path / "index").parts.scorer)
+    question = "When did the Kelby port station open?"
+    clear = "The harbour of Orlaith got its ferry terminal in 1998. Boats leave for the isles every hour."
+    wordy = "The Kelby port station was repainted green. Its clock was mended last spring."
+    # One passage far ahead by cosine (a question typed without seeing the text): it stays first,
+    # though the other shares the question's words.
+    ranked = reranker.rerank(question, [_passage("b.txt", wordy, 0.40), _passage("a.txt", clear, 0.80)])
+    assert [p.source for p in ranked] == ["a.txt", "b.txt"]
+    # Cosines side by side (many passages of one topic): the best sentence decides.
+    ranked = reranker.rerank(question, [_passage("a.txt", clear, 0.50), _passage("b.txt", wordy, 0.49)])
+    assert [p.source for p in ranked] == ["b.txt", "a.txt"]

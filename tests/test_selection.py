@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from assistant import Assistant
-from assistant.answers.selection import FEATURES, asks_for, features
+from assistant.answers.selection import FEATURES, asks_for, features, paragraph_positions
 from assistant.models import Answer, Passage
 from assistant.retrieval.scoring import sentences_of
 
@@ -57,6 +57,16 @@ def test_features_mark_the_lead_the_answer_kind_and_the_sentence_beside_the_best
     assert list(column["next_to_best"]) == [0, 1, 0]  # beside the sentence that scores best
     assert column["new_names"][1] > column["new_names"][2]  # "Mara Voss", "1911" are new
     assert list(column["passage_cosine"]) == [0.5, 0.5, 0.5]
+    assert list(column["paragraph_position"]) == [0, 0, pytest.approx(np.log(2))]  # counted anew
+
+
+def test_the_position_in_the_paragraph_counts_from_its_opening_or_the_passage_start() -> None:
+    first = "Kelden lies on the Tay. It has a bridge. The bridge is old.\n\nA ferry ran until 1911. It sank."
+    middle = "It has a bridge. The bridge is old."  # a passage that starts mid-paragraph
+    passages = [passage(first), passage(middle, start=200, score=0.4)]
+    sentences = sentences_of(passages)
+    assert [s.text[:8] for s in sentences][-2:] == ["It has a", "The brid"]
+    assert list(paragraph_positions(sentences, passages)) == [0, 1, 2, 0, 1, 0, 1]
 
 
 def test_a_question_word_already_in_the_question_is_no_answer() -> None:

@@ -10,7 +10,7 @@ import numpy as np
 
 from assistant.answers.evidence import cite, looks_like_instruction, neutralize_markers, with_speaker
 from assistant.answers.rendering import NOT_COVERED, agreement_note, claim_lead, conflict_note, figures_note
-from assistant.answers.selection import WEIGHTS, selection_scores
+from assistant.answers.selection import WEIGHTS, same_paragraph, selection_scores
 from assistant.answers.speakers import attributed, rebuts
 from assistant.attribution.agreement import relation, speaker_of
 from assistant.models import Agreement, Answer, Citation, Passage, Quote, Sentence
@@ -33,7 +33,7 @@ ELIGIBLE_SHARE = 0.8
 # a longer quote needs a likelier neighbour (scripts/tune_answers.py, docs/evaluation.md).
 JOIN_SHARE = 0.1
 JOIN_CHARS = 250
-JOIN_POWER = 1.0
+JOIN_POWER = 2.0
 MAX_CONFLICTS = 2  # contradicting statements added to an answer, beyond its claims
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 
@@ -326,8 +326,3 @@ def _agreements(claims: list[Claim], numbers: list[list[int]], citations: list[C
             else:
                 found.append(Agreement("conflict", [theirs.n, mine.n], conflict_note(theirs, mine)))
     return found
-
-
-def same_paragraph(first: Sentence, second: Sentence) -> bool:
-    """No blank line lies between `first` and the `second` sentence that follows it."""
-    return second.start_line - first.end_line < 2

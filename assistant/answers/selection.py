@@ -30,10 +30,13 @@ FEATURES = (
     "score_rank",  # ln(1 + its rank by cosine + overlap among the question's sentences)
     "next_to_best",  # 1 beside the sentence of best cosine + overlap, same passage (the answer
     # often sits in the sentence after or before the one that restates the question)
+    "paragraph_position",  # ln(1 + sentences before it in its paragraph, within its passage):
+    # what a paragraph says first it says most surely (a Wikipedia lead, a news lede)
 )
-# Fitted on all three datasets by `scripts/tune_answers.py train` (2026-11-23); in FEATURES order.
+# Fitted on all three datasets by `scripts/tune_answers.py train` (2026-11-24, over issue 17's
+# in-context sentence vectors and the ranking of docs/evaluation.md); in FEATURES order.
 WEIGHTS = np.array(
-    [0.8114, 1.219, -0.2107, 6.229, 0.5619, 0.8853, 0.2839, 0.4904, -0.3176, -0.2956, -0.08372]
+    [2.84, 0.1654, -0.07022, 0.8339, 0.08225, 0.4991, 0.1793, 0.8017, -0.215, -0.3458, -0.0797, -0.2232]
 )
 
 _KINDS = {
@@ -64,6 +67,26 @@ def opens_paragraph(sentence: Sentence, passage: Passage) -> bool:
     return (passage.start_char == 0 and not before.strip()) or before.rstrip(" \t").endswith("\n")
 
 
+def same_paragraph(first: Sentence, second: Sentence) -> bool:
+    """No blank line lies between `first` and the `second` sentence that follows it."""
+    return second.start_line - first.end_line < 2
+
+
+def paragraph_positions(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> np.ndarray:
+    """How many sentences come before each in its paragraph, counted within its passage (a passage
+    that starts mid-paragraph starts the count at 0)."""
+    found = np.zeros(len(sentences))
+    for i in range(1, len(sentences)):
+        previous, sentence = sentences[i - 1], sentences[i]
+        if (
+            previous.passage == sentence.passage
+            and same_paragraph(previous, sentence)
+            and not opens_paragraph(sentence, passages[sentence.passage])
+        ):
+            found[i] = found[i - 1] + 1
+    return found
+
+
 def features(
     question: str,
     sentences: Sequence[Sentence],
@@ -78,6 +101,7 @@ def features(
     rank = np.empty(len(sentences))
     rank[np.argsort(-combined, kind="stable")] = np.arange(len(sentences))
     top = int(np.argmax(combined))
+    position = paragraph_positions(sentences, passages)
     rows = np.zeros((len(sentences), len(FEATURES)))
     for i, sentence in enumerate(sentences):
         passage = passages[sentence.passage]
@@ -103,6 +127,7 @@ def features(
             np.log(max(len(text), 10) / 100),
             np.log1p(rank[i]),
             float(abs(i - top) == 1 and sentences[top].passage == sentence.passage),
+            np.log1p(position[i]),
         )
     return rows
 

@@ -20,7 +20,7 @@ METHODS = ("rrf", "convex")
 # The default, chosen by leave-one-dataset-out cross-validation over SQuAD, Natural Questions and
 # HotpotQA (scripts/tune_fusion.py, docs/evaluation.md).
 METHOD = "convex"
-WEIGHT = 0.7
+WEIGHT = 0.6
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from vectorstore.modelfiles import offline_environment
 
 RANK_PRIOR = 0.02
 # Weight of a passage's cosine in its rerank score: COSINE + CONFIDENCE * gap (see `gap`).
-COSINE = 0.1
-CONFIDENCE = 12.0
+COSINE = 0.2
+CONFIDENCE = 8.0
 
 
 class Reranker(Protocol):
