@@ -14,6 +14,7 @@ spinning off ran chunks about 1.2x and short texts 1.8x as fast (docs/evaluation
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,6 +52,10 @@ class OnnxEncoder:
         self.dimension = int(self.session.get_outputs()[0].shape[-1])
         self.word_pieces = 0  # running totals, for the bench's FLOP count and model time
         self.seconds = 0.0
+        # One call at a time: threads that share the encoder (ingest finds and embeds quotes on
+        # one while it embeds chunks on another) take turns by batch instead of running twice
+        # as many ONNX Runtime threads as there are cores.
+        self._running = threading.Lock()
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Unit float32 vectors for `texts`, in their order."""
@@ -88,10 +93,11 @@ class OnnxEncoder:
                 "attention_mask": mask,
                 "token_type_ids": np.zeros_like(input_ids),
             }
-            started = time.perf_counter()
-            result = self.session.run(outputs, feed)
-            self.seconds += time.perf_counter() - started
-            self.word_pieces += int(mask.sum())
+            with self._running:
+                started = time.perf_counter()
+                result = self.session.run(outputs, feed)
+                self.seconds += time.perf_counter() - started
+                self.word_pieces += int(mask.sum())
             vectors[rows] = result[0]
             if spans is not None:
                 for n, r in enumerate(rows):
