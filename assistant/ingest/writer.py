@@ -1,7 +1,7 @@
 """Chroma writes on a thread of their own, one batch behind the embedding of the next.
 
-(The same one-job-at-a-time thread also finds a batch's quotes while its chunks are embedded:
-`BackgroundWriter("quote-finder")`.)
+A second one, `BackgroundWriter("quote-finder")`, finds a batch's quotes while the ingesting
+thread embeds its chunks.
 
 Ingest reads, chunks and embeds batch N+1 while batch N is written: ONNX Runtime and Chroma's
 Rust core both release the GIL, so the two overlap. One write runs at a time, in the order
