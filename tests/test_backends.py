@@ -14,6 +14,7 @@ from vectorstore import Embedder, ModelError, ModelMismatchError
 from vectorstore.embeddings import DEFAULT_BACKEND, INT8_SUFFIX
 from vectorstore.export import MANIFEST, exported_model
 from vectorstore.modelfiles import bundled_model_dir
+from vectorstore.onnx import batches
 
 TEXTS = [
     "The defenders of the city have been fighting alone for 71 days.",
@@ -217,3 +218,14 @@ def test_the_int8_graph_quantizes_each_word_piece_on_its_own(tmp_path: Path) -> 
     for size in (2, 3, 16):
         assert np.allclose(Embedder(backend="onnx-int8", batch_size=size).embed(texts), alone, atol=1e-5)
     assert np.allclose(embedder.embed([texts[4], texts[3]]), alone[[4, 3]], atol=1e-5)
+    encoder = embedder._load()
+    for pieces in (8, 40, 10_000):  # cut by word pieces: other batch-mates, other padding
+        assert np.allclose(encoder.encode(texts, batch_size=64, max_pieces=pieces), alone, atol=1e-5)
+
+
+def test_calls_are_cut_by_texts_and_by_padded_word_pieces() -> None:
+    assert batches([3, 3, 3, 10, 10, 40], batch_size=64, max_pieces=12) == [(0, 3), (3, 4), (4, 5), (5, 6)]
+    assert batches([3, 3, 3, 10, 10, 40], batch_size=64, max_pieces=20) == [(0, 3), (3, 5), (5, 6)]
+    assert batches([1] * 5, batch_size=2, max_pieces=100) == [(0, 2), (2, 4), (4, 5)]
+    assert batches([5] * 5, batch_size=3, max_pieces=None) == [(0, 3), (3, 5)]
+    assert batches([], batch_size=8, max_pieces=640) == []

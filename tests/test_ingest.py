@@ -68,6 +68,40 @@ def test_unchanged_files_are_neither_chunked_nor_embedded(seeds: Path, tmp_path:
     assert len(report.unchanged) == 2 and report.chunks == 0
 
 
+def test_quotes_are_found_beside_the_chunks_model_pass_and_a_failure_there_records_nothing(
+    tmp_path: Path,
+) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "harbour.txt").write_text(
+        "Harbour works resume\n\n"
+        "“The cranes will be back by spring,” said Mira Olsen, the port’s director, on Monday.\n\n"
+        "Dock workers had waited since the storm for the repairs to start.\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant(data_dir=tmp_path / "index")
+    prepare = assistant.quote_index.prepare
+    threads: list[int] = []
+
+    def failing(plans: object) -> object:
+        threads.append(threading.get_ident())
+        raise OSError("quote search failed")
+
+    assistant.quote_index.prepare = failing  # type: ignore[method-assign]
+    with pytest.raises(OSError, match="quote search failed"):
+        assistant.ingest([articles])
+    assert threads and threads[0] != threading.get_ident()  # on a thread of its own
+    assert assistant.store.manifest() == {}  # the batch's file is not recorded: the next ingest redoes it
+    assert not any(t.name.startswith(("quote-finder", "chroma-writer")) for t in threading.enumerate())
+
+    assistant.quote_index.prepare = prepare  # type: ignore[method-assign]
+    report = assistant.ingest([articles])
+    assert report.added == ["articles/harbour.txt"]
+    assert [(q.speaker, q.quote) for q in assistant.quotes()] == [
+        ("Mira Olsen", "The cranes will be back by spring")
+    ]
+
+
 def test_an_edited_files_old_chunks_never_show_up_again(store_options: dict, seeds: Path) -> None:
     assistant = Assistant(**store_options)
     assistant.ingest([seeds])

@@ -53,6 +53,7 @@ SUFFIXES = {"onnx-int8": INT8_SUFFIX, "onnx-int8-dynamic": DYNAMIC_INT8_SUFFIX}
 _DEFAULT_ALIASES = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
 IN_CONTEXT = "in-context"  # the cache key's suffix of span vectors pooled within their chunk
 QUERIES = 256  # query vectors kept in memory (never on disk)
+PIECES_PER_CALL = 640  # word pieces per onnx-int8 call, padding included (docs/evaluation.md)
 
 
 def backend_for(recorded: str | None, model_name: str) -> str | None:
@@ -105,9 +106,12 @@ class Embedder:
         self.backend = backend
         # torch gains from wide batches, ONNX Runtime on a few cores from short ones (a chunk's
         # 180 word pieces already fill them); the dynamic int8 graph quantizes activations per
-        # call, so batch-mates would change a text's vector: it runs one text a call.
-        sizes = {"torch": 64, "onnx": 8, "onnx-int8": 8, "onnx-int8-dynamic": 1}
+        # call, so batch-mates would change a text's vector: it runs one text a call. The
+        # per-row int8 graph is cut by word pieces: its elementwise passes, most of its time,
+        # run from cache when a call holds about 640 (three or four chunks, twenty quotes).
+        sizes = {"torch": 64, "onnx": 8, "onnx-int8": 64, "onnx-int8-dynamic": 1}
         self.batch_size = batch_size or sizes[backend]
+        self.max_pieces = PIECES_PER_CALL if backend == "onnx-int8" else None
         self.cache_dir = cache_dir or default_cache_dir()
         if model is None or model in _DEFAULT_ALIASES:
             self.folder = bundled_model_dir()
@@ -265,7 +269,7 @@ class Embedder:
         ]
         if run:
             vectors, pooled = self._load().encode_spans(
-                [texts[i] for i in run], [spans[i] for i in run], self.batch_size
+                [texts[i] for i in run], [spans[i] for i in run], self.batch_size, self.max_pieces
             )
             self._vectors.put([texts[i] for i in run], vectors)
             known.update(zip([texts[i] for i in run], vectors, strict=True))
@@ -288,7 +292,7 @@ class Embedder:
 
         model = self._load()
         if self.backend != "torch":
-            return model.encode(texts, batch_size=self.batch_size)
+            return model.encode(texts, batch_size=self.batch_size, max_pieces=self.max_pieces)
         vectors = model.encode(
             texts,
             batch_size=self.batch_size,

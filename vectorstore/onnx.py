@@ -14,6 +14,7 @@ spinning off ran chunks about 1.2x and short texts 1.8x as fast (docs/evaluation
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,21 +52,30 @@ class OnnxEncoder:
         self.dimension = int(self.session.get_outputs()[0].shape[-1])
         self.word_pieces = 0  # running totals, for the bench's FLOP count and model time
         self.seconds = 0.0
+        # One call at a time: threads that share the encoder (ingest finds and embeds quotes on
+        # one while it embeds chunks on another) take turns by batch instead of running twice
+        # as many ONNX Runtime threads as there are cores.
+        self._running = threading.Lock()
 
-    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = 32, max_pieces: int | None = None) -> np.ndarray:
         """Unit float32 vectors for `texts`, in their order."""
-        return self.encode_spans(texts, None, batch_size)[0]
+        return self.encode_spans(texts, None, batch_size, max_pieces)[0]
 
     def encode_spans(
         self,
         texts: list[str],
         spans: Sequence[Sequence[tuple[int, int]]] | None,
         batch_size: int = 32,
+        max_pieces: int | None = None,
     ) -> tuple[np.ndarray, list[list[np.ndarray | None]]]:
         """Unit float32 vectors for `texts`, and for each of `spans` (character ranges within
         each text) the unit mean of its word pieces as the model read them in the whole text:
         a sentence's or quote's vector in context from the text's own pass (None for a span
         none of whose word pieces was read). Without `spans`, no span vectors.
+
+        A call runs at most `batch_size` texts and, with `max_pieces`, at most that many word
+        pieces padding included (one longer text still runs alone): short texts go many to a
+        call, long ones few, so each call's activations stay about one size.
         """
         import numpy as np
 
@@ -75,8 +85,8 @@ class OnnxEncoder:
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
         pooled: list[list[np.ndarray | None]] = [[] for _ in texts]
         outputs = ["sentence_embedding"] + (["token_embeddings"] if spans is not None else [])
-        for start in range(0, len(order), batch_size):
-            rows = order[start : start + batch_size]
+        for start, end in batches([len(ids[r]) for r in order], batch_size, max_pieces):
+            rows = order[start:end]
             width = max(len(ids[r]) for r in rows)
             input_ids = np.zeros((len(rows), width), dtype=np.int64)
             mask = np.zeros((len(rows), width), dtype=np.int64)
@@ -88,10 +98,11 @@ class OnnxEncoder:
                 "attention_mask": mask,
                 "token_type_ids": np.zeros_like(input_ids),
             }
-            started = time.perf_counter()
-            result = self.session.run(outputs, feed)
-            self.seconds += time.perf_counter() - started
-            self.word_pieces += int(mask.sum())
+            with self._running:
+                started = time.perf_counter()
+                result = self.session.run(outputs, feed)
+                self.seconds += time.perf_counter() - started
+                self.word_pieces += int(mask.sum())
             vectors[rows] = result[0]
             if spans is not None:
                 for n, r in enumerate(rows):
@@ -101,6 +112,24 @@ class OnnxEncoder:
                         offsets[-1] = (0, 0)
                     pooled[r] = span_means(result[1][n, :read], offsets, spans[r])
         return vectors, pooled
+
+
+def batches(lengths: Sequence[int], batch_size: int, max_pieces: int | None) -> list[tuple[int, int]]:
+    """(start, end) of each batch over texts of ascending `lengths`: at most `batch_size` texts,
+    and at most `max_pieces` word pieces once padded to the longest, but never none."""
+    found = []
+    start = 0
+    while start < len(lengths):
+        end = start + 1
+        while (
+            end < len(lengths)
+            and end - start < batch_size
+            and (max_pieces is None or (end - start + 1) * lengths[end] <= max_pieces)
+        ):
+            end += 1
+        found.append((start, end))
+        start = end
+    return found
 
 
 def span_means(

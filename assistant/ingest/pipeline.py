@@ -10,9 +10,10 @@ match, and the next ingest finishes the job, embedding only what is still missin
 
 Chunks of many files are embedded together in batches, so small files cost little, and a
 batch is written to Chroma on a thread of its own (`writer`) while the next one is read,
-chunked and embedded. The same model pass gives each sentence of a chunk its vector in context
-(`Embedder.embed_in_context`), stored for the sentence scorer: a question about new passages
-then embeds only itself.
+chunked and embedded; the batch's quotes are found on another thread while its chunks are
+embedded (ONNX Runtime leaves the interpreter free while it runs). The same model pass gives
+each sentence of a chunk its vector in context (`Embedder.embed_in_context`), stored for the
+sentence scorer: a question about new passages then embeds only itself.
 """
 
 from __future__ import annotations
@@ -46,10 +47,11 @@ class Companion(Protocol):
     """Records derived from each file (the quote index) that ingest keeps in step with its chunks.
 
     `plan` notes what a document needs (None: nothing) and may start slow set-up early;
-    `prepare` does the work for the plans of a batch, after its chunks are embedded (in the
-    ingesting thread), and `write` stores what it prepared, right after
-    the batch's chunks (on the writer thread); `store` holds the records, deleted with their
-    file; `version` is part of each file's manifest record, so new rules re-plan every file.
+    `prepare` does the work for the plans of a batch on a thread of its own, while the ingesting
+    thread embeds the batch's chunks (so it may share the embedder with that thread, never the
+    store's writes), and `write` stores what it prepared, right after the batch's chunks (on the
+    writer thread); `store` holds the records, deleted with their file; `version` is part of
+    each file's manifest record, so new rules re-plan every file.
     """
 
     version: str
@@ -85,6 +87,7 @@ class _Batch:
         self.files: list[_Pending] = []
         self.embedded = 0
         self.writer: BackgroundWriter[list[_Pending]] = BackgroundWriter()
+        self.preparer: BackgroundWriter[Any] = BackgroundWriter("quote-finder")
 
     def size(self) -> int:
         return sum(len(f.missing) for f in self.files)
@@ -93,12 +96,15 @@ class _Batch:
         """Embed this batch and start writing it; the files of the batch written before it."""
         files, self.files = self.files, []
         chunks = [chunk for pending in files for chunk in pending.missing]
+        companion = self.quotes
+        if companion is not None:  # finding quotes (Python, spaCy) overlaps the chunks' model pass
+            self.preparer.submit(lambda: companion.prepare([p.quotes for p in files]))
         vectors = (
             self.embedder.embed_in_context([c.text for c in chunks], [sentence_spans(c.text) for c in chunks])
             if chunks
             else None
         )
-        quotes = self.quotes.prepare([p.quotes for p in files]) if self.quotes is not None else None
+        quotes = self.preparer.wait() if companion is not None else None
         self.embedded += len(chunks)
 
         def write() -> list[_Pending]:
@@ -120,8 +126,15 @@ class _Batch:
     def finish(self) -> list[_Pending]:
         """Wait for the last write; the files it recorded."""
         done = self.writer.wait() or []
-        self.writer.close()
+        self.close()
         return done
+
+    def close(self) -> None:
+        """Stop both threads, after an error too: no quote search or write left running."""
+        try:
+            self.preparer.close()
+        finally:
+            self.writer.close()
 
 
 def ingest(
@@ -191,7 +204,7 @@ def ingest(
         report_done(_record(batch.flush(), outcomes))
         report_done(_record(batch.finish(), outcomes))
     finally:
-        batch.writer.close()  # after an error too: no write left running
+        batch.close()  # after an error too: no quote search or write left running
     removed = _prune(paths, store, quotes) if prune else []
     return IngestReport(
         added=outcomes["added"],

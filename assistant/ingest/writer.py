@@ -1,5 +1,8 @@
 """Chroma writes on a thread of their own, one batch behind the embedding of the next.
 
+A second one, `BackgroundWriter("quote-finder")`, finds a batch's quotes while the ingesting
+thread embeds its chunks.
+
 Ingest reads, chunks and embeds batch N+1 while batch N is written: ONNX Runtime and Chroma's
 Rust core both release the GIL, so the two overlap. One write runs at a time, in the order
 given, so each batch still stores its chunks, then its quotes, then deletes stale records, then
@@ -25,7 +28,8 @@ class BackgroundWriter(Generic[T]):
         >>> writer.wait()                      # ["a.txt"]
     """
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "chroma-writer") -> None:
+        self.name = name
         self._pool: ThreadPoolExecutor | None = None
         self._pending: Future[T] | None = None
 
@@ -33,7 +37,7 @@ class BackgroundWriter(Generic[T]):
         """Wait for the previous job (its result, or its error raised here), then start `job`."""
         previous = self.wait()
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chroma-writer")
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.name)
         self._pending = self._pool.submit(job)
         return previous
 
