@@ -21,7 +21,7 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.attribution.cues import after_cue, before_cue
-from assistant.attribution.mentions import DATELINE, Mention
+from assistant.attribution.mentions import DATELINE, Mention, mention_at
 from assistant.attribution.parsing import parser
 from assistant.attribution.people import People
 from assistant.attribution.ranking import best, options
@@ -33,7 +33,7 @@ from assistant.text.sentences import sentence_around
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 5  # part of every stored quote's id: better rules re-index on the next ingest
+RULES_VERSION = 6  # part of every stored quote's id: better rules re-index on the next ingest
 
 JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
 
@@ -196,7 +196,15 @@ def _introduced(
     start, end = paragraphs[p_index - 1]
     if not text[start:end].rstrip().endswith(":") or _quote_marks(text, start, end):
         return None
+    going_on = _GOING_ON.match(text, start, end)
+    if going_on is not None:  # not a cue anywhere else: "the growth continued" says nothing
+        mention = mention_at(text, going_on.start("np"), going_on.end("np"))
+        return (going_on.group("cue"), mention) if mention else None
     return before_cue(text, start, end, start, [])
+
+
+# `Cruz continued:` / `She went on:` as a paragraph of its own: the quotation after it goes on
+_GOING_ON = re.compile(r"\s*(?P<np>[^\W\d][^:.;“”\"]{0,80}?)\s+(?P<cue>continued|went on)\s*:\s*$")
 
 
 def _direct_quotes(

@@ -112,6 +112,8 @@ def said_content(
 def is_speech(token: Token) -> bool:
     if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}:
         return True
+    if token.lemma_.lower() == "go" and any(c.dep_ == "prt" and c.lower_ == "on" for c in token.children):
+        return True  # `“...,” she went on.`
     return token.lower_ == "according" and any(c.lower_ == "to" for c in token.children)
 
 
@@ -127,10 +129,24 @@ def subject_token(verb: Token) -> Token | None:
         subject = next((c for c in current.children if c.dep_ in _SUBJECTS), None)
         if subject is not None:
             return subject
+        if current.dep_ == "acl" and current.head.i < current.i and _after_quotation(current.head):
+            # `“...!” the nominee, Donald Trump, tweeted Sunday`: a misparse hangs the cue on the
+            # noun phrase right after the quotation, as if describing it; that phrase is who spoke
+            return current.head
         if current.dep_ not in _CLIMB or current.head.i == current.i:
             return None
         current = current.head
     return None
+
+
+def _after_quotation(noun: Token) -> bool:
+    """True when the phrase of `noun` opens right after a closing quotation mark."""
+    trailing = ""
+    for token in reversed(noun.doc[: noun.left_edge.i]):
+        if not token.is_punct:
+            break
+        trailing += token.text
+    return any(mark in trailing for mark in '”"')
 
 
 def _phrase(head: Token, skip: set[str]) -> list[Token]:
