@@ -303,3 +303,13 @@ def test_she_went_on_and_he_continued_are_cues() -> None:
         ("Ana Ruiz", "And it is a bit worr"),
         ("Ana Ruiz", "We will ask the mini"),
     ]
+
+
+def test_speaker_with_a_relative_clause_before_the_verb() -> None:
+    # the parse reads `X, who sits ..., said` as a complement clause with two subjects
+    text = (
+        "Ruiz, meanwhile, who sits at zero such endorsements, said that fact speaks volumes "
+        'about which of the two port directors is "prepared to take on the ministry."\n'
+    )
+    quotes = [q for q in find_quotes(text, "a.txt") if q.kind == "direct"]
+    assert [(q.speaker, q.quote[:20]) for q in quotes] == [("Ruiz", "that fact speaks vol")]

@@ -129,6 +129,9 @@ def subject_token(verb: Token) -> Token | None:
         subject = next((c for c in current.children if c.dep_ in _SUBJECTS), None)
         if subject is not None:
             return subject
+        subject = _relative_misparse(current)
+        if subject is not None:
+            return subject
         if current.dep_ == "acl" and current.head.i < current.i and _after_quotation(current.head):
             # `“...!” the nominee, Donald Trump, tweeted Sunday`: a misparse hangs the cue on the
             # noun phrase right after the quotation, as if describing it; that phrase is who spoke
@@ -136,6 +139,18 @@ def subject_token(verb: Token) -> Token | None:
         if current.dep_ not in _CLIMB or current.head.i == current.i:
             return None
         current = current.head
+    return None
+
+
+def _relative_misparse(verb: Token) -> Token | None:
+    """`Sanders, who sits at zero endorsements, said ...`: a misparse makes the relative clause
+    the verb's complement and gives it two subjects, the speaker and "who"; the first is his."""
+    for clause in verb.children:
+        if clause.dep_ != "ccomp" or clause.i > verb.i:
+            continue
+        subjects = [c for c in clause.children if c.dep_ in _SUBJECTS]
+        if len(subjects) >= 2 and subjects[1].lower_ in {"who", "which"} and subjects[0].i < subjects[1].i:
+            return subjects[0]
     return None
 
 
