@@ -313,3 +313,15 @@ def test_speaker_with_a_relative_clause_before_the_verb() -> None:
     )
     quotes = [q for q in find_quotes(text, "a.txt") if q.kind == "direct"]
     assert [(q.speaker, q.quote[:20]) for q in quotes] == [("Ruiz", "that fact speaks vol")]
+
+
+def test_a_colon_paragraph_with_any_verb_introduces_the_next_quotation() -> None:
+    text = (
+        "The port closed on Monday after the strike.\n\n"
+        "Port director Ana Ruiz issued the following statement:\n\n"
+        "“We regret the delays and will reopen the cranes as soon as it is safe.”\n\n"
+        "Full text of the ruling as follows:\n\n"
+        "“The strike is lawful until the end of the month.”\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.speaker, q.quote[:20]) for q in quotes] == [("Ana Ruiz", "We regret the delays")]

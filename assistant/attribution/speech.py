@@ -109,6 +109,17 @@ def said_content(
     return min(found, key=lambda span: span[1] - span[0], default=None)
 
 
+def introducing_subject(doc: Doc, offset: int, text: str) -> tuple[str, Mention] | None:
+    """(verb, subject) of the last sentence of a paragraph that introduces a quotation with a
+    colon, whatever its verb (`Clinton released the following statement:`); None without one."""
+    root = list(doc.sents)[-1].root
+    subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if root.pos_ not in {"VERB", "AUX"} or subject is None or any(c.dep_ == "mark" for c in root.children):
+        return None  # a clause opened by "as" (`Full text as follows:`) is no one speaking
+    mention = speaker_phrase(text, offset, subject, [])
+    return (root.text, mention) if mention else None
+
+
 def is_speech(token: Token) -> bool:
     if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}:
         return True
