@@ -276,3 +276,52 @@ def test_partial_quotation_takes_the_rest_of_its_sentence_but_not_where_it_was_s
         "that the tax was “peanuts,” compared to what the port pays",
         "the plan a “disaster”",
     ]
+
+
+def test_cue_after_a_described_speaker_with_an_appositive_name() -> None:
+    # the parse reads `the nominee, X, tweeted` as a noun phrase the verb describes
+    text = (
+        "The mayor spoke on Friday.\n\n"
+        '"Will the council finally fund the bridge? If it doesn\'t it should resign!" the '
+        "presumptive Labour candidate, Marta Kowalski, tweeted Sunday after a flood in Leeds.\n"
+    )
+    speaker, quote = _only(text)
+    assert speaker == "Marta Kowalski"
+    assert quote.startswith("Will the council finally fund the bridge?")
+
+
+def test_she_went_on_and_he_continued_are_cues() -> None:
+    text = (
+        "Ana Ruiz, the port director, took questions on Tuesday.\n\n"
+        '"And it is a bit worrying to me because the cranes are old and the budget is small,"'
+        " she went on.\n\n"
+        "Ruiz continued:\n\n"
+        "“We will ask the ministry for new cranes before the winter comes.”\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.speaker, q.quote[:20]) for q in quotes] == [
+        ("Ana Ruiz", "And it is a bit worr"),
+        ("Ana Ruiz", "We will ask the mini"),
+    ]
+
+
+def test_speaker_with_a_relative_clause_before_the_verb() -> None:
+    # the parse reads `X, who sits ..., said` as a complement clause with two subjects
+    text = (
+        "Ruiz, meanwhile, who sits at zero such endorsements, said that fact speaks volumes "
+        'about which of the two port directors is "prepared to take on the ministry."\n'
+    )
+    quotes = [q for q in find_quotes(text, "a.txt") if q.kind == "direct"]
+    assert [(q.speaker, q.quote[:20]) for q in quotes] == [("Ruiz", "that fact speaks vol")]
+
+
+def test_a_colon_paragraph_with_any_verb_introduces_the_next_quotation() -> None:
+    text = (
+        "The port closed on Monday after the strike.\n\n"
+        "Port director Ana Ruiz issued the following statement:\n\n"
+        "“We regret the delays and will reopen the cranes as soon as it is safe.”\n\n"
+        "Full text of the ruling as follows:\n\n"
+        "“The strike is lawful until the end of the month.”\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.speaker, q.quote[:20]) for q in quotes] == [("Ana Ruiz", "We regret the delays")]

@@ -21,20 +21,27 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.attribution.cues import after_cue, before_cue
-from assistant.attribution.mentions import DATELINE, Mention
+from assistant.attribution.mentions import DATELINE, Mention, mention_at
 from assistant.attribution.parsing import parser
 from assistant.attribution.people import People
 from assistant.attribution.ranking import best, options
 from assistant.attribution.reported import Found, reported_speech
-from assistant.attribution.speech import governing_clause, names_in, parse_attribution, said_content
+from assistant.attribution.speech import (
+    governing_clause,
+    introducing_subject,
+    names_in,
+    parse_attribution,
+    said_content,
+)
 from assistant.models import Quote, page_of
 from assistant.text.sentences import sentence_around
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 5  # part of every stored quote's id: better rules re-index on the next ingest
+RULES_VERSION = 6  # part of every stored quote's id: better rules re-index on the next ingest
 
+INTRODUCTION = 300  # characters at most of a paragraph parsed for who introduces the next one
 JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
 
 
@@ -99,7 +106,7 @@ def statements(text: str, parse: bool = True) -> tuple[list[Found], list[Mention
                 follows = previous_direct is not None and (
                     previous_direct.start >= paragraphs[max(0, p_index - 1)][0]
                 )
-                introduced = _introduced(text, paragraphs, p_index, raw)
+                introduced = _introduced(text, paragraphs, p_index, raw, parse)
                 if introduced is not None:
                     raw.cue, raw.mention = introduced
                 elif not follows:
@@ -188,15 +195,28 @@ def _not_words(words: str) -> bool:
 
 
 def _introduced(
-    text: str, paragraphs: list[tuple[int, int]], p_index: int, raw: Found
+    text: str, paragraphs: list[tuple[int, int]], p_index: int, raw: Found, parse: bool = True
 ) -> tuple[str, Mention] | None:
-    """`Caddell continued:` as the paragraph before the one a quotation opens: its cue and speaker."""
+    """`Caddell continued:` as the paragraph before the one a quotation opens: its cue and speaker.
+    With `parse`, a short paragraph whose verb is no cue gives its subject too (`Trump issued the
+    following statement:`, `Stated Stone:`)."""
     if p_index == 0 or text[paragraphs[p_index][0] : raw.start].strip() not in {"", "“", '"'}:
         return None
     start, end = paragraphs[p_index - 1]
     if not text[start:end].rstrip().endswith(":") or _quote_marks(text, start, end):
         return None
-    return before_cue(text, start, end, start, [])
+    going_on = _GOING_ON.match(text, start, end)
+    if going_on is not None:  # not a cue anywhere else: "the growth continued" says nothing
+        mention = mention_at(text, going_on.start("np"), going_on.end("np"))
+        return (going_on.group("cue"), mention) if mention else None
+    cued = before_cue(text, start, end, start, [])
+    if cued is not None or not parse or end - start > INTRODUCTION:
+        return cued
+    return introducing_subject(parser()(text[start:end]), start, text)
+
+
+# `Cruz continued:` / `She went on:` as a paragraph of its own: the quotation after it goes on
+_GOING_ON = re.compile(r"\s*(?P<np>[^\W\d][^:.;“”\"]{0,80}?)\s+(?P<cue>continued|went on)\s*:\s*$")
 
 
 def _direct_quotes(

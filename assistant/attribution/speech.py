@@ -109,9 +109,22 @@ def said_content(
     return min(found, key=lambda span: span[1] - span[0], default=None)
 
 
+def introducing_subject(doc: Doc, offset: int, text: str) -> tuple[str, Mention] | None:
+    """(verb, subject) of the last sentence of a paragraph that introduces a quotation with a
+    colon, whatever its verb (`Clinton released the following statement:`); None without one."""
+    root = list(doc.sents)[-1].root
+    subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if root.pos_ not in {"VERB", "AUX"} or subject is None or any(c.dep_ == "mark" for c in root.children):
+        return None  # a clause opened by "as" (`Full text as follows:`) is no one speaking
+    mention = speaker_phrase(text, offset, subject, [])
+    return (root.text, mention) if mention else None
+
+
 def is_speech(token: Token) -> bool:
     if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}:
         return True
+    if token.lemma_.lower() == "go" and any(c.dep_ == "prt" and c.lower_ == "on" for c in token.children):
+        return True  # `“...,” she went on.`
     return token.lower_ == "according" and any(c.lower_ == "to" for c in token.children)
 
 
@@ -127,10 +140,39 @@ def subject_token(verb: Token) -> Token | None:
         subject = next((c for c in current.children if c.dep_ in _SUBJECTS), None)
         if subject is not None:
             return subject
+        subject = _relative_misparse(current)
+        if subject is not None:
+            return subject
+        if current.dep_ == "acl" and current.head.i < current.i and _after_quotation(current.head):
+            # `“...!” the nominee, Donald Trump, tweeted Sunday`: a misparse hangs the cue on the
+            # noun phrase right after the quotation, as if describing it; that phrase is who spoke
+            return current.head
         if current.dep_ not in _CLIMB or current.head.i == current.i:
             return None
         current = current.head
     return None
+
+
+def _relative_misparse(verb: Token) -> Token | None:
+    """`Sanders, who sits at zero endorsements, said ...`: a misparse makes the relative clause
+    the verb's complement and gives it two subjects, the speaker and "who"; the first is his."""
+    for clause in verb.children:
+        if clause.dep_ != "ccomp" or clause.i > verb.i:
+            continue
+        subjects = [c for c in clause.children if c.dep_ in _SUBJECTS]
+        if len(subjects) >= 2 and subjects[1].lower_ in {"who", "which"} and subjects[0].i < subjects[1].i:
+            return subjects[0]
+    return None
+
+
+def _after_quotation(noun: Token) -> bool:
+    """True when the phrase of `noun` opens right after a closing quotation mark."""
+    trailing = ""
+    for token in reversed(noun.doc[: noun.left_edge.i]):
+        if not token.is_punct:
+            break
+        trailing += token.text
+    return any(mark in trailing for mark in '”"')
 
 
 def _phrase(head: Token, skip: set[str]) -> list[Token]:
