@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -221,6 +222,27 @@ def test_the_int8_graph_quantizes_each_word_piece_on_its_own(tmp_path: Path) -> 
     encoder = embedder._load()
     for pieces in (8, 40, 10_000):  # cut by word pieces: other batch-mates, other padding
         assert np.allclose(encoder.encode(texts, batch_size=64, max_pieces=pieces), alone, atol=1e-5)
+
+
+def test_many_batch_and_one_batch_calls_at_once_give_every_text_its_own_vector() -> None:
+    """An ingest's calls of many batches (run side by side, a core each) and questions' calls of
+    one (on every core) from several threads at once: none waits forever, no vector lands on
+    another text's row, and the word pieces the bench counts are all counted once."""
+    texts = [f"{n} defenders {'held the plant ' * (n % 7)}and spoke to reporters." for n in range(40)]
+    encoder = Embedder(backend="onnx-int8")._load()
+    alone = np.vstack([encoder.encode([t]) for t in texts])
+    pieces = sum(len(e.ids) for e in encoder.tokenizer.encode_batch(texts))
+    before = encoder.word_pieces
+    with ThreadPoolExecutor(6) as pool:
+        many = [pool.submit(encoder.encode, texts, 4, 120) for _ in range(3)]
+        one = [pool.submit(encoder.encode, [t]) for t in texts[:12]]
+        for done in many:
+            assert np.allclose(done.result(timeout=300), alone, atol=1e-5)
+        for n, done in enumerate(one):
+            assert np.allclose(done.result(timeout=300), alone[[n]], atol=1e-5)
+    assert encoder.word_pieces - before == 3 * pieces + sum(
+        len(e.ids) for e in encoder.tokenizer.encode_batch(texts[:12])
+    )
 
 
 def test_calls_are_cut_by_texts_and_by_padded_word_pieces() -> None:

@@ -92,7 +92,9 @@ def test_quotes_are_found_beside_the_chunks_model_pass_and_a_failure_there_recor
         assistant.ingest([articles])
     assert threads and threads[0] != threading.get_ident()  # on a thread of its own
     assert assistant.store.manifest() == {}  # the batch's file is not recorded: the next ingest redoes it
-    assert not any(t.name.startswith(("quote-finder", "chroma-writer")) for t in threading.enumerate())
+    assert not any(
+        t.name.startswith(("embedder", "quote-finder", "chroma-writer")) for t in threading.enumerate()
+    )
 
     assistant.quote_index.prepare = prepare  # type: ignore[method-assign]
     report = assistant.ingest([articles])

@@ -4,11 +4,12 @@ The graph (see `vectorstore.export`) takes word-piece ids and returns unit vecto
 are tokenized once, in Rust, sorted by length and cut into batches of similar length, so
 padding costs little; each batch is padded with numpy and run as one call.
 
-Threads are set, not left to ONNX Runtime's guess: one intra-op thread per core this process
-may run on (`os.sched_getaffinity`), one inter-op thread (the graph is a chain: nothing to run
-side by side), and no spinning between calls, which on a machine shared with other jobs (or
-with our own Chroma writer thread) took a core from them while waiting: measured under load,
-spinning off ran chunks about 1.2x and short texts 1.8x as fast (docs/evaluation.md).
+Threads are set, not left to ONNX Runtime's guess. A call of one batch (a question) runs on
+one intra-op thread per core this process may run on (`os.sched_getaffinity`); a call of many
+batches (an ingest) runs them side by side, one single-threaded call per core, which ran the
+bench's chunks 1.6x as fast as each batch on both cores (docs/evaluation.md). One inter-op
+thread (the graph is a chain), and no spinning between calls, which on a machine shared with
+other jobs (or with our own Chroma writer thread) took a core from them while waiting.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,27 +38,26 @@ class OnnxEncoder:
     """
 
     def __init__(self, path: Path, tokenizer: Tokenizer, max_tokens: int, threads: int | None = None) -> None:
-        import onnxruntime
-
-        options = onnxruntime.SessionOptions()
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.log_severity_level = 3
-        options.intra_op_num_threads = threads or cores()
-        options.inter_op_num_threads = 1
-        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session: Any = onnxruntime.InferenceSession(
-            str(path), options, providers=["CPUExecutionProvider"]
-        )
+        self.threads = threads or cores()
+        # A call of one batch (a question) runs on all cores. A call of many (an ingest's
+        # chunks) runs its batches side by side, one thread each: the graph's small,
+        # memory-bound ops split over threads wait for each other at every op's end, which
+        # made two threads on one batch 1.6x slower than two batches on one thread each.
+        self.session: Any = _session(path, self.threads)
+        self.single: Any = _session(path, 1) if self.threads > 1 else self.session
         self.tokenizer = tokenizer
         self.max_tokens = max_tokens
         self.dimension = int(self.session.get_outputs()[0].shape[-1])
         self.word_pieces = 0  # running totals, for the bench's FLOP count and model time
-        self.seconds = 0.0
-        # One call at a time: threads that share the encoder (ingest finds and embeds quotes on
-        # one while it embeds chunks on another) take turns by batch instead of running twice
-        # as many ONNX Runtime threads as there are cores.
-        self._running = threading.Lock()
+        self.seconds = 0.0  # wall seconds in which at least one call ran
+        self._running = 0
+        self._since = 0.0
+        self._totals = threading.Lock()
+        # One thread per core at a time: threads that share the encoder (ingest finds and
+        # embeds quotes on one while it embeds chunks on another) take turns by batch. A call
+        # on all cores claims every core, one claimer at a time so that two never deadlock.
+        self._cores = threading.BoundedSemaphore(self.threads)
+        self._claiming = threading.Lock()
 
     def encode(self, texts: list[str], batch_size: int = 32, max_pieces: int | None = None) -> np.ndarray:
         """Unit float32 vectors for `texts`, in their order."""
@@ -85,7 +87,8 @@ class OnnxEncoder:
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
         pooled: list[list[np.ndarray | None]] = [[] for _ in texts]
         outputs = ["sentence_embedding"] + (["token_embeddings"] if spans is not None else [])
-        for start, end in batches([len(ids[r]) for r in order], batch_size, max_pieces):
+
+        def run(start: int, end: int, cores: int) -> None:
             rows = order[start:end]
             width = max(len(ids[r]) for r in rows)
             input_ids = np.zeros((len(rows), width), dtype=np.int64)
@@ -98,10 +101,9 @@ class OnnxEncoder:
                 "attention_mask": mask,
                 "token_type_ids": np.zeros_like(input_ids),
             }
-            with self._running:
-                started = time.perf_counter()
-                result = self.session.run(outputs, feed)
-                self.seconds += time.perf_counter() - started
+            with self._claim(cores):
+                result = (self.session if cores > 1 else self.single).run(outputs, feed)
+            with self._totals:
                 self.word_pieces += int(mask.sum())
             vectors[rows] = result[0]
             if spans is not None:
@@ -111,7 +113,36 @@ class OnnxEncoder:
                     if read < len(encodings[r].ids):  # cut: the last place holds [SEP]
                         offsets[-1] = (0, 0)
                     pooled[r] = span_means(result[1][n, :read], offsets, spans[r])
+
+        cuts = batches([len(ids[r]) for r in order], batch_size, max_pieces)
+        if len(cuts) == 1 or self.threads == 1:
+            for start, end in cuts:
+                run(start, end, self.threads)
+        else:
+            with ThreadPoolExecutor(self.threads, thread_name_prefix="onnx") as pool:
+                for done in [pool.submit(run, start, end, 1) for start, end in cuts]:
+                    done.result()
         return vectors, pooled
+
+    @contextmanager
+    def _claim(self, cores: int) -> Iterator[None]:
+        """Hold `cores` of the encoder's cores while a call runs, and count the model's time."""
+        with self._claiming:
+            for _ in range(cores):
+                self._cores.acquire()
+        with self._totals:
+            self._running += 1
+            if self._running == 1:
+                self._since = time.perf_counter()
+        try:
+            yield
+        finally:
+            with self._totals:
+                self._running -= 1
+                if not self._running:
+                    self.seconds += time.perf_counter() - self._since
+            for _ in range(cores):
+                self._cores.release()
 
 
 def batches(lengths: Sequence[int], batch_size: int, max_pieces: int | None) -> list[tuple[int, int]]:
@@ -150,6 +181,20 @@ def span_means(
         mean = tokens[inside].mean(axis=0)
         found.append((mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32))
     return found
+
+
+def _session(path: Path, threads: int) -> Any:
+    """An ONNX Runtime session of the graph at `path` on `threads` intra-op threads."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 def cores() -> int:

@@ -8,12 +8,14 @@ on name and content, so only chunks not stored yet are embedded, then stale ones
 deleted, then the record is written. A crash at any point leaves a record that does not
 match, and the next ingest finishes the job, embedding only what is still missing.
 
-Chunks of many files are embedded together in batches, so small files cost little, and a
-batch is written to Chroma on a thread of its own (`writer`) while the next one is read,
-chunked and embedded; the batch's quotes are found on another thread while its chunks are
-embedded (ONNX Runtime leaves the interpreter free while it runs). The same model pass gives
-each sentence of a chunk its vector in context (`Embedder.embed_in_context`), stored for the
-sentence scorer: a question about new passages then embeds only itself.
+Chunks of many files are embedded together in batches, so small files cost little. Three
+threads besides the ingesting one keep the cores busy: a batch is embedded on one (`embedder`)
+while the ingesting thread reads and chunks the next files, its quotes are found on another
+while its chunks are embedded, and it is written to Chroma on a third (`writer`) while the next
+batch is embedded (ONNX Runtime and Chroma's Rust core leave the interpreter free while they
+run). The same model pass gives each sentence of a chunk its vector in context
+(`Embedder.embed_in_context`), stored for the sentence scorer: a question about new passages
+then embeds only itself.
 """
 
 from __future__ import annotations
@@ -77,8 +79,10 @@ class _Pending:
 
 
 class _Batch:
-    """Files waiting to be embedded; `flush` embeds their chunks and quotes, then hands the
-    writes (chunks, quotes, stale ones dropped, files recorded) to the writer thread."""
+    """Files waiting to be embedded; `flush` hands them to the embedding thread, which embeds
+    their chunks and quotes, then hands the writes (chunks, quotes, stale ones dropped, files
+    recorded) to the writer thread. The ingesting thread meanwhile reads and chunks the next
+    files, so the model never waits for them."""
 
     def __init__(self, store: ChromaStore, embedder: Embedder, quotes: Companion | None = None) -> None:
         self.store = store
@@ -86,6 +90,7 @@ class _Batch:
         self.quotes = quotes
         self.files: list[_Pending] = []
         self.embedded = 0
+        self.embedding: BackgroundWriter[list[_Pending]] = BackgroundWriter("embedder")
         self.writer: BackgroundWriter[list[_Pending]] = BackgroundWriter()
         self.preparer: BackgroundWriter[Any] = BackgroundWriter("quote-finder")
 
@@ -93,8 +98,12 @@ class _Batch:
         return sum(len(f.missing) for f in self.files)
 
     def flush(self) -> list[_Pending]:
-        """Embed this batch and start writing it; the files of the batch written before it."""
+        """Start embedding this batch; the files whose writes finished meanwhile."""
         files, self.files = self.files, []
+        return self.embedding.submit(lambda: self._embed(files)) or []
+
+    def _embed(self, files: list[_Pending]) -> list[_Pending]:
+        """Embed a batch and start writing it; the files of the batch written before it."""
         chunks = [chunk for pending in files for chunk in pending.missing]
         companion = self.quotes
         if companion is not None:  # finding quotes (Python, spaCy) overlaps the chunks' model pass
@@ -124,17 +133,22 @@ class _Batch:
         return self.writer.submit(write) or []
 
     def finish(self) -> list[_Pending]:
-        """Wait for the last write; the files it recorded."""
-        done = self.writer.wait() or []
+        """Wait for the last embedding and the last write; the files they recorded."""
+        done = self.embedding.wait() or []
+        done += self.writer.wait() or []
         self.close()
         return done
 
     def close(self) -> None:
-        """Stop both threads, after an error too: no quote search or write left running."""
+        """Stop all three threads, after an error too: no embedding, quote search or write left
+        running."""
         try:
-            self.preparer.close()
+            self.embedding.close()
         finally:
-            self.writer.close()
+            try:
+                self.preparer.close()
+            finally:
+                self.writer.close()
 
 
 def ingest(

@@ -1,7 +1,8 @@
 """Chroma writes on a thread of their own, one batch behind the embedding of the next.
 
-A second one, `BackgroundWriter("quote-finder")`, finds a batch's quotes while the ingesting
-thread embeds its chunks.
+Two more run the same way: `BackgroundWriter("embedder")` embeds a batch while the ingesting
+thread reads and chunks the next files, and `BackgroundWriter("quote-finder")` finds the batch's
+quotes while its chunks are embedded.
 
 Ingest reads, chunks and embeds batch N+1 while batch N is written: ONNX Runtime and Chroma's
 Rust core both release the GIL, so the two overlap. One write runs at a time, in the order
