@@ -45,6 +45,7 @@ SEED_QUESTIONS = [
 ]
 BACKENDS = ("torch", "onnx", "onnx-int8-dynamic", "onnx-int8")  # -dynamic: the int8 of before
 NO_SENTENCES = "without sentence vectors"
+NO_QUOTES = "without finding quotes"  # the tutorial's work only: chunks, their vectors, Chroma
 
 
 def log(message: str) -> None:
@@ -126,8 +127,9 @@ def bench_indexing(
     runs: int, work: Path, backends: Sequence[str]
 ) -> tuple[list[list[str]], list[list[str]], list[str]]:
     """Characters per second of the tutorial pipeline and of this project, per backend (and, for
-    onnx-int8, without the sentence vectors ingest pools from each chunk's pass: the trade); the
-    model's work and time per backend (median run); the questions about the articles indexed."""
+    onnx-int8, without the sentence vectors ingest pools from each chunk's pass, and without
+    finding quotes: what each costs); the model's work and time per backend (median run); the
+    questions about the articles indexed."""
     from assistant.api import Assistant
     from assistant.attribution.parsing import parser
     from assistant.evaluation.baselines import TutorialPipeline, tutorial_embeddings
@@ -143,6 +145,7 @@ def bench_indexing(
     variants = [(b, b) for b in backends]
     if "onnx-int8" in backends:
         variants.append((f"onnx-int8 {NO_SENTENCES}", "onnx-int8"))
+        variants.append((f"onnx-int8 {NO_QUOTES}", "onnx-int8"))
     speeds: dict[str, list[float]] = {"tutorial": []}
     usage: dict[str, list[tuple[int, float]]] = {}
     for run in range(runs):
@@ -155,8 +158,10 @@ def bench_indexing(
             warm.embedder.embed(["load the model before the clock starts"])
             folder = work / f"index-{name.replace(' ', '-')}-{run}"
             assistant = Assistant(data_dir=folder, embedding_backend=backend)
-            if name != backend:
+            if name.endswith(NO_SENTENCES):
                 assistant.embedder._in_context = None  # chunk vectors only, as before issue 14
+            if name.endswith(NO_QUOTES):
+                assistant.quote_index = None  # type: ignore[assignment]  # the tutorial's work only
             pieces, seconds = assistant.embedder.model_usage()
             started = time.perf_counter()
             report = assistant.ingest([work / "articles"])
@@ -173,6 +178,9 @@ def bench_indexing(
         without = speeds[f"onnx-int8 {NO_SENTENCES}"]
         trade = [w / wo for w, wo in zip(speeds["onnx-int8"], without, strict=True)]
         rows.append(["sentence vectors at ingest: onnx-int8 speed with / without", "", spread(trade)])
+        without = speeds[f"onnx-int8 {NO_QUOTES}"]
+        trade = [w / wo for w, wo in zip(speeds["onnx-int8"], without, strict=True)]
+        rows.append(["finding quotes at ingest: onnx-int8 speed with / without", "", spread(trade)])
     rows.insert(0, [f"{len(files)} articles, {characters:,} characters", "", ""])
     rows.append([f"(spaCy model loaded before the clock: {spacy_load:.1f} s)", "", ""])
     model = [
