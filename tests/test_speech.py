@@ -325,3 +325,23 @@ def test_a_colon_paragraph_with_any_verb_introduces_the_next_quotation() -> None
     )
     quotes = find_quotes(text, "a.txt")
     assert [(q.speaker, q.quote[:20]) for q in quotes] == [("Ana Ruiz", "We regret the delays")]
+
+
+def test_clause_ending_in_a_quotation_with_its_speaker_after_is_one_statement() -> None:
+    text = (
+        "Nurses who joined the strike at Harbor General are “tired, angry and unpaid,” Mara Lindqvist said.\n"
+        "With the help of “Open Wards,” the union held a vigil.\n"
+        "“We stay,” Lindqvist said. “They won’t,” Tomas Ek said.\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    first = quotes[0]
+    assert (first.speaker, first.quote) == (
+        "Mara Lindqvist",
+        "Nurses who joined the strike at Harbor General are “tired, angry and unpaid,”",
+    )
+    assert text[first.start_char : first.end_char] == first.quote
+    # a title after a phrase with no verb is no clause, and a quotation after a full stop keeps to itself
+    assert [(q.speaker, q.quote) for q in quotes[1:]] == [
+        ("Mara Lindqvist", "We stay"),
+        ("Tomas Ek", "They won’t"),
+    ]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from assistant.attribution.cues import after_cue, before_cue
+from assistant.attribution.cues import CUE, after_cue, before_cue
 from assistant.attribution.mentions import DATELINE, Mention, mention_at
 from assistant.attribution.parsing import parser
 from assistant.attribution.people import People
@@ -39,7 +39,7 @@ from assistant.text.sentences import sentence_around
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 6  # part of every stored quote's id: better rules re-index on the next ingest
+RULES_VERSION = 7  # part of every stored quote's id: better rules re-index on the next ingest
 
 INTRODUCTION = 300  # characters at most of a paragraph parsed for who introduces the next one
 JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
@@ -247,6 +247,9 @@ def _direct_quotes(
             if governed is not None:
                 wider = governed[0]
                 attribution = attribution or governed[1]
+        if doc is not None and attribution is not None and before_start == s_start:
+            lead = _leading_clause(text, doc, offset, s_start, q_start, q_end, attribution[1])
+            wider = wider if lead is None else lead if wider is None else (lead[0], max(lead[1], wider[1]))
         if wider is not None and attribution is not None:
             c_start, c_end = min(c_start, wider[0]), max(c_end, wider[1])
         choices = options(doc, offset, text, q_start, q_end, marks, attribution) if doc is not None else []
@@ -259,6 +262,25 @@ def _direct_quotes(
             cue, mention = attribution
             found.append(Found(c_start, c_end, cue, "direct", mention, choices))
     return found
+
+
+def _leading_clause(
+    text: str, doc: Doc, offset: int, s_start: int, q_start: int, q_end: int, mention: Mention
+) -> tuple[int, int] | None:
+    """`Teachers who connect online are “very, very pro-Bernie,” Kilfoyle said.`: a quotation that
+    ends a clause whose speaker is named right after it says that whole clause, from the
+    sentence's start; None when the words before it are no clause of its own (`With the help of
+    “...”`, `Trump asserted that ...: “...”`, `..., telling Mic, “...”`)."""
+    between = text[q_end : mention.start]
+    if mention.start < q_end or len(between) > 30 or re.search(r"[^\W\d_]", CUE.sub("", between)):
+        return None
+    if "," not in text[q_end - 2 : q_end + 1]:
+        return None  # `... “a stop.” Smith said ...`: a cue after a full stop is the next sentence's
+    lead = text[s_start:q_start]
+    if CUE.search(lead) or re.search('[“”":]', lead) or lead.rstrip().endswith(","):
+        return None
+    verbs = [t for t in doc if s_start <= t.idx + offset < q_start and t.pos_ in {"VERB", "AUX"}]
+    return (s_start, q_end) if verbs else None
 
 
 def _join_split(text: str, raws: list[Found]) -> list[Found]:
