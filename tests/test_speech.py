@@ -345,3 +345,15 @@ def test_clause_ending_in_a_quotation_with_its_speaker_after_is_one_statement() 
         ("Mara Lindqvist", "We stay"),
         ("Tomas Ek", "They won’t"),
     ]
+
+
+def test_quotation_marks_typed_the_wrong_way_round() -> None:
+    text = (
+        "\u202a”Keep the clinic open, we need it!” posted Ada Morland.\n"
+        "“It is a hard thing to pull off,“ said Piet Vos, a lawyer. “Nobody has.”\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.speaker, q.quote) for q in quotes] == [
+        ("Ada Morland", "Keep the clinic open, we need it!"),
+        ("Piet Vos", text[text.index("It is") : text.index("Nobody has.") + len("Nobody has.")]),
+    ]

@@ -39,7 +39,7 @@ from assistant.text.sentences import sentence_around
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 7  # part of every stored quote's id: better rules re-index on the next ingest
+RULES_VERSION = 8  # part of every stored quote's id: better rules re-index on the next ingest
 
 INTRODUCTION = 300  # characters at most of a paragraph parsed for who introduces the next one
 JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
@@ -155,15 +155,21 @@ def _words_outside(text: str, start: int, end: int, marks: list[tuple[int, int]]
 
 
 def _quote_marks(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans of quotations in a paragraph, marks included; an unclosed one runs to the end."""
+    """Spans of quotations in a paragraph, marks included; an unclosed one runs to the end. Marks
+    typed the wrong way round count by where they stand: `”Sorry Sarah, ...” posted X` opens at
+    the paragraph's start, `“..., here,“ said X` closes after a word."""
     spans: list[tuple[int, int]] = []
     opened: int | None = None
     for i in range(start, end):
         ch = text[i]
         if opened is None:
-            if ch == "“" or (ch == '"' and (i == start or not text[i - 1].isalnum())):
+            plain = ch == "“" or (ch == '"' and (i == start or not text[i - 1].isalnum()))
+            if plain or (ch == "”" and _opens_paragraph(text, start, i, end)):
                 opened = i
-        elif ch in '”"':  # either closes either: `"...,” said X` is common in agency copy
+        elif ch in '”"' or (
+            ch == "“" and not text[i - 1].isspace() and (i + 1 == end or text[i + 1].isspace())
+        ):
+            # either closes either: `"...,” said X` is common in agency copy
             spans.append((opened, i + 1))
             opened = None
     if opened is not None:
@@ -171,11 +177,19 @@ def _quote_marks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+_INVISIBLE = " \t\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff"  # spaces and direction marks
+
+
+def _opens_paragraph(text: str, start: int, i: int, end: int) -> bool:
+    """True when the mark at `i` comes first in its paragraph and right before a word."""
+    return not text[start:i].strip(_INVISIBLE) and i + 1 < end and not text[i + 1].isspace()
+
+
 def _content(text: str, start: int, end: int) -> tuple[int, int]:
     """The words of a quotation: marks, spaces and a trailing comma left out."""
-    if start < end and text[start] in '“"':
+    if start < end and text[start] in '“"”':
         start += 1
-    if end > start and text[end - 1] in '”"':
+    if end > start and text[end - 1] in '”"“':
         end -= 1
     while start < end and text[start].isspace():
         start += 1
