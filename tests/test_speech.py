@@ -357,3 +357,17 @@ def test_quotation_marks_typed_the_wrong_way_round() -> None:
         ("Ada Morland", "Keep the clinic open, we need it!"),
         ("Piet Vos", text[text.index("It is") : text.index("Nobody has.") + len("Nobody has.")]),
     ]
+
+
+def test_any_verb_right_after_a_quotation_names_its_speaker() -> None:
+    text = (
+        "The hearing ran late.\n"
+        "“Go back to your seat,” Helga Marsh barked.\n"
+        "“This is fantastic!” beamed Oren Vasquez of Tulsa.\n"
+        "The room went quiet.\n"
+        "All about “hard landings,” which some analysts want officials to discuss.\n"
+    )
+    assert [(q.speaker, q.quote) for q in find_quotes(text, "a.txt")] == [
+        ("Helga Marsh", "Go back to your seat"),
+        ("Oren Vasquez", "This is fantastic!"),
+    ]

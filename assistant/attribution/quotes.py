@@ -33,13 +33,14 @@ from assistant.attribution.speech import (
     parse_attribution,
     said_content,
 )
+from assistant.attribution.trailing import trailing_speaker
 from assistant.models import Quote, page_of
 from assistant.text.sentences import sentence_around
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 8  # part of every stored quote's id: better rules re-index on the next ingest
+RULES_VERSION = 9  # part of every stored quote's id: better rules re-index on the next ingest
 
 INTRODUCTION = 300  # characters at most of a paragraph parsed for who introduces the next one
 JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
@@ -255,6 +256,8 @@ def _direct_quotes(
         attribution = (
             parsed or after_cue(text, *after) or before_cue(text, before_start, q_start, s_start, marks)
         )
+        if attribution is None and doc is not None:
+            attribution = trailing_speaker(doc, offset, text, q_start, q_end)
         wider = said_content(doc, offset, q_start, q_end, marks) if doc is not None else None
         if wider is None and doc is not None:
             governed = governing_clause(doc, offset, text, q_start, q_end, marks)
