@@ -371,3 +371,17 @@ def test_any_verb_right_after_a_quotation_names_its_speaker() -> None:
         ("Helga Marsh", "Go back to your seat"),
         ("Oren Vasquez", "This is fantastic!"),
     ]
+
+
+def test_a_clause_and_a_comma_before_a_quotation_name_its_speaker() -> None:
+    text = (
+        "After the vote, Ilse Brandt issued a statement, “We will appeal the ruling.”\n"
+        "The council met again.\n"
+        "Later, Ana Ruiz released a statement saying, “Our members stand united.”\n"
+        "The council met again.\n"
+        "More rules came with the new term, “soft default.”\n"
+    )
+    assert [(q.speaker, q.cue, q.quote) for q in find_quotes(text, "a.txt")] == [
+        ("Ilse Brandt", "issued", "We will appeal the ruling."),
+        ("Ana Ruiz", "saying", "Our members stand united."),
+    ]

@@ -24,6 +24,7 @@ from assistant.attribution.cues import CUE, after_cue, before_cue
 from assistant.attribution.mentions import DATELINE, Mention, mention_at
 from assistant.attribution.parsing import parser
 from assistant.attribution.people import People
+from assistant.attribution.positions import introducing_speaker, trailing_speaker
 from assistant.attribution.ranking import best, options
 from assistant.attribution.reported import Found, reported_speech
 from assistant.attribution.speech import (
@@ -33,14 +34,13 @@ from assistant.attribution.speech import (
     parse_attribution,
     said_content,
 )
-from assistant.attribution.trailing import trailing_speaker
 from assistant.models import Quote, page_of
 from assistant.text.sentences import sentence_around
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 9  # part of every stored quote's id: better rules re-index on the next ingest
+RULES_VERSION = 10  # part of every stored quote's id: better rules re-index on the next ingest
 
 INTRODUCTION = 300  # characters at most of a paragraph parsed for who introduces the next one
 JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
@@ -257,7 +257,9 @@ def _direct_quotes(
             parsed or after_cue(text, *after) or before_cue(text, before_start, q_start, s_start, marks)
         )
         if attribution is None and doc is not None:
-            attribution = trailing_speaker(doc, offset, text, q_start, q_end)
+            attribution = trailing_speaker(doc, offset, text, q_start, q_end) or introducing_speaker(
+                doc, offset, text, q_start, q_end, marks
+            )
         wider = said_content(doc, offset, q_start, q_end, marks) if doc is not None else None
         if wider is None and doc is not None:
             governed = governing_clause(doc, offset, text, q_start, q_end, marks)
