@@ -345,6 +345,9 @@ def test_clause_ending_in_a_quotation_with_its_speaker_after_is_one_statement() 
         ("Mara Lindqvist", "We stay"),
         ("Tomas Ek", "They won’t"),
     ]
+    # a subject and an aside before a quotation with no subject of its own: all of it was said
+    text = "The rally, attended by hundreds of nurses, “gives us a voice,” said Noor Haddad.\n"
+    assert [q.quote for q in find_quotes(text, "a.txt")] == [text[: text.index(",” said") + 2]]
 
 
 def test_quotation_marks_typed_the_wrong_way_round() -> None:

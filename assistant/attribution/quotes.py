@@ -40,7 +40,7 @@ from assistant.text.sentences import sentence_around
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 10  # part of every stored quote's id: better rules re-index on the next ingest
+RULES_VERSION = 11  # part of every stored quote's id: better rules re-index on the next ingest
 
 INTRODUCTION = 300  # characters at most of a paragraph parsed for who introduces the next one
 JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
@@ -289,15 +289,21 @@ def _leading_clause(
     """`Teachers who connect online are “very, very pro-Bernie,” Kilfoyle said.`: a quotation that
     ends a clause whose speaker is named right after it says that whole clause, from the
     sentence's start; None when the words before it are no clause of its own (`With the help of
-    “...”`, `Trump asserted that ...: “...”`, `..., telling Mic, “...”`)."""
+    “...”`, `Trump asserted that ...: “...”`, `..., telling Mic, “they are ...”`)."""
     between = text[q_end : mention.start]
     if mention.start < q_end or len(between) > 30 or re.search(r"[^\W\d_]", CUE.sub("", between)):
         return None
     if "," not in text[q_end - 2 : q_end + 1]:
         return None  # `... “a stop.” Smith said ...`: a cue after a full stop is the next sentence's
     lead = text[s_start:q_start]
-    if CUE.search(lead) or re.search('[“”":]', lead) or lead.rstrip().endswith(","):
+    if CUE.search(lead) or re.search('[“”":]', lead):
         return None
+    if lead.rstrip().endswith(","):  # `The party, attended by ..., “allows us to ...,” said X`
+        quoted = [t for t in doc if q_start <= t.idx + offset < q_end]
+        heads = [t for t in quoted if t.head.i == t.i or not q_start <= t.head.idx + offset < q_end]
+        subjects = [c for t in heads for c in t.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}]
+        if any(q_start <= c.idx + offset < q_end for c in subjects):
+            return None  # a clause of its own after an aside: `Whatever ..., “his chances are ...,”`
     verbs = [t for t in doc if s_start <= t.idx + offset < q_start and t.pos_ in {"VERB", "AUX"}]
     return (s_start, q_end) if verbs else None
 
