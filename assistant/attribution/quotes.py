@@ -12,7 +12,8 @@ A rule set for English news prose, measured on labelled quotes (`eval/quotes.jso
   or a sentence's subject) and "the deputy commander" the one person whose role says so:
   otherwise the speaker is left unresolved (`speaker=None`, `mention` keeps the words);
 - someone the article describes but never names ("a senior Democrat said") is the speaker as
-  described, marked `unnamed`.
+  described, marked `unnamed`;
+- where no cue is found, where a quotation stands names its speaker (`positions`).
 """
 
 from __future__ import annotations
