@@ -325,3 +325,66 @@ def test_a_colon_paragraph_with_any_verb_introduces_the_next_quotation() -> None
     )
     quotes = find_quotes(text, "a.txt")
     assert [(q.speaker, q.quote[:20]) for q in quotes] == [("Ana Ruiz", "We regret the delays")]
+
+
+def test_clause_ending_in_a_quotation_with_its_speaker_after_is_one_statement() -> None:
+    text = (
+        "Nurses who joined the strike at Harbor General are “tired, angry and unpaid,” Mara Lindqvist said.\n"
+        "With the help of “Open Wards,” the union held a vigil.\n"
+        "“We stay,” Lindqvist said. “They won’t,” Tomas Ek said.\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    first = quotes[0]
+    assert (first.speaker, first.quote) == (
+        "Mara Lindqvist",
+        "Nurses who joined the strike at Harbor General are “tired, angry and unpaid,”",
+    )
+    assert text[first.start_char : first.end_char] == first.quote
+    # a title after a phrase with no verb is no clause, and a quotation after a full stop keeps to itself
+    assert [(q.speaker, q.quote) for q in quotes[1:]] == [
+        ("Mara Lindqvist", "We stay"),
+        ("Tomas Ek", "They won’t"),
+    ]
+    # a subject and an aside before a quotation with no subject of its own: all of it was said
+    text = "The rally, attended by hundreds of nurses, “gives us a voice,” said Noor Haddad.\n"
+    assert [q.quote for q in find_quotes(text, "a.txt")] == [text[: text.index(",” said") + 2]]
+
+
+def test_quotation_marks_typed_the_wrong_way_round() -> None:
+    text = (
+        "\u202a”Keep the clinic open, we need it!” posted Ada Morland.\n"
+        "“It is a hard thing to pull off,“ said Piet Vos, a lawyer. “Nobody has.”\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.speaker, q.quote) for q in quotes] == [
+        ("Ada Morland", "Keep the clinic open, we need it!"),
+        ("Piet Vos", text[text.index("It is") : text.index("Nobody has.") + len("Nobody has.")]),
+    ]
+
+
+def test_any_verb_right_after_a_quotation_names_its_speaker() -> None:
+    text = (
+        "The hearing ran late.\n"
+        "“Go back to your seat,” Helga Marsh barked.\n"
+        "“This is fantastic!” beamed Oren Vasquez of Tulsa.\n"
+        "The room went quiet.\n"
+        "All about “hard landings,” which some analysts want officials to discuss.\n"
+    )
+    assert [(q.speaker, q.quote) for q in find_quotes(text, "a.txt")] == [
+        ("Helga Marsh", "Go back to your seat"),
+        ("Oren Vasquez", "This is fantastic!"),
+    ]
+
+
+def test_a_clause_and_a_comma_before_a_quotation_name_its_speaker() -> None:
+    text = (
+        "After the vote, Ilse Brandt issued a statement, “We will appeal the ruling.”\n"
+        "The council met again.\n"
+        "Later, Ana Ruiz released a statement saying, “Our members stand united.”\n"
+        "The council met again.\n"
+        "More rules came with the new term, “soft default.”\n"
+    )
+    assert [(q.speaker, q.cue, q.quote) for q in find_quotes(text, "a.txt")] == [
+        ("Ilse Brandt", "issued", "We will appeal the ruling."),
+        ("Ana Ruiz", "saying", "Our members stand united."),
+    ]

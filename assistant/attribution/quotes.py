@@ -12,7 +12,8 @@ A rule set for English news prose, measured on labelled quotes (`eval/quotes.jso
   or a sentence's subject) and "the deputy commander" the one person whose role says so:
   otherwise the speaker is left unresolved (`speaker=None`, `mention` keeps the words);
 - someone the article describes but never names ("a senior Democrat said") is the speaker as
-  described, marked `unnamed`.
+  described, marked `unnamed`;
+- where no cue is found, where a quotation stands names its speaker (`positions`).
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from assistant.attribution.cues import after_cue, before_cue
+from assistant.attribution.cues import CUE, after_cue, before_cue
 from assistant.attribution.mentions import DATELINE, Mention, mention_at
 from assistant.attribution.parsing import parser
 from assistant.attribution.people import People
+from assistant.attribution.positions import introducing_speaker, trailing_speaker
 from assistant.attribution.ranking import best, options
 from assistant.attribution.reported import Found, reported_speech
 from assistant.attribution.speech import (
@@ -39,7 +41,7 @@ from assistant.text.sentences import sentence_around
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 6  # part of every stored quote's id: better rules re-index on the next ingest
+RULES_VERSION = 11  # part of every stored quote's id: better rules re-index on the next ingest
 
 INTRODUCTION = 300  # characters at most of a paragraph parsed for who introduces the next one
 JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
@@ -155,15 +157,21 @@ def _words_outside(text: str, start: int, end: int, marks: list[tuple[int, int]]
 
 
 def _quote_marks(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans of quotations in a paragraph, marks included; an unclosed one runs to the end."""
+    """Spans of quotations in a paragraph, marks included; an unclosed one runs to the end. Marks
+    typed the wrong way round count by where they stand: `”Sorry Sarah, ...” posted X` opens at
+    the paragraph's start, `“..., here,“ said X` closes after a word."""
     spans: list[tuple[int, int]] = []
     opened: int | None = None
     for i in range(start, end):
         ch = text[i]
         if opened is None:
-            if ch == "“" or (ch == '"' and (i == start or not text[i - 1].isalnum())):
+            plain = ch == "“" or (ch == '"' and (i == start or not text[i - 1].isalnum()))
+            if plain or (ch == "”" and _opens_paragraph(text, start, i, end)):
                 opened = i
-        elif ch in '”"':  # either closes either: `"...,” said X` is common in agency copy
+        elif ch in '”"' or (
+            ch == "“" and not text[i - 1].isspace() and (i + 1 == end or text[i + 1].isspace())
+        ):
+            # either closes either: `"...,” said X` is common in agency copy
             spans.append((opened, i + 1))
             opened = None
     if opened is not None:
@@ -171,11 +179,19 @@ def _quote_marks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+_INVISIBLE = " \t\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff"  # spaces and direction marks
+
+
+def _opens_paragraph(text: str, start: int, i: int, end: int) -> bool:
+    """True when the mark at `i` comes first in its paragraph and right before a word."""
+    return not text[start:i].strip(_INVISIBLE) and i + 1 < end and not text[i + 1].isspace()
+
+
 def _content(text: str, start: int, end: int) -> tuple[int, int]:
     """The words of a quotation: marks, spaces and a trailing comma left out."""
-    if start < end and text[start] in '“"':
+    if start < end and text[start] in '“"”':
         start += 1
-    if end > start and text[end - 1] in '”"':
+    if end > start and text[end - 1] in '”"“':
         end -= 1
     while start < end and text[start].isspace():
         start += 1
@@ -241,12 +257,19 @@ def _direct_quotes(
         attribution = (
             parsed or after_cue(text, *after) or before_cue(text, before_start, q_start, s_start, marks)
         )
+        if attribution is None and doc is not None:
+            attribution = trailing_speaker(doc, offset, text, q_start, q_end) or introducing_speaker(
+                doc, offset, text, q_start, q_end, marks
+            )
         wider = said_content(doc, offset, q_start, q_end, marks) if doc is not None else None
         if wider is None and doc is not None:
             governed = governing_clause(doc, offset, text, q_start, q_end, marks)
             if governed is not None:
                 wider = governed[0]
                 attribution = attribution or governed[1]
+        if doc is not None and attribution is not None and before_start == s_start:
+            lead = _leading_clause(text, doc, offset, s_start, q_start, q_end, attribution[1])
+            wider = wider if lead is None else lead if wider is None else (lead[0], max(lead[1], wider[1]))
         if wider is not None and attribution is not None:
             c_start, c_end = min(c_start, wider[0]), max(c_end, wider[1])
         choices = options(doc, offset, text, q_start, q_end, marks, attribution) if doc is not None else []
@@ -259,6 +282,31 @@ def _direct_quotes(
             cue, mention = attribution
             found.append(Found(c_start, c_end, cue, "direct", mention, choices))
     return found
+
+
+def _leading_clause(
+    text: str, doc: Doc, offset: int, s_start: int, q_start: int, q_end: int, mention: Mention
+) -> tuple[int, int] | None:
+    """`Teachers who connect online are “very, very pro-Bernie,” Kilfoyle said.`: a quotation that
+    ends a clause whose speaker is named right after it says that whole clause, from the
+    sentence's start; None when the words before it are no clause of its own (`With the help of
+    “...”`, `Trump asserted that ...: “...”`, `..., telling Mic, “they are ...”`)."""
+    between = text[q_end : mention.start]
+    if mention.start < q_end or len(between) > 30 or re.search(r"[^\W\d_]", CUE.sub("", between)):
+        return None
+    if "," not in text[q_end - 2 : q_end + 1]:
+        return None  # `... “a stop.” Smith said ...`: a cue after a full stop is the next sentence's
+    lead = text[s_start:q_start]
+    if CUE.search(lead) or re.search('[“”":]', lead):
+        return None
+    if lead.rstrip().endswith(","):  # `The party, attended by ..., “allows us to ...,” said X`
+        quoted = [t for t in doc if q_start <= t.idx + offset < q_end]
+        heads = [t for t in quoted if t.head.i == t.i or not q_start <= t.head.idx + offset < q_end]
+        subjects = [c for t in heads for c in t.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}]
+        if any(q_start <= c.idx + offset < q_end for c in subjects):
+            return None  # a clause of its own after an aside: `Whatever ..., “his chances are ...,”`
+    verbs = [t for t in doc if s_start <= t.idx + offset < q_start and t.pos_ in {"VERB", "AUX"}]
+    return (s_start, q_end) if verbs else None
 
 
 def _join_split(text: str, raws: list[Found]) -> list[Found]:
