@@ -190,3 +190,17 @@ def test_each_quotation_goes_to_the_subject_of_the_verb_it_hangs_under() -> None
     quotes = find_quotes(text, "a.txt")
     assert {q.speaker for q in quotes if "very encouraged" in q.quote} == {"Paul Dorsey"}
     assert {q.speaker for q in quotes if q.quote.startswith("it a")} == {"Donald Whitman"}
+
+
+def test_a_quotation_without_a_cue_goes_to_its_sentence_subject_not_the_previous_speaker() -> None:
+    text = (
+        "Senator Rosa Delgado and Governor Mark Ellison debated the budget on Tuesday.\n\n"
+        "“Workers have sacrificed enough,” Ellison said.\n\n"
+        "Delgado supports “modest pay raises,” opposes the freeze and wants a review of the pension fund.\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.quote, q.speaker) for q in quotes] == [
+        ("Workers have sacrificed enough", "Mark Ellison"),
+        ("modest pay raises", "Rosa Delgado"),
+    ]
+    assert all(text[q.speaker_start : q.speaker_end] == q.mention for q in quotes)

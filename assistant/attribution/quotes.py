@@ -24,7 +24,7 @@ from assistant.attribution.cues import after_cue, before_cue
 from assistant.attribution.mentions import DATELINE, Mention, mention_at
 from assistant.attribution.parsing import parser
 from assistant.attribution.people import People
-from assistant.attribution.ranking import best, options
+from assistant.attribution.ranking import best, instead_of_previous, options
 from assistant.attribution.reported import Found, reported_speech
 from assistant.attribution.speech import (
     governing_clause,
@@ -111,6 +111,10 @@ def statements(text: str, parse: bool = True) -> tuple[list[Found], list[Mention
                     raw.cue, raw.mention = introduced
                 elif not follows:
                     continue  # no speaker: a quotation nobody is named for is no statement here
+                elif said := [r.mention for r in raws if r.kind == "direct" and r.mention]:
+                    pick = instead_of_previous(raw.options, said[-1], raw.start)
+                    if pick is not None:
+                        raw.cue, raw.mention = pick.cue or "", pick.mention
             raws.append(raw)
             previous_direct = raw
         raws.extend(reported_speech(text, p_start, p_end, marks))

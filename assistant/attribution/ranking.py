@@ -46,29 +46,31 @@ FEATURES = (
     "governs",  # 1 for the subject of a verb the quotation hangs under (`Ryan saying he was “...”`)
     "person_name",  # 1 for a name the article also gives as a person's full name ("Kasich")
     "thing",  # 1 for a common noun that is no role ("the first incident", "his final assessment")
+    "previous",  # 1 for the previous statement's speaker, kept by a quotation without a cue of its own
 )
 # Fitted by `scripts/train_attribution.py` on PolNeAR train/ (2026-11-24); in FEATURES order.
 WEIGHTS = np.array(
     [
-        1.284,
-        1.896,
-        -0.07767,
-        -0.04455,
-        0.2879,
-        -0.7671,
-        0.02372,
-        0.1817,
-        -0.08493,
-        0.3397,
-        0.317,
-        1.845,
-        -0.44,
-        -0.1877,
-        -0.3982,
-        -0.3317,
-        0.9586,
-        0.5917,
-        -0.4198,
+        1.218,
+        1.993,
+        -0.1174,
+        -0.03045,
+        0.3138,
+        -0.7213,
+        0.06423,
+        0.2314,
+        -0.06415,
+        0.3928,
+        0.3614,
+        1.894,
+        -0.4271,
+        -0.2097,
+        -0.3816,
+        -0.2875,
+        1.019,
+        0.6267,
+        -0.3582,
+        -0.463,
     ]
 )
 _HEADS = {"PROPN", "NOUN", "PRON"}
@@ -193,6 +195,7 @@ def _features(
         "upper": float(len(words) > 2 and words.isupper()),
         "body_word": float(any(w in NOT_PERSON_WORDS for w in words.split())),
         "thing": 0.0,
+        "previous": 0.0,
     }
     if head is not None:
         f["speech_subject"] = float(head.i in subjects)
@@ -235,3 +238,16 @@ def best(found: list[Option], weights: np.ndarray = WEIGHTS) -> Option | None:
     if not found:
         return None
     return found[int(np.argmax(matrix(found) @ weights))]
+
+
+def instead_of_previous(found: list[Option], previous: Mention, q_start: int) -> Option | None:
+    """For a quotation without a cue of its own, which the rules give to the previous statement's
+    speaker `previous`: the option that scores above that speaker (`Clinton supports “...”` after
+    a quote of Sanders), or None to keep it. The previous speaker joins `found` as an option."""
+    if not found:
+        return None
+    gap = max(0, q_start - previous.end)
+    features = dict.fromkeys(FEATURES, 0.0) | {"previous": 1.0, "distance": math.log1p(gap / 20)}
+    found.append(Option(previous, None, features))
+    pick = best(found)
+    return None if pick is found[-1] else pick
