@@ -40,7 +40,9 @@ def _overlap(a: int, b: int, spans: tuple[tuple[int, int], ...]) -> int:
 def speaker_examples(articles: list[GoldArticle]) -> list[tuple[np.ndarray, int]]:
     """(option features, index of the right option) for each direct quotation the rules find
     that matches gold statements (the metric's way: it covers half their content or more) whose
-    source span some option overlaps."""
+    source span some option overlaps. A quotation without a cue of its own has the previous
+    statement's speaker among its options (`ranking.instead_of_previous`): right when the gold
+    source is that speaker's mention."""
     found = []
     for article in articles:
         raws, _ = statements(article.text)

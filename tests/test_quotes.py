@@ -179,3 +179,28 @@ def test_cli_quotes(tmp_path: Path) -> None:
     shown = run_cli("--data-dir", index, "quotes", "--speaker", "Arestovych", cwd=tmp_path)
     assert "Oleksiy Arestovych (Ukrainian presidential advisor)" in shown.stdout
     assert "They were driven out by our defenders" in shown.stdout
+
+
+def test_each_quotation_goes_to_the_subject_of_the_verb_it_hangs_under() -> None:
+    text = (
+        "Paul Dorsey met Donald Whitman in Lviv on Friday.\n\n"
+        "When the meeting was over, both issued a statement expressing optimism about working "
+        "together – Dorsey saying he was “very encouraged” and Whitman calling it a “great meeting.”\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert {q.speaker for q in quotes if "very encouraged" in q.quote} == {"Paul Dorsey"}
+    assert {q.speaker for q in quotes if q.quote.startswith("it a")} == {"Donald Whitman"}
+
+
+def test_a_quotation_without_a_cue_goes_to_its_sentence_subject_not_the_previous_speaker() -> None:
+    text = (
+        "Senator Rosa Delgado and Governor Mark Ellison debated the budget on Tuesday.\n\n"
+        "“Workers have sacrificed enough,” Ellison said.\n\n"
+        "Delgado supports “modest pay raises,” opposes the freeze and wants a review of the pension fund.\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.quote, q.speaker) for q in quotes] == [
+        ("Workers have sacrificed enough", "Mark Ellison"),
+        ("modest pay raises", "Rosa Delgado"),
+    ]
+    assert all(text[q.speaker_start : q.speaker_end] == q.mention for q in quotes)

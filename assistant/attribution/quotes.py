@@ -26,7 +26,7 @@ from assistant.attribution.mentions import DATELINE, Mention, mention_at
 from assistant.attribution.parsing import parser
 from assistant.attribution.people import People
 from assistant.attribution.positions import introducing_speaker, trailing_speaker
-from assistant.attribution.ranking import best, options
+from assistant.attribution.ranking import best, instead_of_previous, options
 from assistant.attribution.reported import Found, reported_speech
 from assistant.attribution.speech import (
     governing_clause,
@@ -41,7 +41,7 @@ from assistant.text.sentences import sentence_around
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 11  # part of every stored quote's id: better rules re-index on the next ingest
+RULES_VERSION = 12  # part of every stored quote's id: better rules re-index on the next ingest
 
 INTRODUCTION = 300  # characters at most of a paragraph parsed for who introduces the next one
 JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
@@ -113,6 +113,10 @@ def statements(text: str, parse: bool = True) -> tuple[list[Found], list[Mention
                     raw.cue, raw.mention = introduced
                 elif not follows:
                     continue  # no speaker: a quotation nobody is named for is no statement here
+                elif said := [r.mention for r in raws if r.kind == "direct" and r.mention]:
+                    pick = instead_of_previous(raw.options, said[-1], raw.start)
+                    if pick is not None:
+                        raw.cue, raw.mention = pick.cue or "", pick.mention
             raws.append(raw)
             previous_direct = raw
         raws.extend(reported_speech(text, p_start, p_end, marks))

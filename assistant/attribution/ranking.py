@@ -11,7 +11,9 @@ would name. Every feature is read from the spaCy parse the rules already made.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -19,7 +21,7 @@ import numpy as np
 from assistant.attribution.mentions import Mention, has_role_noun
 from assistant.attribution.speech import is_speech, speaker_phrase, subject_token
 from assistant.text.sentences import inside
-from assistant.text.words import NOT_PERSON_WORDS
+from assistant.text.words import NOT_NAMES, NOT_PERSON_WORDS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -41,30 +43,40 @@ FEATURES = (
     "distance",  # ln(1 + characters between phrase and quotation / 20)
     "upper",  # 1 for a phrase in capitals (a dateline, a headline)
     "body_word",  # 1 for a phrase with a place or body word ("New Hampshire", "State Department")
+    "governs",  # 1 for the subject of a verb the quotation hangs under (`Ryan saying he was “...”`)
+    "person_name",  # 1 for a name the article also gives as a person's full name ("Kasich")
+    "thing",  # 1 for a common noun that is no role ("the first incident", "his final assessment")
+    "previous",  # 1 for the previous statement's speaker, kept by a quotation without a cue of its own
 )
 # Fitted by `scripts/train_attribution.py` on PolNeAR train/ (2026-11-24); in FEATURES order.
 WEIGHTS = np.array(
     [
-        1.492,
-        1.915,
-        -0.1206,
-        0.578,
-        0.2193,
-        -0.8488,
-        0.1668,
-        0.4587,
-        -0.254,
-        0.5912,
-        0.9738,
-        2.219,
-        -0.7323,
-        -0.2654,
-        -0.5808,
-        -0.497,
+        1.218,
+        1.993,
+        -0.1174,
+        -0.03045,
+        0.3138,
+        -0.7213,
+        0.06423,
+        0.2314,
+        -0.06415,
+        0.3928,
+        0.3614,
+        1.894,
+        -0.4271,
+        -0.2097,
+        -0.3816,
+        -0.2875,
+        1.019,
+        0.6267,
+        -0.3582,
+        -0.463,
     ]
 )
 _HEADS = {"PROPN", "NOUN", "PRON"}
 _NOT_HEADS = {"compound", "poss", "amod", "nmod", "det", "nummod", "flat", "case"}
+# two or three capitalised words, the last one a surname: "Carl Bialik", "Michael P. McDonald"
+_FULL_NAME = re.compile(r"\b[A-ZÀ-Þ][a-zà-ÿ’'\-]+(?:\s+[A-Z]\.)?(?:\s+[A-ZÀ-Þ][a-zà-ÿ’'\-]+){1,2}\b")
 
 
 @dataclass
@@ -110,6 +122,10 @@ def options(
         key=lambda vs: abs(vs[0].idx + offset - (q_start if vs[0].idx + offset < q_start else q_end)),
         default=None,
     )
+    # verbs the quotation's words hang under: `Ryan saying he was “very encouraged”`
+    quoted = [t for i in own for t in sentences[i] if q_start <= t.idx + offset < q_end]
+    governing = {a.i for t in quoted[:1] for a in t.ancestors if a.pos_ in {"VERB", "AUX"}}
+    surnames = _surnames(text)
     found: list[Option] = []
     if rule is not None:
         found.append(Option(rule[1], rule[0], {}))
@@ -130,6 +146,13 @@ def options(
     for option in found:
         head = _head(doc, offset, option.mention)
         option.features = _features(option, head, offset, q_start, q_end, own, sentences, subjects, nearest)
+        option.features["governs"] = float(
+            head is not None and head.dep_ in {"nsubj", "nsubjpass"} and head.head.i in governing
+        )
+        name = option.mention.name
+        option.features["person_name"] = float(
+            name is not None and not name.isupper() and name.split()[-1] in surnames
+        )
         option.features["rule"] = float(rule is not None and option is found[0])
     return found
 
@@ -171,6 +194,8 @@ def _features(
         "distance": math.log1p(gap / 20),
         "upper": float(len(words) > 2 and words.isupper()),
         "body_word": float(any(w in NOT_PERSON_WORDS for w in words.split())),
+        "thing": 0.0,
+        "previous": 0.0,
     }
     if head is not None:
         f["speech_subject"] = float(head.i in subjects)
@@ -184,7 +209,22 @@ def _features(
         f["proper"] = float(head.pos_ == "PROPN")
         f["other_pronoun"] = float(head.pos_ == "PRON" and not f["person_pronoun"])
         f["same_sentence"] = float(any(sentences[i].start <= head.i < sentences[i].end for i in own))
+        f["thing"] = float(head.pos_ == "NOUN" and not f["role"] and mention.name is None)
     return f
+
+
+@lru_cache(maxsize=4)
+def _surnames(text: str) -> frozenset[str]:
+    """Last words of the full names of persons in an article: runs of two or three capitalised
+    words with no place or body word ("Carl Bialik", not "New Hampshire" or "State Department")."""
+    found = set()
+    for m in _FULL_NAME.finditer(text):
+        words = m.group(0).split()
+        while words and words[0] in NOT_NAMES:  # "President Barack Obama", "But Carl Bialik"
+            words = words[1:]
+        if len(words) >= 2 and not any(w in NOT_PERSON_WORDS or w in NOT_NAMES for w in words):
+            found.add(words[-1])
+    return frozenset(found)
 
 
 def matrix(found: list[Option]) -> np.ndarray:
@@ -198,3 +238,16 @@ def best(found: list[Option], weights: np.ndarray = WEIGHTS) -> Option | None:
     if not found:
         return None
     return found[int(np.argmax(matrix(found) @ weights))]
+
+
+def instead_of_previous(found: list[Option], previous: Mention, q_start: int) -> Option | None:
+    """For a quotation without a cue of its own, which the rules give to the previous statement's
+    speaker `previous`: the option that scores above that speaker (`Clinton supports “...”` after
+    a quote of Sanders), or None to keep it. The previous speaker joins `found` as an option."""
+    if not found:
+        return None
+    gap = max(0, q_start - previous.end)
+    features = dict.fromkeys(FEATURES, 0.0) | {"previous": 1.0, "distance": math.log1p(gap / 20)}
+    found.append(Option(previous, None, features))
+    pick = best(found)
+    return None if pick is found[-1] else pick
