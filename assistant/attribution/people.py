@@ -73,6 +73,7 @@ class People:
                 self._meet(mention.name, mention.role, mention.start)
         self._learn_names_with_titles()
         self._find_roles()
+        self._titles: dict[str, list[tuple[int, frozenset[str]]]] = {}
         self.events: list[tuple[int, str]] = []
         self._subjects()
 
@@ -183,28 +184,34 @@ class People:
         return (self._fitting(words, at) or self._described(words, at)) if words else []
 
     def _described(self, words: list[str], at: int) -> list[str]:
-        """Persons seen before `at` with every word of the description in the sentence of one of
-        their mentions before it: "former Florida Gov. Jeb Bush" for "the former Florida governor"."""
+        """Persons with every word of the description in a title or appositive written with one
+        of their mentions before `at`: "former Florida Gov. Jeb Bush" for "the former Florida governor"."""
         head, modifiers = words[-1], words[:-1]
         heads = ROLE_SYNONYMS.get(head, {head}) | {_ABBREVIATIONS.get(head, head)}
-        described = []
-        for name in self.roles:
-            if self.first_seen.get(name, at) >= at:
-                continue
-            pattern = rf"\b(?:{re.escape(name)}|{re.escape(name.split()[-1])})\b"
-            for m in re.finditer(pattern, self.text[:at]):
-                around = set(_description_words(self._title_and_appositive(m.start(), m.end(), at)))
-                if heads & around and all(w in around for w in modifiers):
-                    described.append(name)
-                    break
-        return described
+        return [
+            name
+            for name in self.roles
+            if any(
+                end <= at and heads & around and all(w in around for w in modifiers)
+                for end, around in self._written_with(name)
+            )
+        ]
 
-    def _title_and_appositive(self, start: int, end: int, at: int) -> str:
-        """The words written with a name: before it back to punctuation ("former Florida Gov."),
-        and after it an appositive up to the next punctuation (", the Florida senator,")."""
-        before = _TITLE_BEFORE.search(self.text, max(0, start - CONTEXT_CHARS), start)
-        appositive = _APPOSITIVE.match(self.text, end, at)
-        return (before.group(0) if before else "") + " " + (appositive.group(0) if appositive else "")
+    def _written_with(self, name: str) -> list[tuple[int, frozenset[str]]]:
+        """(end, words) of the title before each mention of `name` or its surname, back to
+        punctuation ("former Florida Gov."), and the appositive after it (", the Florida senator")."""
+        if name not in self._titles:
+            found = []
+            for m in re.finditer(rf"\b(?:{re.escape(name)}|{re.escape(name.split()[-1])})\b", self.text):
+                before = _TITLE_BEFORE.search(self.text, max(0, m.start() - CONTEXT_CHARS), m.start())
+                appositive = _APPOSITIVE.match(self.text, m.end())
+                words = (
+                    (before.group(0) if before else "") + " " + (appositive.group(0) if appositive else "")
+                )
+                end = appositive.end() if appositive else m.end()
+                found.append((end, frozenset(_description_words(words))))
+            self._titles[name] = found
+        return self._titles[name]
 
     def _fitting(self, words: list[str], at: int) -> list[str]:
         """Persons seen before `at` whose role has the head word of `words` and its other words:
