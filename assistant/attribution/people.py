@@ -261,11 +261,12 @@ class People:
             return mention.name, mention.role, False
         descriptor = _DESCRIPTOR.search(mention.text)
         if descriptor and mention.text[:1] in "Tt" and mention.text.lower().startswith("the "):
-            if not self._tied(descriptor.group(0), mention.start):
+            tied = self._tied(descriptor.group(0), mention.start)
+            if not tied:
                 # "the former Florida governor" where the article never says who that is: the
                 # description as the article words it, never the person just spoken about
                 return mention.text, None, True
-            person = self._by_role(descriptor.group(0), mention.start)
+            person = tied[0] if len(tied) == 1 else None
             return (person, self.roles.get(person), False) if person else (None, None, False)
         if mention.text == "I":
             return AUTHOR, None, True  # "I" in the narration, outside quotation marks: the writer
