@@ -3,7 +3,10 @@
 Resolution never guesses: a surname means the one full name that ends with it; "he"/"she"
 means the person the text last spoke about (the latest speaker, or a sentence that opens with
 a person), if that was within the last ~1,000 characters; "the deputy commander" means the one
-person met so far whose role has those words, or the person just spoken about if that one fits.
+person met so far whom the article ties to those words (a role that has them, or a title or an
+appositive written with the name: "former Florida Gov. Jeb Bush", "Marco Rubio, the Florida
+senator,"). A description tied to nobody stays the speaker as the article words it; one tied to
+several stays unresolved.
 """
 
 from __future__ import annotations
@@ -24,14 +27,37 @@ from assistant.text.words import (
 )
 
 SALIENCE_CHARS = 1000
+CONTEXT_CHARS = 80  # around a person's mention, the words that may describe them
 AUTHOR = "the author"  # the speaker of a first-person op-ed's own "I said"
 _ROLE_WORD = re.compile(r"[\w’'\-]+")
 _DESCRIPTOR = re.compile(rf"(?:The|the)\s+((?:[\w’'\-]+\s+){{0,3}}?)({alternation(ROLE_NOUNS)})\b")
 _TITLED_NAME = re.compile(
     rf"\b(?:[A-Z][\w’'\-]*\s+)?(?:{alternation(TITLES)})\s+((?:[A-ZÀ-Þ][\w’'\-]+\s+)?[A-ZÀ-Þ][\w’'\-]+)"
 )
+_TITLE_BEFORE = re.compile(rf"[^,;:“”\"()—\n]{{0,{CONTEXT_CHARS}}}$")
+_APPOSITIVE = re.compile(rf",\s+[^,;:.“”\"()—\n]{{1,{CONTEXT_CHARS}}}")
+# A role word's abbreviation before a name: "Sen. Marco Rubio" is "the senator".
+_ABBREVIATIONS = {
+    "senator": "sen",
+    "governor": "gov",
+    "representative": "rep",
+    "secretary": "sec",
+    "general": "gen",
+    "colonel": "col",
+    "captain": "capt",
+    "lieutenant": "lt",
+    "sergeant": "sgt",
+    "professor": "prof",
+    "doctor": "dr",
+}
 _INDEFINITE = re.compile(r"(?i)(?:a|an|one|another|some|two|three|several)\b")
 _GROUP = re.compile(rf"(?i)(?:the\s+)?(?:\w+\s+)?(?:{alternation(GROUP_NOUNS)})")
+
+
+def _description_words(words: str) -> list[str]:
+    """The words of a role or description, lower case, without "the", "a", "’s" or a full stop."""
+    found = (w.lower().removesuffix("’s").removesuffix("'s").rstrip(".") for w in _ROLE_WORD.findall(words))
+    return [w for w in found if w and w not in {"the", "a", "an"}]
 
 
 class People:
@@ -47,6 +73,7 @@ class People:
                 self._meet(mention.name, mention.role, mention.start)
         self._learn_names_with_titles()
         self._find_roles()
+        self._titles: dict[str, list[tuple[int, frozenset[str]]]] = {}
         self.events: list[tuple[int, str]] = []
         self._subjects()
 
@@ -146,42 +173,59 @@ class People:
         return None
 
     def _by_role(self, description: str, at: int) -> str | None:
-        """The one person seen before `at` whose role fits "the deputy commander"; else None."""
-        words = [
-            w.lower().strip("’'s") for w in _ROLE_WORD.findall(description) if w.lower() not in {"the", "a"}
-        ]
-        if not words:
-            return None
-        fitting = self._fitting(words, at)
-        if len(fitting) == 1:
-            return fitting[0]
-        recent = self.salient(at)
-        if not fitting and recent is not None and not self.roles.get(recent):
-            return recent  # "the senator" just after "Bernie Sanders", whose role the article never gave
-        return recent if recent in fitting else None
+        """The one person seen before `at` whom the article ties to "the deputy commander" (by a
+        role that fits, or by the description's words around a mention of them); else None."""
+        tied = self._tied(description, at)
+        return tied[0] if len(tied) == 1 else None
 
-    def _fitting(self, words: list[str], at: int, modifiers: bool = True) -> list[str]:
-        """Persons seen before `at` whose role has the head word of `words` (and, with
-        `modifiers`, its other words): "deputy commander" fits "the Azov regiment’s deputy commander"."""
+    def _tied(self, description: str, at: int) -> list[str]:
+        """Persons seen before `at` whom the article ties to the description."""
+        words = _description_words(description)
+        return (self._fitting(words, at) or self._described(words, at)) if words else []
+
+    def _described(self, words: list[str], at: int) -> list[str]:
+        """Persons with every word of the description in a title or appositive written with one
+        of their mentions before `at`: "former Florida Gov. Jeb Bush" for "the former Florida governor"."""
+        head, modifiers = words[-1], words[:-1]
+        heads = ROLE_SYNONYMS.get(head, {head}) | {_ABBREVIATIONS.get(head, head)}
+        return [
+            name
+            for name in self.roles
+            if any(
+                end <= at and heads & around and all(w in around for w in modifiers)
+                for end, around in self._written_with(name)
+            )
+        ]
+
+    def _written_with(self, name: str) -> list[tuple[int, frozenset[str]]]:
+        """(end, words) of the title before each mention of `name` or its surname, back to
+        punctuation ("former Florida Gov."), and the appositive after it (", the Florida senator")."""
+        if name not in self._titles:
+            found = []
+            for m in re.finditer(rf"\b(?:{re.escape(name)}|{re.escape(name.split()[-1])})\b", self.text):
+                before = _TITLE_BEFORE.search(self.text, max(0, m.start() - CONTEXT_CHARS), m.start())
+                appositive = _APPOSITIVE.match(self.text, m.end())
+                words = (
+                    (before.group(0) if before else "") + " " + (appositive.group(0) if appositive else "")
+                )
+                end = appositive.end() if appositive else m.end()
+                found.append((end, frozenset(_description_words(words))))
+            self._titles[name] = found
+        return self._titles[name]
+
+    def _fitting(self, words: list[str], at: int) -> list[str]:
+        """Persons seen before `at` whose role has the head word of `words` and its other words:
+        "deputy commander" fits "the Azov regiment’s deputy commander"."""
         head = words[-1]
         heads = ROLE_SYNONYMS.get(head, {head})
         fitting = []
         for name, role in self.roles.items():
             if not role or self.first_seen.get(name, 0) > at:
                 continue
-            role_words = {w.lower().strip("’'s") for w in _ROLE_WORD.findall(role)}
-            if heads & role_words and (
-                not modifiers or all(m in role_words or m.rstrip("n") in role_words for m in words[:-1])
-            ):
+            role_words = set(_description_words(role))
+            if heads & role_words and all(m in role_words or m.rstrip("n") in role_words for m in words[:-1]):
                 fitting.append(name)
         return fitting
-
-    def _nobody_fits(self, description: str, at: int) -> bool:
-        """True when no person the article names has the role "the New Jersey governor" speaks
-        of, and nobody without a role was just spoken about: the article does not name this one."""
-        words = [w.lower().strip("’'s") for w in _ROLE_WORD.findall(description) if w.lower() not in {"the"}]
-        recent = self.salient(at)
-        return bool(words) and not self._fitting(words, at, modifiers=False) and recent is None
 
     def salient(self, at: int) -> str | None:
         """The person spoken about last before `at`, if recently enough."""
@@ -217,9 +261,12 @@ class People:
             return mention.name, mention.role, False
         descriptor = _DESCRIPTOR.search(mention.text)
         if descriptor and mention.text[:1] in "Tt" and mention.text.lower().startswith("the "):
-            person = self._by_role(descriptor.group(0), mention.start)
-            if person is None and self._nobody_fits(descriptor.group(0), mention.start):
-                return mention.text, None, True  # "the New Jersey governor", never named
+            tied = self._tied(descriptor.group(0), mention.start)
+            if not tied:
+                # "the former Florida governor" where the article never says who that is: the
+                # description as the article words it, never the person just spoken about
+                return mention.text, None, True
+            person = tied[0] if len(tied) == 1 else None
             return (person, self.roles.get(person), False) if person else (None, None, False)
         if mention.text == "I":
             return AUTHOR, None, True  # "I" in the narration, outside quotation marks: the writer
