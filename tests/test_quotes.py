@@ -204,3 +204,19 @@ def test_a_quotation_without_a_cue_goes_to_its_sentence_subject_not_the_previous
         ("modest pay raises", "Rosa Delgado"),
     ]
     assert all(text[q.speaker_start : q.speaker_end] == q.mention for q in quotes)
+
+
+def test_a_quotation_without_a_cue_keeps_its_speaker_over_a_word_inside_a_hyphenated_modifier() -> None:
+    """`a Dutch-funded survey` names no one: the next paragraph's quotation goes on with Olsen."""
+    text = (
+        "Harbour works resume\n\n"
+        "“The cranes will be back by spring,” Mira Olsen, the port’s director, said in a statement.\n\n"
+        "“With the help of engineers, the harbour resumed repairs in order to reopen the quay.” The "
+        "statement came as a Dutch-funded survey was due to begin at the damaged quay, where dozens "
+        "of workers have waited for weeks.\n"
+    )
+    quotes = find_quotes(text, "harbour.txt")
+    assert [(q.speaker, q.quote.split(",")[0]) for q in quotes] == [
+        ("Mira Olsen", "The cranes will be back by spring"),
+        ("Mira Olsen", "With the help of engineers"),
+    ]

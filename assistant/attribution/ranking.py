@@ -74,7 +74,7 @@ WEIGHTS = np.array(
     ]
 )
 _HEADS = {"PROPN", "NOUN", "PRON"}
-_NOT_HEADS = {"compound", "poss", "amod", "nmod", "det", "nummod", "flat", "case"}
+_NOT_HEADS = {"compound", "poss", "amod", "nmod", "det", "nummod", "flat", "case", "npadvmod"}
 # two or three capitalised words, the last one a surname: "Carl Bialik", "Michael P. McDonald"
 _FULL_NAME = re.compile(r"\b[A-ZÀ-Þ][a-zà-ÿ’'\-]+(?:\s+[A-Z]\.)?(?:\s+[A-ZÀ-Þ][a-zà-ÿ’'\-]+){1,2}\b")
 
