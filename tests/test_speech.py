@@ -388,3 +388,26 @@ def test_a_clause_and_a_comma_before_a_quotation_name_its_speaker() -> None:
         ("Ilse Brandt", "issued", "We will appeal the ruling."),
         ("Ana Ruiz", "saying", "Our members stand united."),
     ]
+
+
+def test_a_letter_quoted_with_it_read_is_a_statement_nobody_is_named_for() -> None:
+    text = (
+        "The senators sent the secretary a letter on Tuesday.\n"
+        "“Congress has failed to act on the request for three months,” it read.\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.quote, q.mention, q.speaker) for q in quotes] == [
+        ("Congress has failed to act on the request for three months", "it", None)
+    ]
+    assert text[quotes[0].speaker_start : quotes[0].speaker_end] == "it"
+
+
+def test_it_later_in_the_sentence_is_not_the_quotations_speaker() -> None:
+    text = "“We will win this state,” Marta Kowalski told voters, and it said so in a flyer.\n"
+    assert [q.speaker for q in find_quotes(text, "a.txt")] == ["Marta Kowalski"]
+
+
+def test_a_short_quotation_before_the_verb_is_not_taken_for_its_subject() -> None:
+    text = "“Boring,” wrote a reader who signs as Anna."
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.quote, q.mention) for q in quotes] == [("Boring", "a reader")]
