@@ -411,3 +411,31 @@ def test_a_short_quotation_before_the_verb_is_not_taken_for_its_subject() -> Non
     text = "“Boring,” wrote a reader who signs as Anna."
     quotes = find_quotes(text, "a.txt")
     assert [(q.quote, q.mention) for q in quotes] == [("Boring", "a reader")]
+
+
+def test_a_quotation_signed_on_the_next_line_is_the_signers() -> None:
+    text = (
+        "The delegates cheered on Wednesday.\n\n"
+        "“Great speech. She never quits. That is why she should be next.”\n\n"
+        "-Senator Ruth Okafor, posting after the speech.\n\n"
+        "“The whole idea needs to stop, and it needs to stop now.”\n\n"
+        "— Dana Whitfield, Philadelphia.\n\n"
+        "- Taxes went up in March.\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.speaker, q.quote[:12]) for q in quotes] == [
+        ("Ruth Okafor", "Great speech"),
+        ("Dana Whitfield", "The whole id"),
+    ]
+
+
+def test_a_quotation_paragraph_after_one_that_ran_over_two_paragraphs_goes_on() -> None:
+    text = (
+        "Marek Novak, the county clerk, said:\n\n"
+        "“I think the stakes are high, and the machines can be rigged.\n\n"
+        "“Every computer can be made to give a chosen result.”\n\n"
+        "“There is evidence of fraud in three states, and it will happen here too.”\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [q.speaker for q in quotes] == ["Marek Novak", "Marek Novak"]
+    assert quotes[1].quote.startswith("There is evidence")

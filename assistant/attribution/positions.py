@@ -13,6 +13,7 @@ quotation a clause introduces with a comma, spoken by that clause's subject.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from assistant.attribution.mentions import Mention, mention_after, mention_at
@@ -95,3 +96,22 @@ def _finite(token: Token) -> bool:
 
 def _end_of(token: Token) -> int:
     return token.idx + len(token.text)
+
+
+_SIGNATURE = re.compile(r"[ \t]*[-—―–]+[ \t]*(?P<np>[^,.;:“”\"\d]{2,80}?)[ \t]*(?:,|\.?[ \t]*$)")
+_SIGNATURE_LINE = 200  # characters at most of a paragraph that signs the quotation above it
+
+
+def signed_below(
+    text: str, paragraphs: list[tuple[int, int]], p_index: int, q_end: int
+) -> tuple[str, Mention] | None:
+    """`"Great speech. ..."` then a paragraph `-President Obama, tweeting after Clinton's speech.`:
+    the name that signs a quotation ending its paragraph, on the next line; None without one."""
+    if p_index + 1 >= len(paragraphs) or text[q_end : paragraphs[p_index][1]].strip(' \t”".,'):
+        return None
+    start, end = paragraphs[p_index + 1]
+    signed = _SIGNATURE.match(text, start, end) if end - start <= _SIGNATURE_LINE else None
+    if signed is None:
+        return None
+    mention = mention_at(text, signed.start("np"), signed.end("np"))
+    return ("―", mention) if mention is not None and mention.name else None

@@ -25,7 +25,7 @@ from assistant.attribution.cues import CUE, after_cue, before_cue
 from assistant.attribution.mentions import DATELINE, Mention, mention_at
 from assistant.attribution.parsing import parser
 from assistant.attribution.people import People
-from assistant.attribution.positions import introducing_speaker, trailing_speaker
+from assistant.attribution.positions import introducing_speaker, signed_below, trailing_speaker
 from assistant.attribution.ranking import best, instead_of_previous, options
 from assistant.attribution.reported import Found, reported_speech
 from assistant.attribution.speech import (
@@ -106,9 +106,11 @@ def statements(text: str, parse: bool = True) -> tuple[list[Found], list[Mention
         for raw in direct:
             if raw.mention is None:
                 follows = previous_direct is not None and (
-                    previous_direct.start >= paragraphs[max(0, p_index - 1)][0]
+                    previous_direct.end >= paragraphs[max(0, p_index - 1)][0]
                 )
-                introduced = _introduced(text, paragraphs, p_index, raw, parse)
+                introduced = _introduced(text, paragraphs, p_index, raw, parse) or signed_below(
+                    text, paragraphs, p_index, raw.end
+                )
                 if introduced is not None:
                     raw.cue, raw.mention = introduced
                 elif not follows:
