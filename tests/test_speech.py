@@ -439,3 +439,16 @@ def test_a_quotation_paragraph_after_one_that_ran_over_two_paragraphs_goes_on() 
     quotes = find_quotes(text, "a.txt")
     assert [q.speaker for q in quotes] == ["Marek Novak", "Marek Novak"]
     assert quotes[1].quote.startswith("There is evidence")
+
+
+def test_a_long_paragraph_whose_last_sentence_introduces_the_quotation() -> None:
+    text = (
+        "Few people in the race had any tie to the old governor. As mayor in 1983, Tomas Berg was "
+        "photographed with him at an outdoor event and later campaigned beside him for two weeks "
+        "across the whole state, from the river towns in the south to the mining valleys in the "
+        "far north. When the governor died in 1998, Mayor Berg released the following "
+        "statement:\n\n"
+        "“We offer our condolences to the family and friends of the governor. I remember him well.”\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.speaker, q.quote[:9]) for q in quotes] == [("Tomas Berg", "We offer ")]

@@ -220,8 +220,8 @@ def _introduced(
     text: str, paragraphs: list[tuple[int, int]], p_index: int, raw: Found, parse: bool = True
 ) -> tuple[str, Mention] | None:
     """`Caddell continued:` as the paragraph before the one a quotation opens: its cue and speaker.
-    With `parse`, a short paragraph whose verb is no cue gives its subject too (`Trump issued the
-    following statement:`, `Stated Stone:`)."""
+    With `parse`, a paragraph whose last sentence is short and has a verb that is no cue gives its
+    subject too (`..., Trump issued the following statement:`, `Stated Stone:`)."""
     if p_index == 0 or text[paragraphs[p_index][0] : raw.start].strip() not in {"", "“", '"'}:
         return None
     start, end = paragraphs[p_index - 1]
@@ -232,6 +232,7 @@ def _introduced(
         mention = mention_at(text, going_on.start("np"), going_on.end("np"))
         return (going_on.group("cue"), mention) if mention else None
     cued = before_cue(text, start, end, start, [])
+    start = sentence_around(text, start, end, [], end - 1)[0]  # its last sentence introduces
     if cued is not None or not parse or end - start > INTRODUCTION:
         return cued
     return introducing_subject(parser()(text[start:end]), start, text)
