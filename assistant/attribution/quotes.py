@@ -25,6 +25,7 @@ from assistant.attribution.cues import CUE, after_cue, before_cue
 from assistant.attribution.mentions import DATELINE, Mention, mention_at
 from assistant.attribution.parsing import parser
 from assistant.attribution.people import People
+from assistant.attribution.plausible import plausible
 from assistant.attribution.positions import introducing_speaker, signed_below, trailing_speaker
 from assistant.attribution.ranking import best, instead_of_previous, options
 from assistant.attribution.reported import Found, reported_speech
@@ -55,10 +56,13 @@ def find_quotes(
     date: str | None = None,
     page_starts: tuple[int, ...] = (),
     parse: bool = True,
+    screen: bool = True,
 ) -> list[Quote]:
     """Every attributed quote of an article, in order of appearance. With `parse` (the default),
     paragraphs that hold a quotation mark or a speech cue are parsed with spaCy; without, only
-    the hand-written patterns run (the rules of RULES_VERSION 1, kept as the baseline).
+    the hand-written patterns run (the rules of RULES_VERSION 1, kept as the baseline). With
+    `screen` (the default, with `parse`), what a small model finds unlikely to be a statement at
+    all is left out (`plausible`).
 
     Example:
         >>> text = "“We hold the line,” said Ivan Petrenko, the brigade’s commander."
@@ -66,7 +70,8 @@ def find_quotes(
         [('Ivan Petrenko', 'the brigade’s commander', 'We hold the line')]
     """
     raws, persons = statements(text, parse)
-    return _resolve(text, source, raws, persons, outlet, title, date, page_starts)
+    quotes = _resolve(text, source, raws, persons, outlet, title, date, page_starts)
+    return plausible(quotes, text) if screen and parse else quotes
 
 
 def statements(text: str, parse: bool = True) -> tuple[list[Found], list[Mention]]:
@@ -82,17 +87,8 @@ def statements(text: str, parse: bool = True) -> tuple[list[Found], list[Mention
     windows = {n: _window(text, *paragraphs[n], marks) for n, marks in enumerate(marked) if parse and marks}
     # a paragraph that is all quotation has no cue or speaker for the parse to find
     windows = {n: w for n, w in windows.items() if _words_outside(text, *w, marked[n])}
-    docs = (
-        dict(
-            zip(
-                windows,
-                parser().pipe(_elided(text, a, b, marked[n]) for n, (a, b) in windows.items()),
-                strict=True,
-            )
-        )
-        if windows
-        else {}
-    )
+    texts = (_elided(text, a, b, marked[n]) for n, (a, b) in windows.items())
+    docs = dict(zip(windows, parser().pipe(texts), strict=True)) if windows else {}
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         marks = marked[p_index]
         doc = docs.get(p_index)
