@@ -452,3 +452,13 @@ def test_a_long_paragraph_whose_last_sentence_introduces_the_quotation() -> None
     )
     quotes = find_quotes(text, "a.txt")
     assert [(q.speaker, q.quote[:9]) for q in quotes] == [("Tomas Berg", "We offer ")]
+
+
+def test_a_quotation_after_the_sentence_with_its_cue_is_that_speakers() -> None:
+    text = (
+        "Sam Lau, a party spokesman, said in a statement. “There are no paper ballots to recount. "
+        "The caucuses were a unique event.”\n\n"
+        "The results came in late. “Nobody expected that,” a voter said.\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.speaker, q.quote[:9]) for q in quotes] == [("Sam Lau", "There are"), ("a voter", "Nobody ex")]

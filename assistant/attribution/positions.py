@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from assistant.attribution.cues import before_cue
 from assistant.attribution.mentions import Mention, mention_after, mention_at
 from assistant.attribution.speech import speaker_phrase
-from assistant.text.sentences import inside
+from assistant.text.sentences import inside, sentence_around
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -115,3 +116,18 @@ def signed_below(
         return None
     mention = mention_at(text, signed.start("np"), signed.end("np"))
     return ("―", mention) if mention is not None and mention.name else None
+
+
+def said_just_before(
+    text: str, p_start: int, q_start: int, marks: list[tuple[int, int]]
+) -> tuple[str, Mention] | None:
+    """`Sam Lau, the party's spokesman, said in a statement. “There are no ballots ...”`: a
+    quotation opening a sentence right after one whose speech cue has a subject, in the same
+    paragraph, is that subject's; None otherwise."""
+    stop = text[:q_start].rstrip(' \t“"')
+    if stop <= text[:p_start] or not stop.endswith(".") or inside(marks, len(stop) - 1):
+        return None
+    s_start = sentence_around(text, p_start, len(stop), marks, len(stop) - 1)[0]
+    if any(s_start <= a < len(stop) for a, _ in marks):
+        return None  # a sentence with a quotation of its own has its own statement
+    return before_cue(text, s_start, len(stop), s_start, marks)

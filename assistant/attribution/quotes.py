@@ -21,12 +21,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from assistant.attribution import positions
 from assistant.attribution.cues import CUE, after_cue, before_cue
 from assistant.attribution.mentions import DATELINE, Mention, mention_at
 from assistant.attribution.parsing import parser
 from assistant.attribution.people import People
 from assistant.attribution.plausible import plausible
-from assistant.attribution.positions import introducing_speaker, signed_below, trailing_speaker
 from assistant.attribution.ranking import best, instead_of_previous, options
 from assistant.attribution.reported import Found, reported_speech
 from assistant.attribution.speech import (
@@ -104,8 +104,10 @@ def statements(text: str, parse: bool = True) -> tuple[list[Found], list[Mention
                 follows = previous_direct is not None and (
                     previous_direct.end >= paragraphs[max(0, p_index - 1)][0]
                 )
-                introduced = _introduced(text, paragraphs, p_index, raw, parse) or signed_below(
-                    text, paragraphs, p_index, raw.end
+                introduced = (
+                    _introduced(text, paragraphs, p_index, raw, parse)
+                    or positions.signed_below(text, paragraphs, p_index, raw.end)
+                    or positions.said_just_before(text, p_start, raw.start, marks)
                 )
                 if introduced is not None:
                     raw.cue, raw.mention = introduced
@@ -261,9 +263,9 @@ def _direct_quotes(
             parsed or after_cue(text, *after) or before_cue(text, before_start, q_start, s_start, marks)
         )
         if attribution is None and doc is not None:
-            attribution = trailing_speaker(doc, offset, text, q_start, q_end) or introducing_speaker(
-                doc, offset, text, q_start, q_end, marks
-            )
+            attribution = positions.trailing_speaker(
+                doc, offset, text, q_start, q_end
+            ) or positions.introducing_speaker(doc, offset, text, q_start, q_end, marks)
         wider = said_content(doc, offset, q_start, q_end, marks) if doc is not None else None
         if wider is None and doc is not None:
             governed = governing_clause(doc, offset, text, q_start, q_end, marks)
