@@ -13,7 +13,8 @@ A rule set for English news prose, measured on labelled quotes (`eval/quotes.jso
   otherwise the speaker is left unresolved (`speaker=None`, `mention` keeps the words);
 - someone the article describes but never names ("a senior Democrat said") is the speaker as
   described, marked `unnamed`;
-- where no cue is found, where a quotation stands names its speaker (`positions`).
+- where no cue is found, where a quotation stands names its speaker (`positions`);
+- what a small model finds unlikely to be a statement at all is left out (`plausible`).
 """
 
 from __future__ import annotations
