@@ -388,3 +388,77 @@ def test_a_clause_and_a_comma_before_a_quotation_name_its_speaker() -> None:
         ("Ilse Brandt", "issued", "We will appeal the ruling."),
         ("Ana Ruiz", "saying", "Our members stand united."),
     ]
+
+
+def test_a_letter_quoted_with_it_read_is_a_statement_nobody_is_named_for() -> None:
+    text = (
+        "The senators sent the secretary a letter on Tuesday.\n"
+        "“Congress has failed to act on the request for three months,” it read.\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.quote, q.mention, q.speaker) for q in quotes] == [
+        ("Congress has failed to act on the request for three months", "it", None)
+    ]
+    assert text[quotes[0].speaker_start : quotes[0].speaker_end] == "it"
+
+
+def test_it_later_in_the_sentence_is_not_the_quotations_speaker() -> None:
+    text = "“We will win this state,” Marta Kowalski told voters, and it said so in a flyer.\n"
+    assert [q.speaker for q in find_quotes(text, "a.txt")] == ["Marta Kowalski"]
+
+
+def test_a_short_quotation_before_the_verb_is_not_taken_for_its_subject() -> None:
+    text = "“Boring,” wrote a reader who signs as Anna."
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.quote, q.mention) for q in quotes] == [("Boring", "a reader")]
+
+
+def test_a_quotation_signed_on_the_next_line_is_the_signers() -> None:
+    text = (
+        "The delegates cheered on Wednesday.\n\n"
+        "“Great speech. She never quits. That is why she should be next.”\n\n"
+        "-Senator Ruth Okafor, posting after the speech.\n\n"
+        "“The whole idea needs to stop, and it needs to stop now.”\n\n"
+        "— Dana Whitfield, Philadelphia.\n\n"
+        "- Taxes went up in March.\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.speaker, q.quote[:12]) for q in quotes] == [
+        ("Ruth Okafor", "Great speech"),
+        ("Dana Whitfield", "The whole id"),
+    ]
+
+
+def test_a_quotation_paragraph_after_one_that_ran_over_two_paragraphs_goes_on() -> None:
+    text = (
+        "Marek Novak, the county clerk, said:\n\n"
+        "“I think the stakes are high, and the machines can be rigged.\n\n"
+        "“Every computer can be made to give a chosen result.”\n\n"
+        "“There is evidence of fraud in three states, and it will happen here too.”\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [q.speaker for q in quotes] == ["Marek Novak", "Marek Novak"]
+    assert quotes[1].quote.startswith("There is evidence")
+
+
+def test_a_long_paragraph_whose_last_sentence_introduces_the_quotation() -> None:
+    text = (
+        "Few people in the race had any tie to the old governor. As mayor in 1983, Tomas Berg was "
+        "photographed with him at an outdoor event and later campaigned beside him for two weeks "
+        "across the whole state, from the river towns in the south to the mining valleys in the "
+        "far north. When the governor died in 1998, Mayor Berg released the following "
+        "statement:\n\n"
+        "“We offer our condolences to the family and friends of the governor. I remember him well.”\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.speaker, q.quote[:9]) for q in quotes] == [("Tomas Berg", "We offer ")]
+
+
+def test_a_quotation_after_the_sentence_with_its_cue_is_that_speakers() -> None:
+    text = (
+        "Sam Lau, a party spokesman, said in a statement. “There are no paper ballots to recount. "
+        "The caucuses were a unique event.”\n\n"
+        "The results came in late. “Nobody expected that,” a voter said.\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.speaker, q.quote[:9]) for q in quotes] == [("Sam Lau", "There are"), ("a voter", "Nobody ex")]

@@ -13,11 +13,13 @@ quotation a clause introduces with a comma, spoken by that clause's subject.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
+from assistant.attribution.cues import before_cue
 from assistant.attribution.mentions import Mention, mention_after, mention_at
 from assistant.attribution.speech import speaker_phrase
-from assistant.text.sentences import inside
+from assistant.text.sentences import inside, sentence_around
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -95,3 +97,37 @@ def _finite(token: Token) -> bool:
 
 def _end_of(token: Token) -> int:
     return token.idx + len(token.text)
+
+
+_SIGNATURE = re.compile(r"[ \t]*[-—―–]+[ \t]*(?P<np>[^,.;:“”\"\d]{2,80}?)[ \t]*(?:,|\.?[ \t]*$)")
+_SIGNATURE_LINE = 200  # characters at most of a paragraph that signs the quotation above it
+
+
+def signed_below(
+    text: str, paragraphs: list[tuple[int, int]], p_index: int, q_end: int
+) -> tuple[str, Mention] | None:
+    """`"Great speech. ..."` then a paragraph `-President Obama, tweeting after Clinton's speech.`:
+    the name that signs a quotation ending its paragraph, on the next line; None without one."""
+    if p_index + 1 >= len(paragraphs) or text[q_end : paragraphs[p_index][1]].strip(' \t”".,'):
+        return None
+    start, end = paragraphs[p_index + 1]
+    signed = _SIGNATURE.match(text, start, end) if end - start <= _SIGNATURE_LINE else None
+    if signed is None:
+        return None
+    mention = mention_at(text, signed.start("np"), signed.end("np"))
+    return ("―", mention) if mention is not None and mention.name else None
+
+
+def said_just_before(
+    text: str, p_start: int, q_start: int, marks: list[tuple[int, int]]
+) -> tuple[str, Mention] | None:
+    """`Sam Lau, the party's spokesman, said in a statement. “There are no ballots ...”`: a
+    quotation opening a sentence right after one whose speech cue has a subject, in the same
+    paragraph, is that subject's; None otherwise."""
+    stop = text[:q_start].rstrip(' \t“"')
+    if stop <= text[:p_start] or not stop.endswith(".") or inside(marks, len(stop) - 1):
+        return None
+    s_start = sentence_around(text, p_start, len(stop), marks, len(stop) - 1)[0]
+    if any(s_start <= a < len(stop) for a, _ in marks):
+        return None  # a sentence with a quotation of its own has its own statement
+    return before_cue(text, s_start, len(stop), s_start, marks)

@@ -13,7 +13,8 @@ A rule set for English news prose, measured on labelled quotes (`eval/quotes.jso
   otherwise the speaker is left unresolved (`speaker=None`, `mention` keeps the words);
 - someone the article describes but never names ("a senior Democrat said") is the speaker as
   described, marked `unnamed`;
-- where no cue is found, where a quotation stands names its speaker (`positions`).
+- where no cue is found, where a quotation stands names its speaker (`positions`);
+- what a small model finds unlikely to be a statement at all is left out (`plausible`).
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from assistant.attribution import positions
 from assistant.attribution.cues import CUE, after_cue, before_cue
 from assistant.attribution.mentions import DATELINE, Mention, mention_at
 from assistant.attribution.parsing import parser
 from assistant.attribution.people import People
-from assistant.attribution.positions import introducing_speaker, trailing_speaker
+from assistant.attribution.plausible import plausible
 from assistant.attribution.ranking import best, instead_of_previous, options
 from assistant.attribution.reported import Found, reported_speech
 from assistant.attribution.speech import (
@@ -41,7 +43,7 @@ from assistant.text.sentences import sentence_around
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 14  # part of every stored quote's id: better rules re-index on the next ingest
+RULES_VERSION = 15  # part of every stored quote's id: better rules re-index on the next ingest
 
 INTRODUCTION = 300  # characters at most of a paragraph parsed for who introduces the next one
 JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
@@ -55,10 +57,13 @@ def find_quotes(
     date: str | None = None,
     page_starts: tuple[int, ...] = (),
     parse: bool = True,
+    screen: bool = True,
 ) -> list[Quote]:
     """Every attributed quote of an article, in order of appearance. With `parse` (the default),
     paragraphs that hold a quotation mark or a speech cue are parsed with spaCy; without, only
-    the hand-written patterns run (the rules of RULES_VERSION 1, kept as the baseline).
+    the hand-written patterns run (the rules of RULES_VERSION 1, kept as the baseline). With
+    `screen` (the default, with `parse`), what a small model finds unlikely to be a statement at
+    all is left out (`plausible`).
 
     Example:
         >>> text = "“We hold the line,” said Ivan Petrenko, the brigade’s commander."
@@ -66,7 +71,8 @@ def find_quotes(
         [('Ivan Petrenko', 'the brigade’s commander', 'We hold the line')]
     """
     raws, persons = statements(text, parse)
-    return _resolve(text, source, raws, persons, outlet, title, date, page_starts)
+    quotes = _resolve(text, source, raws, persons, outlet, title, date, page_starts)
+    return plausible(quotes, text) if screen and parse else quotes
 
 
 def statements(text: str, parse: bool = True) -> tuple[list[Found], list[Mention]]:
@@ -82,17 +88,8 @@ def statements(text: str, parse: bool = True) -> tuple[list[Found], list[Mention
     windows = {n: _window(text, *paragraphs[n], marks) for n, marks in enumerate(marked) if parse and marks}
     # a paragraph that is all quotation has no cue or speaker for the parse to find
     windows = {n: w for n, w in windows.items() if _words_outside(text, *w, marked[n])}
-    docs = (
-        dict(
-            zip(
-                windows,
-                parser().pipe(_elided(text, a, b, marked[n]) for n, (a, b) in windows.items()),
-                strict=True,
-            )
-        )
-        if windows
-        else {}
-    )
+    texts = (_elided(text, a, b, marked[n]) for n, (a, b) in windows.items())
+    docs = dict(zip(windows, parser().pipe(texts), strict=True)) if windows else {}
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         marks = marked[p_index]
         doc = docs.get(p_index)
@@ -106,9 +103,13 @@ def statements(text: str, parse: bool = True) -> tuple[list[Found], list[Mention
         for raw in direct:
             if raw.mention is None:
                 follows = previous_direct is not None and (
-                    previous_direct.start >= paragraphs[max(0, p_index - 1)][0]
+                    previous_direct.end >= paragraphs[max(0, p_index - 1)][0]
                 )
-                introduced = _introduced(text, paragraphs, p_index, raw, parse)
+                introduced = (
+                    _introduced(text, paragraphs, p_index, raw, parse)
+                    or positions.signed_below(text, paragraphs, p_index, raw.end)
+                    or positions.said_just_before(text, p_start, raw.start, marks)
+                )
                 if introduced is not None:
                     raw.cue, raw.mention = introduced
                 elif not follows:
@@ -218,8 +219,8 @@ def _introduced(
     text: str, paragraphs: list[tuple[int, int]], p_index: int, raw: Found, parse: bool = True
 ) -> tuple[str, Mention] | None:
     """`Caddell continued:` as the paragraph before the one a quotation opens: its cue and speaker.
-    With `parse`, a short paragraph whose verb is no cue gives its subject too (`Trump issued the
-    following statement:`, `Stated Stone:`)."""
+    With `parse`, a paragraph whose last sentence is short and has a verb that is no cue gives its
+    subject too (`..., Trump issued the following statement:`, `Stated Stone:`)."""
     if p_index == 0 or text[paragraphs[p_index][0] : raw.start].strip() not in {"", "“", '"'}:
         return None
     start, end = paragraphs[p_index - 1]
@@ -230,6 +231,7 @@ def _introduced(
         mention = mention_at(text, going_on.start("np"), going_on.end("np"))
         return (going_on.group("cue"), mention) if mention else None
     cued = before_cue(text, start, end, start, [])
+    start = sentence_around(text, start, end, [], end - 1)[0]  # its last sentence introduces
     if cued is not None or not parse or end - start > INTRODUCTION:
         return cued
     return introducing_subject(parser()(text[start:end]), start, text)
@@ -262,9 +264,9 @@ def _direct_quotes(
             parsed or after_cue(text, *after) or before_cue(text, before_start, q_start, s_start, marks)
         )
         if attribution is None and doc is not None:
-            attribution = trailing_speaker(doc, offset, text, q_start, q_end) or introducing_speaker(
-                doc, offset, text, q_start, q_end, marks
-            )
+            attribution = positions.trailing_speaker(
+                doc, offset, text, q_start, q_end
+            ) or positions.introducing_speaker(doc, offset, text, q_start, q_end, marks)
         wider = said_content(doc, offset, q_start, q_end, marks) if doc is not None else None
         if wider is None and doc is not None:
             governed = governing_clause(doc, offset, text, q_start, q_end, marks)

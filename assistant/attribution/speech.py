@@ -25,6 +25,8 @@ _NOT_SUBJECT = {"relcl", "acl", "advcl", "cc", "conj", "prep", "punct", "paratax
 _CIRCUMSTANCES = {"in", "on", "at", "during", "after", "before", "while", "when", "from", "with", "as"}
 _SAID = {"ccomp", "xcomp", "dobj", "oprd", "attr", "prep", "dative"}  # what a speech verb governs
 _CLIMB = {"conj", "advcl", "xcomp", "ccomp", "acl", "relcl", "parataxis"}
+# What a letter, a statement or a post does with its words (`“...,” it read`).
+_DOCUMENT_VERBS = {"say", "read", "state", "add", "note", "write", "tweet", "post", "conclude", "continue"}
 
 
 def parse_attribution(
@@ -56,8 +58,14 @@ def parse_attribution(
         return q_start - at if at < q_start else at - q_end
 
     cue = min(cues, key=distance)
-    subject = subject_token(cue)
+    # `"Meh," wrote a Trump supporter`: a short quotation parsed as a second subject is no speaker
+    outside = [c for c in cue.children if c.dep_ in _SUBJECTS and not inside(marks, c.idx + offset)]
+    subject = outside[0] if outside else subject_token(cue)
     assert subject is not None
+    at = subject.idx + offset
+    if subject.lower_ == "it" and cue.lemma_.lower() in _DOCUMENT_VERBS and not text[q_end:at].strip(" ,"):
+        # `“...,” it read.`: a letter or statement speaks, left for the article to name
+        return cue.text, Mention(subject.text, at, at + 2)
     mention = speaker_phrase(text, offset, subject, marks)
     return (cue.text, mention) if mention else None
 

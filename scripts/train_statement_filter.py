@@ -1,0 +1,102 @@
+"""Fit the weights of `assistant/attribution/plausible.py` on PolNeAR train/.
+
+    python scripts/train_statement_filter.py ../shared/eval/polnear/train [--check]
+
+Each statement the rules find (`find_quotes(..., screen=False)`) is an example: 1 when it lies at
+least half inside the article's gold content spans (the metric's precision), else 0. A logistic
+model is fitted on one half of the articles (sorted by name, every other one) and checked on the
+other, both ways round: for each threshold, the statements kept inside gold and the direct quotes
+found, beside keeping everything. Without `--check`, prints WEIGHTS fitted on all of FOLDER.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import numpy as np
+from scipy.optimize import minimize
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from assistant.attribution.plausible import FEATURES, features  # noqa: E402
+from assistant.attribution.quotes import find_quotes  # noqa: E402
+from assistant.evaluation.attribution import AttributionScore, score_article  # noqa: E402
+from assistant.evaluation.polnear import GoldArticle, read_split  # noqa: E402
+from assistant.models import Quote  # noqa: E402
+
+L2 = 1e-3
+THRESHOLDS = (0.0, 0.6, 0.65, 0.7, 0.75, 0.8)
+
+Found = dict[str, tuple[list[Quote], np.ndarray, np.ndarray]]
+
+
+def examples(articles: list[GoldArticle]) -> Found:
+    """Per article: its statements, their feature rows and labels."""
+    found: Found = {}
+    for article in articles:
+        quotes = find_quotes(article.text, article.name + ".txt", screen=False)
+        gold = [span for g in article.attributions for span in g.content]
+        labels = []
+        for q in quotes:
+            inside = sum(1 for i in range(q.start_char, q.end_char) if any(a <= i < b for a, b in gold))
+            labels.append(int(inside >= 0.5 * max(1, q.end_char - q.start_char)))
+        rows = np.array([features(q, article.text) for q in quotes], dtype=float)
+        found[article.name] = (quotes, rows.reshape(len(quotes), len(FEATURES)), np.array(labels))
+    return found
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Logistic regression weights with an L2 penalty."""
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        p = 1.0 / (1.0 + np.exp(-(x @ w)))
+        nll = -np.mean(y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12))
+        return float(nll + L2 * w @ w), x.T @ (p - y) / len(y) + 2 * L2 * w
+
+    return minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B").x
+
+
+def check(articles: list[GoldArticle], found: Found, weights: np.ndarray) -> None:
+    """Direct quotes found and precision on `articles` at each threshold."""
+    for threshold in THRESHOLDS:
+        score = AttributionScore()
+        for article in articles:
+            quotes, rows, _ = found[article.name]
+            p = 1.0 / (1.0 + np.exp(-(rows @ weights))) if len(quotes) else np.zeros(0)
+            score_article(article, [q for q, pq in zip(quotes, p, strict=True) if pq >= threshold], score)
+        inside, kept = score.predicted_inside, score.predicted
+        print(
+            f"  threshold {threshold:.2f}: direct found {score.direct_found} of {score.direct}, "
+            f"inside {inside} of {kept} ({inside / max(1, kept):.4f})"
+        )
+
+
+def _stack(articles: list[GoldArticle], found: Found) -> tuple[np.ndarray, np.ndarray]:
+    return (
+        np.vstack([found[a.name][1] for a in articles]),
+        np.concatenate([found[a.name][2] for a in articles]),
+    )
+
+
+@click.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--check", "check_only", is_flag=True, help="Only the checks on each half; no final fit.")
+def main(folder: Path, check_only: bool) -> None:
+    """Fit the statement filter on FOLDER (PolNeAR train/)."""
+    articles = sorted(read_split(folder), key=lambda a: a.name)
+    found = examples(articles)
+    halves = (articles[0::2], articles[1::2])
+    for n, (fitted, held) in enumerate((halves, halves[::-1])):
+        weights = fit(*_stack(fitted, found))
+        print(f"fitted on the {'even' if n == 0 else 'odd'} half, checked on the other:")
+        check(held, found, weights)
+    if not check_only:
+        weights = fit(*_stack(articles, found))
+        print("WEIGHTS = np.array([" + ", ".join(f"{w:.4g}" for w in weights) + "])")
+
+
+if __name__ == "__main__":
+    main()
