@@ -44,7 +44,8 @@ class OnnxEncoder:
         # memory-bound ops split over threads wait for each other at every op's end, which
         # made two threads on one batch 1.6x slower than two batches on one thread each.
         self.session: Any = _session(path, self.threads)
-        self.single: Any = _session(path, 1) if self.threads > 1 else self.session
+        self.path = path
+        self.single: Any = None if self.threads > 1 else self.session  # made at the first ingest
         self.tokenizer = tokenizer
         self.max_tokens = max_tokens
         self.dimension = int(self.session.get_outputs()[0].shape[-1])
@@ -58,6 +59,7 @@ class OnnxEncoder:
         # on all cores claims every core, one claimer at a time so that two never deadlock.
         self._cores = threading.BoundedSemaphore(self.threads)
         self._claiming = threading.Lock()
+        self._loading = threading.Lock()
 
     def encode(self, texts: list[str], batch_size: int = 32, max_pieces: int | None = None) -> np.ndarray:
         """Unit float32 vectors for `texts`, in their order."""
@@ -102,7 +104,7 @@ class OnnxEncoder:
                 "token_type_ids": np.zeros_like(input_ids),
             }
             with self._claim(cores):
-                result = (self.session if cores > 1 else self.single).run(outputs, feed)
+                result = (self.session if cores > 1 else self.single_session()).run(outputs, feed)
             with self._totals:
                 self.word_pieces += int(mask.sum())
             vectors[rows] = result[0]
@@ -123,6 +125,14 @@ class OnnxEncoder:
                 for done in [pool.submit(run, start, end, 1) for start, end in cuts]:
                     done.result()
         return vectors, pooled
+
+    def single_session(self) -> Any:
+        """The single-threaded session of calls run side by side, made when first needed (a
+        process that only answers questions never loads it)."""
+        with self._loading:
+            if self.single is None:
+                self.single = _session(self.path, 1)
+            return self.single
 
     @contextmanager
     def _claim(self, cores: int) -> Iterator[None]:
