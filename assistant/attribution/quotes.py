@@ -23,6 +23,7 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.attribution import positions
+from assistant.attribution.clauses import run_on
 from assistant.attribution.cues import CUE, after_cue, before_cue
 from assistant.attribution.mentions import DATELINE, Mention, mention_at
 from assistant.attribution.parsing import parser
@@ -43,7 +44,7 @@ from assistant.text.sentences import sentence_around
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 15  # part of every stored quote's id: better rules re-index on the next ingest
+RULES_VERSION = 16  # part of every stored quote's id: better rules re-index on the next ingest
 
 INTRODUCTION = 300  # characters at most of a paragraph parsed for who introduces the next one
 JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
@@ -62,8 +63,8 @@ def find_quotes(
     """Every attributed quote of an article, in order of appearance. With `parse` (the default),
     paragraphs that hold a quotation mark or a speech cue are parsed with spaCy; without, only
     the hand-written patterns run (the rules of RULES_VERSION 1, kept as the baseline). With
-    `screen` (the default, with `parse`), what a small model finds unlikely to be a statement at
-    all is left out (`plausible`).
+    `screen` (the default, with `parse`), what a small model finds unlikely to be a statement is
+    left out (`plausible`) and a short quotation runs on to its sentence's end (`clauses`).
 
     Example:
         >>> text = "“We hold the line,” said Ivan Petrenko, the brigade’s commander."
@@ -72,7 +73,7 @@ def find_quotes(
     """
     raws, persons = statements(text, parse)
     quotes = _resolve(text, source, raws, persons, outlet, title, date, page_starts)
-    return plausible(quotes, text) if screen and parse else quotes
+    return run_on(plausible(quotes, text), text) if screen and parse else quotes
 
 
 def statements(text: str, parse: bool = True) -> tuple[list[Found], list[Mention]]:
