@@ -40,7 +40,7 @@ def main() -> None:
     from assistant.ingest.reading import read_document
     from assistant.text.sentences import sentence_spans
     from vectorstore.modelfiles import offline_environment
-    from vectorstore.onnx import cores
+    from vectorstore.onnx import SLOWER_FUSIONS, cores
 
     offline_environment()
     with tempfile.TemporaryDirectory(prefix="profile-model-") as scratch:
@@ -59,7 +59,10 @@ def main() -> None:
         options.profile_file_prefix = str(Path(scratch) / "ort")
         # the ingest's calls: batches side by side, one per core, each on `--threads` threads
         encoder.session = encoder.single = onnxruntime.InferenceSession(
-            encoder.session._model_path, options, providers=["CPUExecutionProvider"]
+            encoder.session._model_path,
+            options,
+            providers=["CPUExecutionProvider"],
+            disabled_optimizers=SLOWER_FUSIONS,
         )
         spans = [sentence_spans(text) for text in chunks]
         for _ in range(args.repeat):

@@ -29,6 +29,7 @@ from assistant import Assistant, reindex
 from assistant.errors import IngestBusyError
 from assistant.ingest.discovery import find_files
 from assistant.ingest.locking import writer_lock
+from assistant.ingest.pipeline import ingest
 from assistant.ingest.reading import read_document
 from assistant.settings import Settings
 from tests.conftest import SHARED, assert_citations_exact, run_cli
@@ -102,6 +103,42 @@ def test_quotes_are_found_beside_the_chunks_model_pass_and_a_failure_there_recor
     assert [(q.speaker, q.quote) for q in assistant.quotes()] == [
         ("Mira Olsen", "The cranes will be back by spring")
     ]
+
+
+def test_a_failed_batch_write_stops_the_ingest_and_no_later_batch_is_recorded(tmp_path: Path) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for n in range(4):
+        (articles / f"report-{n}.txt").write_text(
+            f"Report {n}\n\n“The ferry {n} sails at dawn,” said Ana Ruiz, the harbour master.\n",
+            encoding="utf-8",
+        )
+    assistant = Assistant(data_dir=tmp_path / "index")
+    add = assistant.store.add
+    calls: list[int] = []
+
+    def second_write_fails(**records: object) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        add(**records)  # type: ignore[arg-type]
+
+    assistant.store.add = second_write_fails  # type: ignore[method-assign]
+    with pytest.raises(OSError, match="disk full"):
+        ingest(
+            [articles], assistant.store, assistant.embedder, assistant.chunker,
+            batch_chunks=1, quotes=assistant.quote_index,
+        )  # fmt: skip
+    assert list(assistant.store.manifest()) == ["articles/report-0.txt"]  # the batch written before
+    assert len(calls) == 2  # no batch after the failed one was written
+    assert not any(
+        t.name.startswith(("embedder", "quote-finder", "chroma-writer")) for t in threading.enumerate()
+    )
+
+    assistant.store.add = add  # type: ignore[method-assign]
+    report = assistant.ingest([articles])
+    assert sorted(report.added) == [f"articles/report-{n}.txt" for n in (1, 2, 3)]
+    assert report.unchanged == ["articles/report-0.txt"] and len(assistant.quotes()) == 4
 
 
 def test_an_edited_files_old_chunks_never_show_up_again(store_options: dict, seeds: Path) -> None:

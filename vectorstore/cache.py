@@ -28,30 +28,19 @@ class VectorCache:
         >>> cache.get(["a text"])          # {} until put
     """
 
-    def __init__(self, path: Path, model_key: str) -> None:
+    def __init__(self, path: Path, model_key: str, database: _Database | None = None) -> None:
         self.path = path
         self.model_key = model_key
-        self._lock = threading.Lock()
-        self._db: sqlite3.Connection | None = None
-        self._broken = False
+        self._database = database or _Database(path)
+
+    def keyed(self, model_key: str) -> VectorCache:
+        """A cache of other keys in the same file, on the same connection: its writes queue behind
+        this one's instead of sleeping on SQLite's busy handler."""
+        return VectorCache(self.path, model_key, self._database)
 
     def key(self, text: str) -> bytes:
         """The content hash of `text` for this model."""
         return hashlib.sha256(f"{self.model_key}\0{text}".encode()).digest()[:20]
-
-    def _connect(self) -> sqlite3.Connection | None:
-        if self._db is None and not self._broken:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute(
-                    "CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB) WITHOUT ROWID"
-                )
-                self._db = db
-            except (OSError, sqlite3.Error):
-                self._broken = True  # a cache: carry on without it
-        return self._db
 
     def get(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """The cached vectors of those `texts` that have one."""
@@ -59,8 +48,8 @@ class VectorCache:
 
         keys = {self.key(t): t for t in texts}
         found: dict[str, np.ndarray] = {}
-        with self._lock:
-            db = self._connect()
+        with self._database.lock:
+            db = self._database.connect()
             if db is None:
                 return found
             wanted = list(keys)
@@ -84,8 +73,8 @@ class VectorCache:
             (self.key(t), np.ascontiguousarray(v, dtype=np.float32).tobytes())
             for t, v in zip(texts, vectors, strict=True)
         ]
-        with self._lock:
-            db = self._connect()
+        with self._database.lock:
+            db = self._database.connect()
             if db is None or not rows:
                 return
             try:
@@ -95,3 +84,28 @@ class VectorCache:
             except sqlite3.Error:
                 with contextlib.suppress(sqlite3.Error):
                     db.execute("ROLLBACK")
+
+
+class _Database:
+    """One SQLite connection to a cache file, and the lock its users take turns by."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._broken = False
+
+    def connect(self) -> sqlite3.Connection | None:
+        """The connection, opened on first use; None when the file cannot be used."""
+        if self._db is None and not self._broken:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB) WITHOUT ROWID"
+                )
+                self._db = db
+            except (OSError, sqlite3.Error):
+                self._broken = True  # a cache: carry on without it
+        return self._db

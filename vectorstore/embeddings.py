@@ -138,7 +138,7 @@ class Embedder:
         if vector_cache is not None:
             self._vectors = VectorCache(vector_cache, f"{self.name}:{self.fingerprint}")
             # another key: a span's vector in context never stands in for the same text embedded alone
-            self._in_context = VectorCache(vector_cache, f"{self.name}:{self.fingerprint}:{IN_CONTEXT}")
+            self._in_context = self._vectors.keyed(f"{self.name}:{self.fingerprint}:{IN_CONTEXT}")
 
     @cached_property
     def fingerprint(self) -> str:

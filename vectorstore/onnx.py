@@ -193,6 +193,14 @@ def span_means(
     return found
 
 
+# Two of ONNX Runtime's fusions are slower on these graphs than the ops they replace: its fused
+# SkipLayerNormalization and BiasGelu kernels against Add + LayerNormalization and Add + Gelu.
+# Without them the per-row int8 graph took 15% less CPU over the bench's chunks (single-threaded,
+# 2.00 s against 2.35), 10% less on two threads, 3% for fp32; vectors as close to fp32 (cosine
+# 0.9952 at worst), since the arithmetic is the same but for rounding (docs/evaluation.md).
+SLOWER_FUSIONS = ["SkipLayerNormFusion", "BiasGeluFusion"]
+
+
 def _session(path: Path, threads: int) -> Any:
     """An ONNX Runtime session of the graph at `path` on `threads` intra-op threads."""
     import onnxruntime
@@ -204,7 +212,9 @@ def _session(path: Path, threads: int) -> Any:
     options.inter_op_num_threads = 1
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return onnxruntime.InferenceSession(
+        str(path), options, providers=["CPUExecutionProvider"], disabled_optimizers=SLOWER_FUSIONS
+    )
 
 
 def cores() -> int:

@@ -15,6 +15,7 @@ import re
 
 from assistant.attribution.antecedents import antecedent
 from assistant.attribution.mentions import Mention, has_role_noun, mention_at
+from assistant.text.sentences import inside
 from assistant.text.words import (
     GROUP_NOUNS,
     NOT_NAMES,
@@ -135,7 +136,7 @@ class People:
         for name in self.roles:
             pattern = rf"\b(?:{re.escape(name)}|{re.escape(name.split()[-1])})\b"
             for m in re.finditer(pattern, self.text):
-                if not any(a <= m.start() < b for a, b in quoted):
+                if not inside(quoted, m.start()):
                     self.events.append((m.end(), name))
 
     def _person_at_start(self, head: str, at: int) -> str | None:

@@ -3,8 +3,9 @@
 Quotes live in a second collection ("quotes") of the same Chroma, embedded or server, one
 record per quote, its text embedded so `search(query=...)` finds quotes by meaning. A quote's
 id is derived from its source, the document's content hash, the rules version and its place
-in the article, so re-ingesting an unchanged file writes nothing. A batch's quotes are found
-after its chunks are embedded, while the parser loads in the background. Ingest adds a file's new
+in the article, so re-ingesting an unchanged file writes nothing. Ingest finds a file's quotes
+as soon as it has read the file, beside the chunks' model pass, and embeds a batch's new quotes
+once it has found them all; the parser loads in the background meanwhile. Ingest adds a file's new
 quotes right after its chunks and deletes its stale quotes with its stale chunks. A quote
 counts only while the passages collection holds chunks of the same source and content
 hash and the manifest records that version, so a file whose chunks were removed, or whose
@@ -66,12 +67,12 @@ class QuoteIndex:
         self._lock = threading.Lock()
 
     def plan(self, document: Document) -> Document:
-        """Note `document` for the batch's `prepare`, which finds its quotes. The parser starts
-        loading now, in the background, so loading it overlaps reading and embedding the batch."""
+        """Note `document` for `find`. The parser starts loading now, in the background, so
+        loading it overlaps reading and embedding the first files."""
         load_parser_in_background()
         return document
 
-    def update(self, document: Document) -> QuoteUpdate | None:
+    def find(self, document: Document) -> QuoteUpdate | None:
         """The quotes `document` needs stored; None when they are stored already."""
         quotes = find_quotes(
             document.text,
@@ -91,9 +92,8 @@ class QuoteIndex:
         missing = [(i, q, document.sha256) for i, q in zip(ids, quotes, strict=True) if i not in stored]
         return QuoteUpdate(missing, sorted(stored - set(ids)))
 
-    def prepare(self, documents: Sequence[Document]) -> PreparedQuotes:
-        """Find the quotes of `documents` and embed the new ones (done before any write)."""
-        updates = [self.update(d) for d in documents]
+    def prepare(self, updates: Sequence[QuoteUpdate | None]) -> PreparedQuotes:
+        """Embed the new quotes that `find` found in a batch's files (done before any write)."""
         missing = [m for u in updates if u for m in u.missing]
         vectors = self.embedder.embed([_embedded_text(q) for _, q, _ in missing]) if missing else None
         return PreparedQuotes(missing, vectors, [i for u in updates if u for i in u.stale])

@@ -8,6 +8,7 @@ patterns remain the fallback where it finds none.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import TYPE_CHECKING
 
@@ -77,11 +78,11 @@ def said_content(
     rival is in “serious trouble.”` -> `his rival is in “serious trouble.”`; None otherwise. The
     innermost such clause wins, and none that holds another speaker's verb (a misparse that runs
     on into the next sentence)."""
-    words = [t for t in doc if q_start <= t.idx + offset < q_end and not t.is_punct]
+    words = [t for t in starting_within(doc, q_start - offset, q_end - offset) if not t.is_punct]
     if not words:
         return None
     found: list[tuple[int, int]] = []
-    for token in doc:
+    for token in doc[words[0].sent.start : words[-1].sent.end]:  # a clause holding them is in their tree
         at = token.idx + offset
         if inside(marks, at) or not is_speech(token) or token.lower_ == "according":
             continue
@@ -115,6 +116,14 @@ def said_content(
         if wide and not _holds_a_cue(doc[first : last + 1], offset, marks):
             found.append((start, end))
     return min(found, key=lambda span: span[1] - span[0], default=None)
+
+
+def starting_within(doc: Doc, start: int, end: int) -> Span:
+    """The tokens of `doc` that start at a character offset in `start:end`."""
+    starts = doc.user_data.get("starts")
+    if starts is None:
+        starts = doc.user_data["starts"] = [t.idx for t in doc]
+    return doc[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
 
 
 def introducing_subject(doc: Doc, offset: int, text: str) -> tuple[str, Mention] | None:

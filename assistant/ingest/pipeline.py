@@ -9,21 +9,25 @@ deleted, then the record is written. A crash at any point leaves a record that d
 match, and the next ingest finishes the job, embedding only what is still missing.
 
 Chunks of many files are embedded together in batches, so small files cost little. Three
-threads besides the ingesting one keep the cores busy: a batch is embedded on one (`embedder`)
-while the ingesting thread reads and chunks the next files, its quotes are found on another
-while its chunks are embedded, and it is written to Chroma on a third (`writer`) while the next
-batch is embedded (ONNX Runtime and Chroma's Rust core leave the interpreter free while they
-run). The same model pass gives each sentence of a chunk its vector in context
-(`Embedder.embed_in_context`), stored for the sentence scorer: a question about new passages
-then embeds only itself.
+threads besides the ingesting one keep the cores busy, each taking its jobs in order: a file's
+quotes are found (`quote-finder`) as soon as the ingesting thread has read it, a batch's chunks
+are embedded (`embedder`) while the ingesting thread reads and chunks the next files, and a batch
+is written to Chroma (`chroma-writer`) once its vectors and quotes are both ready. Neither the
+model nor the quote finder waits for the other (ONNX Runtime and Chroma's Rust core leave the
+interpreter free while they run). The same model pass gives each sentence of a chunk its vector
+in context (`Embedder.embed_in_context`), stored for the sentence scorer: a question about new
+passages then embeds only itself.
 """
 
 from __future__ import annotations
 
 import datetime
 import os
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -34,7 +38,6 @@ from assistant.ingest.discovery import find_files, source_name
 from assistant.ingest.extracted import store_extracted
 from assistant.ingest.metadata import with_metadata
 from assistant.ingest.reading import CONVERTED, read_document
-from assistant.ingest.writer import BackgroundWriter
 from assistant.models import Chunk, Document, FileProblem, IngestReport
 from assistant.text.sentences import sentence_spans
 from vectorstore import ChromaStore, Embedder
@@ -48,12 +51,13 @@ BATCH_CHUNKS = 256  # chunks embedded and stored together
 class Companion(Protocol):
     """Records derived from each file (the quote index) that ingest keeps in step with its chunks.
 
-    `plan` notes what a document needs (None: nothing) and may start slow set-up early;
-    `prepare` does the work for the plans of a batch on a thread of its own, while the ingesting
-    thread embeds the batch's chunks (so it may share the embedder with that thread, never the
-    store's writes), and `write` stores what it prepared, right after the batch's chunks (on the
-    writer thread); `store` holds the records, deleted with their file; `version` is part of
-    each file's manifest record, so new rules re-plan every file.
+    `plan` notes what a document needs (None: nothing) and may start slow set-up early; `find`
+    does one file's work on a thread of its own (`quote-finder`) as soon as the file is read,
+    and `prepare` then finishes a batch's (embedding what its files found, on the same thread,
+    so it may share the embedder with the chunks' pass, never the store's writes); `write`
+    stores what was prepared, right after the batch's chunks (on the writer thread); `store`
+    holds the records, deleted with their file; `version` is part of each file's manifest
+    record, so new rules re-plan every file.
     """
 
     version: str
@@ -61,9 +65,14 @@ class Companion(Protocol):
 
     def plan(self, document: Document) -> Any: ...
 
-    def prepare(self, plans: Sequence[Any]) -> Any: ...
+    def find(self, plan: Any) -> Any: ...
+
+    def prepare(self, found: Sequence[Any]) -> Any: ...
 
     def write(self, prepared: Any) -> None: ...
+
+
+IN_FLIGHT = 2  # batches the ingesting thread may run ahead of the writes
 
 
 @dataclass
@@ -79,76 +88,100 @@ class _Pending:
 
 
 class _Batch:
-    """Files waiting to be embedded; `flush` hands them to the embedding thread, which embeds
-    their chunks and quotes, then hands the writes (chunks, quotes, stale ones dropped, files
-    recorded) to the writer thread. The ingesting thread meanwhile reads and chunks the next
-    files, so the model never waits for them."""
+    """Files waiting to be embedded, and the work in flight for earlier batches.
+
+    `add` starts finding a file's quotes; `flush` hands the batch's chunks to the embedding
+    thread and its write to the writer thread, which stores the batch once its vectors and
+    quotes are both ready: its chunks, then its quotes, then deletes stale records, then records
+    its files. One write at a time, in order, so a crash leaves what a crash left before; after
+    a failed job no later batch is written.
+    """
 
     def __init__(self, store: ChromaStore, embedder: Embedder, quotes: Companion | None = None) -> None:
         self.store = store
         self.embedder = embedder
         self.quotes = quotes
         self.files: list[_Pending] = []
+        self.found: list[Future[Any]] = []
         self.embedded = 0
-        self.embedding: BackgroundWriter[list[_Pending]] = BackgroundWriter("embedder")
-        self.writer: BackgroundWriter[list[_Pending]] = BackgroundWriter()
-        self.preparer: BackgroundWriter[Any] = BackgroundWriter("quote-finder")
+        self._embedding = ThreadPoolExecutor(1, thread_name_prefix="embedder")
+        self._finding = ThreadPoolExecutor(1, thread_name_prefix="quote-finder")
+        self._writing = ThreadPoolExecutor(1, thread_name_prefix="chroma-writer")
+        self._writes: deque[Future[list[_Pending]]] = deque()
+        self._failed = threading.Event()
+
+    def add(self, pending: _Pending) -> None:
+        """Take a file into the batch and start finding its quotes."""
+        self.files.append(pending)
+        if self.quotes is not None:
+            self.found.append(self._finding.submit(self.quotes.find, pending.quotes))
 
     def size(self) -> int:
         return sum(len(f.missing) for f in self.files)
 
     def flush(self) -> list[_Pending]:
-        """Start embedding this batch; the files whose writes finished meanwhile."""
-        files, self.files = self.files, []
-        return self.embedding.submit(lambda: self._embed(files)) or []
-
-    def _embed(self, files: list[_Pending]) -> list[_Pending]:
-        """Embed a batch and start writing it; the files of the batch written before it."""
+        """Start embedding and writing this batch; the files of earlier batches written meanwhile
+        (waiting for the oldest write when IN_FLIGHT batches are ahead of the writes)."""
+        files, found, self.files, self.found = self.files, self.found, [], []
         chunks = [chunk for pending in files for chunk in pending.missing]
+        self.embedded += len(chunks)
+        vectors = self._embedding.submit(self._embed, chunks)
         companion = self.quotes
-        if companion is not None:  # finding quotes (Python, spaCy) overlaps the chunks' model pass
-            self.preparer.submit(lambda: companion.prepare([p.quotes for p in files]))
-        vectors = (
-            self.embedder.embed_in_context([c.text for c in chunks], [sentence_spans(c.text) for c in chunks])
-            if chunks
+        quotes = (  # after the batch's own finds: one thread, jobs in order
+            self._finding.submit(lambda: companion.prepare([f.result() for f in found]))
+            if companion is not None
             else None
         )
-        quotes = self.preparer.wait() if companion is not None else None
-        self.embedded += len(chunks)
+        self._writes.append(self._writing.submit(self._write, files, chunks, vectors, quotes))
+        done: list[_Pending] = []
+        while self._writes and (self._writes[0].done() or len(self._writes) > IN_FLIGHT):
+            done += self._writes.popleft().result()
+        return done
 
-        def write() -> list[_Pending]:
-            if vectors is not None:
+    def _embed(self, chunks: list[Chunk]) -> Any:
+        if not chunks or self._failed.is_set():
+            return None
+        return self.embedder.embed_in_context(
+            [c.text for c in chunks], [sentence_spans(c.text) for c in chunks]
+        )
+
+    def _write(
+        self, files: list[_Pending], chunks: list[Chunk], vectors: Future[Any], quotes: Future[Any] | None
+    ) -> list[_Pending]:
+        """Store a batch once its vectors and quotes are ready; nothing after a failed job."""
+        try:
+            embedded = vectors.result()
+            prepared = quotes.result() if quotes is not None else None
+            if self._failed.is_set():
+                raise RuntimeError("an earlier batch failed")  # never raised to the caller: that one is
+            if embedded is not None:
                 self.store.add(
                     ids=[c.id for c in chunks],
                     texts=[c.text for c in chunks],
                     metadatas=[c.metadata() for c in chunks],
-                    embeddings=vectors,
+                    embeddings=embedded,
                 )
             if self.quotes is not None:  # after the chunks they belong to; stale ones go with theirs
-                self.quotes.write(quotes)
+                self.quotes.write(prepared)
             self.store.delete([i for pending in files for i in pending.stale])
             self.store.record_sources([pending.record for pending in files])
             return files
-
-        return self.writer.submit(write) or []
+        except BaseException:
+            self._failed.set()
+            raise
 
     def finish(self) -> list[_Pending]:
-        """Wait for the last embedding and the last write; the files they recorded."""
-        done = self.embedding.wait() or []
-        done += self.writer.wait() or []
-        self.close()
+        """Write what is left and wait for every write; the files they recorded."""
+        done = self.flush() if self.files else []
+        while self._writes:
+            done += self._writes.popleft().result()
         return done
 
     def close(self) -> None:
-        """Stop all three threads, after an error too: no embedding, quote search or write left
-        running."""
-        try:
-            self.embedding.close()
-        finally:
-            try:
-                self.preparer.close()
-            finally:
-                self.writer.close()
+        """Stop all three threads, after an error too: nothing left running or queued."""
+        self._failed.set()
+        for pool in (self._finding, self._embedding, self._writing):
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def ingest(
@@ -212,10 +245,9 @@ def ingest(
                 outcomes["unchanged"].append(source)
                 report_done([source])
                 continue
-            batch.files.append(pending)
+            batch.add(pending)
             if batch.size() >= batch_chunks:
                 report_done(_record(batch.flush(), outcomes))
-        report_done(_record(batch.flush(), outcomes))
         report_done(_record(batch.finish(), outcomes))
     finally:
         batch.close()  # after an error too: no quote search or write left running
