@@ -124,6 +124,7 @@ def test_a_failed_batch_write_stops_the_ingest_and_no_later_batch_is_recorded(tm
         add(**records)  # type: ignore[arg-type]
 
     assistant.store.add = second_write_fails  # type: ignore[method-assign]
+    interval = sys.getswitchinterval()  # quicker during the ingest, for its threads
     with pytest.raises(OSError, match="disk full"):
         ingest(
             [articles], assistant.store, assistant.embedder, assistant.chunker,
@@ -131,6 +132,7 @@ def test_a_failed_batch_write_stops_the_ingest_and_no_later_batch_is_recorded(tm
         )  # fmt: skip
     assert list(assistant.store.manifest()) == ["articles/report-0.txt"]  # the batch written before
     assert len(calls) == 2  # no batch after the failed one was written
+    assert sys.getswitchinterval() == interval
     assert not any(
         t.name.startswith(("embedder", "quote-finder", "chroma-writer")) for t in threading.enumerate()
     )
@@ -393,8 +395,9 @@ CHILD = """
 import sys
 import assistant.ingest.pipeline as ingestion
 from assistant import Assistant
+from assistant.ingest.batching import Batch
 ingestion.BATCH_CHUNKS = 16  # many small batches: kills land in every phase of a write
-flush = ingestion._Batch.flush
+flush = Batch.flush
 
 
 def flush_and_say(batch):
@@ -403,7 +406,7 @@ def flush_and_say(batch):
     return done
 
 
-ingestion._Batch.flush = flush_and_say
+Batch.flush = flush_and_say
 assistant = Assistant(data_dir=sys.argv[1])
 assistant.embedder.embed(["warm up"])
 print("ready", flush=True)
