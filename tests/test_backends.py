@@ -225,16 +225,18 @@ def test_the_int8_graph_quantizes_each_word_piece_on_its_own(tmp_path: Path) -> 
 
 
 def test_many_batch_and_one_batch_calls_at_once_give_every_text_its_own_vector() -> None:
-    """An ingest's calls of many batches (run side by side, a core each) and questions' calls of
-    one (on every core) from several threads at once: none waits forever, no vector lands on
-    another text's row, and the word pieces the bench counts are all counted once."""
+    """An ingest's calls of many batches (run side by side, a core each), its quotes' calls beside
+    them (a batch at a time on one core) and questions' calls of one batch (on every core) from
+    several threads at once: none waits forever, no vector lands on another text's row, and the
+    word pieces the bench counts are all counted once."""
     texts = [f"{n} defenders {'held the plant ' * (n % 7)}and spoke to reporters." for n in range(40)]
     encoder = Embedder(backend="onnx-int8")._load()
     alone = np.vstack([encoder.encode([t]) for t in texts])
     pieces = sum(len(e.ids) for e in encoder.tokenizer.encode_batch(texts))
     before = encoder.word_pieces
     with ThreadPoolExecutor(6) as pool:
-        many = [pool.submit(encoder.encode, texts, 4, 120) for _ in range(3)]
+        many = [pool.submit(encoder.encode, texts, 4, 120) for _ in range(2)]
+        many.append(pool.submit(encoder.encode, texts, 4, 120, True))  # beside the others
         one = [pool.submit(encoder.encode, [t]) for t in texts[:12]]
         for done in many:
             assert np.allclose(done.result(timeout=300), alone, atol=1e-5)

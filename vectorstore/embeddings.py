@@ -211,21 +211,23 @@ class Embedder:
         model = self._load()  # shared by the process: counts every embedder's calls
         return int(model.word_pieces), float(model.seconds)
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def embed(self, texts: list[str], beside: bool = False) -> np.ndarray:
         """Unit-length float32 vectors for `texts`, one row each, encoded in batches.
 
         With a vector cache, texts seen before (by this model and backend) are not encoded again.
+        With `beside` (work that runs beside other work, such as an ingest's quotes beside its
+        chunks), ONNX backends run one batch at a time on one core.
         """
         import numpy as np
 
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         if self._vectors is None:
-            return self._encode(texts)
+            return self._encode(texts, beside)
         known = self._vectors.get(texts)
         missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:
-            fresh = self._encode(missing)
+            fresh = self._encode(missing, beside)
             self._vectors.put(missing, fresh)
             known.update(zip(missing, fresh, strict=True))
         return np.vstack([known[t] for t in texts]).astype(np.float32, copy=False)
@@ -286,13 +288,13 @@ class Embedder:
         """The stored in-context vectors of those `texts` that have one (see `embed_in_context`)."""
         return self._in_context.get(texts) if self._in_context is not None else {}
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def _encode(self, texts: list[str], beside: bool = False) -> np.ndarray:
         """Run the model itself."""
         import numpy as np
 
         model = self._load()
         if self.backend != "torch":
-            return model.encode(texts, batch_size=self.batch_size, max_pieces=self.max_pieces)
+            return model.encode(texts, batch_size=self.batch_size, max_pieces=self.max_pieces, beside=beside)
         vectors = model.encode(
             texts,
             batch_size=self.batch_size,

@@ -61,9 +61,13 @@ class OnnxEncoder:
         self._claiming = threading.Lock()
         self._loading = threading.Lock()
 
-    def encode(self, texts: list[str], batch_size: int = 32, max_pieces: int | None = None) -> np.ndarray:
-        """Unit float32 vectors for `texts`, in their order."""
-        return self.encode_spans(texts, None, batch_size, max_pieces)[0]
+    def encode(
+        self, texts: list[str], batch_size: int = 32, max_pieces: int | None = None, beside: bool = False
+    ) -> np.ndarray:
+        """Unit float32 vectors for `texts`, in their order. With `beside` (work that runs beside
+        other work, such as an ingest's quotes beside its chunks), one batch at a time on one
+        core, on the calling thread: a batch on all cores would wait for every core to be free."""
+        return self.encode_spans(texts, None, batch_size, max_pieces, beside)[0]
 
     def encode_spans(
         self,
@@ -71,6 +75,7 @@ class OnnxEncoder:
         spans: Sequence[Sequence[tuple[int, int]]] | None,
         batch_size: int = 32,
         max_pieces: int | None = None,
+        beside: bool = False,
     ) -> tuple[np.ndarray, list[list[np.ndarray | None]]]:
         """Unit float32 vectors for `texts`, and for each of `spans` (character ranges within
         each text) the unit mean of its word pieces as the model read them in the whole text:
@@ -117,9 +122,9 @@ class OnnxEncoder:
                     pooled[r] = span_means(result[1][n, :read], offsets, spans[r])
 
         cuts = batches([len(ids[r]) for r in order], batch_size, max_pieces)
-        if len(cuts) == 1 or self.threads == 1:
+        if beside or len(cuts) == 1 or self.threads == 1:
             for start, end in cuts:
-                run(start, end, self.threads)
+                run(start, end, 1 if beside else self.threads)
         else:
             with ThreadPoolExecutor(self.threads, thread_name_prefix="onnx") as pool:
                 for done in [pool.submit(run, start, end, 1) for start, end in cuts]:

@@ -95,7 +95,8 @@ class QuoteIndex:
     def prepare(self, updates: Sequence[QuoteUpdate | None]) -> PreparedQuotes:
         """Embed the new quotes that `find` found in a batch's files (done before any write)."""
         missing = [m for u in updates if u for m in u.missing]
-        vectors = self.embedder.embed([_embedded_text(q) for _, q, _ in missing]) if missing else None
+        texts = [_embedded_text(q) for _, q, _ in missing]
+        vectors = self.embedder.embed(texts, beside=True) if missing else None  # beside the chunks' pass
         return PreparedQuotes(missing, vectors, [i for u in updates if u for i in u.stale])
 
     def write(self, prepared: PreparedQuotes) -> None:
