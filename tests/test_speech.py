@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.attribution.parsing import check_meta, load_parser_in_background, parser
+from assistant.attribution.parsing import check_meta, load_parser_in_background, parser, parses
 from assistant.attribution.quotes import find_quotes
 from assistant.errors import ParserError
 
@@ -234,6 +234,28 @@ def test_parser_loaded_in_the_background_is_the_one_used() -> None:
     load_parser_in_background()  # once per process
     first = parser()
     assert parser() is first and "parser" in first.pipe_names
+
+
+def test_the_parse_on_numpys_blas_is_the_models_own_parse() -> None:
+    """`parses` runs the model's products on numpy's BLAS (faster): tags, heads, labels and lemmas
+    are the ones the model gives with spaCy's own ops."""
+    import spacy
+    from thinc.api import NumpyOps
+
+    texts = [
+        "“We will not leave,” said Ana Ruiz, who runs the shelter, adding that 40 families stayed.",
+        "The minister, speaking in Lviv on Tuesday, told reporters the talks had “stalled for now.”",
+    ]
+    own = spacy.load(parser().path)  # the same checked model, loaded with thinc's default ops
+    assert all(node.ops.use_blis for node in own.get_pipe("parser").model.walk())
+    assert not any(
+        isinstance(n.ops, NumpyOps) and n.ops.use_blis for n in parser().get_pipe("parser").model.walk()
+    )
+
+    def read(docs: list) -> list[tuple[str, str, int, str]]:
+        return [(t.tag_, t.dep_, t.head.i, t.lemma_) for doc in docs for t in doc]
+
+    assert read(parses(texts)) == read(list(own.pipe(texts)))
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ from assistant.attribution import positions
 from assistant.attribution.clauses import run_on
 from assistant.attribution.cues import CUE, after_cue, before_cue
 from assistant.attribution.mentions import DATELINE, Mention, mention_at
-from assistant.attribution.parsing import parser
+from assistant.attribution.parsing import parses
 from assistant.attribution.people import People
 from assistant.attribution.plausible import plausible
 from assistant.attribution.ranking import best, instead_of_previous, options
@@ -90,7 +90,7 @@ def statements(text: str, parse: bool = True) -> tuple[list[Found], list[Mention
     # a paragraph that is all quotation has no cue or speaker for the parse to find
     windows = {n: w for n, w in windows.items() if _words_outside(text, *w, marked[n])}
     texts = (_elided(text, a, b, marked[n]) for n, (a, b) in windows.items())
-    docs = dict(zip(windows, parser().pipe(texts), strict=True)) if windows else {}
+    docs = dict(zip(windows, parses(texts), strict=True)) if windows else {}
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         marks = marked[p_index]
         doc = docs.get(p_index)
@@ -235,7 +235,7 @@ def _introduced(
     start = sentence_around(text, start, end, [], end - 1)[0]  # its last sentence introduces
     if cued is not None or not parse or end - start > INTRODUCTION:
         return cued
-    return introducing_subject(parser()(text[start:end]), start, text)
+    return introducing_subject(parses([text[start:end]])[0], start, text)
 
 
 # `Cruz continued:` / `She went on:` as a paragraph of its own: the quotation after it goes on

@@ -214,6 +214,7 @@ def _features(
 
 
 @lru_cache(maxsize=4)
+@lru_cache(maxsize=4)  # asked once per quotation, of the same article
 def _surnames(text: str) -> frozenset[str]:
     """Last words of the full names of persons in an article: runs of two or three capitalised
     words with no place or body word ("Carl Bialik", not "New Hampshire" or "State Department")."""
