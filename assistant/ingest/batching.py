@@ -128,7 +128,9 @@ class Batch:
         files, found, self.files, self.found = self.files, self.found, [], []
         chunks = [chunk for pending in files for chunk in pending.missing]
         self.embedded += len(chunks)
-        vectors = self._embedding.submit(self._embed, chunks)
+        # the sentences are cut here, so the model thread goes from one batch's pass to the next
+        spans = [sentence_spans(c.text) for c in chunks]
+        vectors = self._embedding.submit(self._embed, chunks, spans)
         companion = self.quotes
         quotes = (  # after the batch's own finds: one thread, jobs in order
             self._finding.submit(lambda: companion.prepare([f.result() for f in found]))
@@ -141,12 +143,10 @@ class Batch:
             done += self._writes.popleft().result()
         return done
 
-    def _embed(self, chunks: list[Chunk]) -> Any:
+    def _embed(self, chunks: list[Chunk], spans: list[list[tuple[int, int]]]) -> Any:
         if not chunks or self._failed.is_set():
             return None
-        return self.embedder.embed_in_context(
-            [c.text for c in chunks], [sentence_spans(c.text) for c in chunks]
-        )
+        return self.embedder.embed_in_context([c.text for c in chunks], spans)
 
     def _write(
         self, files: list[Pending], chunks: list[Chunk], vectors: Future[Any], quotes: Future[Any] | None
