@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from assistant.attribution.cues import before_cue
 from assistant.attribution.mentions import Mention, mention_after, mention_at
-from assistant.attribution.speech import speaker_phrase
+from assistant.attribution.speech import speaker_phrase, starting_within
 from assistant.text.sentences import inside, sentence_around
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def trailing_speaker(
     after it; None when its last words end a sentence or no finite verb follows a noun phrase."""
     if text[q_end - 2 : q_end - 1] not in {",", "?", "!"} and text[q_end : q_end + 1] != ",":
         return None
-    after = [t for t in doc if t.idx + offset >= q_end]
+    after = list(starting_within(doc, q_end - offset, len(doc.text) + 1))
     while after and after[0].is_punct:
         after = after[1:]
     if not after or after[0].tag_ in {"WDT", "WP"}:
@@ -68,10 +68,10 @@ def introducing_speaker(
     rest = text[q_end : q_end + 2].lstrip(" ")
     if not before.endswith(",") or (rest and (rest[0].islower() or rest[0] in ",—–-")):
         return None  # `as he puts it, “...” is that ...`: the quotation is part of a clause going on
-    words = [t for t in doc if t.idx + offset < len(before) - 1 and not t.is_punct]
+    words = [t for t in starting_within(doc, 0, len(before) - 1 - offset) if not t.is_punct]
     if not words or inside(marks, words[-1].idx + offset):
         return None
-    quoted = [t for t in doc if q_start <= t.idx + offset < q_end]
+    quoted = list(starting_within(doc, q_start - offset, q_end - offset))
     if not any(t.pos_ in {"VERB", "AUX"} for t in quoted):
         return None  # `the charged term, “radical Islam,”`: a name for something, not words said
     current, cue = words[-1], None

@@ -269,7 +269,7 @@ def governing_clause(
     that verb's first dependent on the right to the quotation's end (`Obama called Wall Street
     bankers “fat cats”` -> `Wall Street bankers “fat cats”`), with (cue, mention) of that verb's
     subject when it has one; None when the quotation is a clause of its own."""
-    inner = [t for t in doc if q_start <= t.idx + offset < q_end and not t.is_punct]
+    inner = [t for t in starting_within(doc, q_start - offset, q_end - offset) if not t.is_punct]
     if (
         not inner
         or _named_thing(inner)
