@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from assistant import Assistant
 from tests.conftest import run_cli
 from vectorstore import Embedder, ModelError, ModelMismatchError
+from vectorstore.cache import VectorCache
 from vectorstore.embeddings import DEFAULT_BACKEND, INT8_SUFFIX
 from vectorstore.export import MANIFEST, exported_model
 from vectorstore.modelfiles import bundled_model_dir
@@ -125,14 +127,30 @@ def test_the_vector_cache_returns_identical_vectors_without_the_model(
 ) -> None:
     first = Embedder(vector_cache=tmp_path / "vectors.sqlite")
     vectors = first.embed(TEXTS)
+    first.flush()  # written on the cache's own thread; found in memory by `first` until then
     second = Embedder(vector_cache=tmp_path / "vectors.sqlite")  # as a new process would
 
-    def no_model(texts: list[str]) -> np.ndarray:
+    def no_model(texts: list[str], *args: object) -> np.ndarray:
         raise AssertionError(f"encoded {texts} although they are cached")
 
     monkeypatch.setattr(second, "_encode", no_model)
     again = second.embed([TEXTS[2], *TEXTS])
     assert np.array_equal(again[1:], vectors) and np.array_equal(again[0], vectors[2])
+
+
+def test_vectors_put_in_the_cache_are_found_before_their_write_lands(tmp_path: Path) -> None:
+    cache = VectorCache(tmp_path / "vectors.sqlite", model_key="m")
+    held = threading.Event()
+    cache._database._writer.submit(held.wait)  # the cache's writer thread busy until released
+    vectors = np.eye(3, dtype=np.float32)
+    cache.put(["a", "b", "c"], vectors)
+    assert VectorCache(tmp_path / "vectors.sqlite", model_key="m").get(["a"]) == {}  # not written yet
+    found = cache.get(["c", "a", "z"])
+    assert set(found) == {"a", "c"} and np.array_equal(found["c"], vectors[2])
+    held.set()
+    cache.flush()
+    again = VectorCache(tmp_path / "vectors.sqlite", model_key="m").get(["a", "b", "c"])
+    assert all(np.array_equal(again[t], v) for t, v in zip("abc", vectors, strict=True))
 
 
 def test_the_vector_cache_keeps_backends_apart_and_survives_damage(tmp_path: Path) -> None:

@@ -38,9 +38,9 @@ def encoded_texts(assistant: Assistant, monkeypatch: pytest.MonkeyPatch) -> list
     model = assistant.embedder._load()
     encode_spans = model.encode_spans
 
-    def spy(texts: list[str], spans: object, batch_size: int = 32, max_pieces: int | None = None) -> object:
+    def spy(texts: list[str], spans: object, *args: object) -> object:
         seen.extend(texts)
-        return encode_spans(texts, spans, batch_size, max_pieces)
+        return encode_spans(texts, spans, *args)
 
     monkeypatch.setattr(model, "encode_spans", spy)
     return seen

@@ -1,7 +1,9 @@
 """Vectors already computed, keyed by a hash of the model and the text: the same text costs once.
 
 An SQLite file (one per data dir) shared by processes. It is only a cache: if it cannot be
-opened, read or written, embedding goes on without it.
+opened, read or written, embedding goes on without it. Writes run on a thread of their own
+(`vector-cache`), so the thread that embeds goes on to its next batch at once; until a write has
+landed, `get` finds its vectors in memory, and `flush` waits for the writes.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import hashlib
 import sqlite3
 import threading
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,12 +50,12 @@ class VectorCache:
         import numpy as np
 
         keys = {self.key(t): t for t in texts}
-        found: dict[str, np.ndarray] = {}
+        found = {keys[k]: np.frombuffer(b, dtype=np.float32) for k, b in self._database.waiting(keys).items()}
+        wanted = [k for k, t in keys.items() if t not in found]
         with self._database.lock:
             db = self._database.connect()
             if db is None:
                 return found
-            wanted = list(keys)
             try:
                 for start in range(0, len(wanted), _LOOKUP):
                     part = wanted[start : start + _LOOKUP]
@@ -62,28 +65,23 @@ class VectorCache:
                     ):
                         found[keys[key]] = np.frombuffer(blob, dtype=np.float32)
             except sqlite3.Error:
-                return {}
+                return found
         return found
 
     def put(self, texts: Sequence[str], vectors: np.ndarray) -> None:
-        """Remember the vector of each text."""
+        """Remember the vector of each text (written on the cache's own thread)."""
         import numpy as np
 
-        rows = [
-            (self.key(t), np.ascontiguousarray(v, dtype=np.float32).tobytes())
+        rows = {
+            self.key(t): np.ascontiguousarray(v, dtype=np.float32).tobytes()
             for t, v in zip(texts, vectors, strict=True)
-        ]
-        with self._database.lock:
-            db = self._database.connect()
-            if db is None or not rows:
-                return
-            try:
-                db.execute("BEGIN")
-                db.executemany("INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)", rows)
-                db.execute("COMMIT")
-            except sqlite3.Error:
-                with contextlib.suppress(sqlite3.Error):
-                    db.execute("ROLLBACK")
+        }
+        if rows:
+            self._database.write(rows)
+
+    def flush(self) -> None:
+        """Wait until every vector put so far is written."""
+        self._database.flush()
 
 
 class _Database:
@@ -94,6 +92,59 @@ class _Database:
         self.lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         self._broken = False
+        self._pending: dict[bytes, bytes] = {}  # rows put and not written yet
+        self._pending_lock = threading.Lock()
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="vector-cache")
+        self._writes: list[Future[None]] = []
+        self._writing: sqlite3.Connection | None = None  # the writer thread's connection
+
+    def waiting(self, keys: dict[bytes, str]) -> dict[bytes, bytes]:
+        """The rows among `keys` put and not written yet."""
+        with self._pending_lock:
+            return {k: self._pending[k] for k in keys if k in self._pending}
+
+    def write(self, rows: dict[bytes, bytes]) -> None:
+        """Write `rows` on the writer thread; they are found in memory until then."""
+        with self._pending_lock:
+            self._pending.update(rows)
+            self._writes = [w for w in self._writes if not w.done()]
+            try:
+                self._writes.append(self._writer.submit(self._insert, rows))
+            except RuntimeError:  # the interpreter is shutting down: no more threads
+                pass
+            else:
+                return
+        self._insert(rows)
+
+    def flush(self) -> None:
+        with self._pending_lock:
+            writes = list(self._writes)
+        for write in writes:
+            write.result()
+
+    def _insert(self, rows: dict[bytes, bytes]) -> None:
+        """Write rows on a connection of the writer's own: in WAL mode readers never wait for it."""
+        try:
+            if self._writing is None and self.connect() is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._writing = sqlite3.connect(
+                        self.path, timeout=30, check_same_thread=False, isolation_level=None
+                    )
+            db = self._writing
+            if db is None:
+                return
+            try:
+                db.execute("BEGIN")
+                db.executemany("INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)", rows.items())
+                db.execute("COMMIT")
+            except sqlite3.Error:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+        finally:
+            with self._pending_lock:
+                for key, blob in rows.items():
+                    if self._pending.get(key) is blob:
+                        del self._pending[key]
 
     def connect(self) -> sqlite3.Connection | None:
         """The connection, opened on first use; None when the file cannot be used."""

@@ -284,6 +284,12 @@ class Embedder:
             self._in_context.put(list(made), np.array(list(made.values()), dtype=np.float32))
         return np.vstack([known[t] for t in texts]).astype(np.float32, copy=False)
 
+    def flush(self) -> None:
+        """Wait until the vectors computed so far are written to the vector cache (they are
+        written on a thread of their own)."""
+        if self._vectors is not None:
+            self._vectors.flush()
+
     def span_vectors(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """The stored in-context vectors of those `texts` that have one (see `embed_in_context`)."""
         return self._in_context.get(texts) if self._in_context is not None else {}

@@ -178,6 +178,7 @@ class Batch:
         done = self.flush() if self.files else []
         while self._writes:
             done += self._writes.popleft().result()
+        self.embedder.flush()  # the vector cache too, for the next process
         return done
 
     def close(self) -> None:
