@@ -44,7 +44,7 @@ from assistant.text.sentences import sentence_around
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 16  # part of every stored quote's id: better rules re-index on the next ingest
+RULES_VERSION = 17  # part of every stored quote's id: better rules re-index on the next ingest
 
 INTRODUCTION = 300  # characters at most of a paragraph parsed for who introduces the next one
 JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
