@@ -31,7 +31,7 @@ from assistant.models import Quote  # noqa: E402
 from assistant.text.sentences import sentence_spans  # noqa: E402
 
 L2 = 1e-3
-THRESHOLDS = sorted({0.0, 0.6, 0.65, 0.7, THRESHOLD, 0.8})
+THRESHOLDS = sorted({0.0, 0.6, 0.65, 0.7, 0.71, 0.72, 0.73, 0.74, THRESHOLD, 0.8})
 
 Found = dict[str, tuple[list[Quote], np.ndarray, np.ndarray]]
 

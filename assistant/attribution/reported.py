@@ -131,9 +131,11 @@ CLAUSE_WORDS = 5  # words after a cue, past its time and place, that say somethi
 
 def _goes_on(tail: re.Match[str]) -> bool:
     """True when the cue of `, X said ...` is followed by a clause of its own (`A week later, Lind
-    said the plan would have to wait.`): what it said comes after it, not before."""
+    said the plan would have to wait.`) or a quotation: what it said comes after it, not before."""
     rest = tail.string[tail.end(2) : tail.end()].rstrip(".!?,")
     lead = _LEAD.match(rest)
+    if tail.string[tail.end() :].lstrip()[:1] in {"“", '"'}:
+        return True  # `..., X said Wednesday, “...”`: the quotation is what X said
     return len(rest[lead.end() if lead else 0 :].split()) >= CLAUSE_WORDS
 
 
