@@ -5,8 +5,9 @@
 Each statement the rules find (`find_quotes(..., screen=False)`) is an example: 1 when it lies at
 least half inside the article's gold content spans (the metric's precision), else 0. A logistic
 model is fitted on one half of the articles (sorted by name, every other one) and checked on the
-other, both ways round: for each threshold, the statements kept inside gold and the direct quotes
-found, beside keeping everything. Without `--check`, prints WEIGHTS fitted on all of FOLDER.
+other, both ways round: for each threshold, the statements kept (then run on, `clauses`) inside
+gold and the direct quotes found, beside keeping everything. Without `--check`, prints WEIGHTS
+fitted on all of FOLDER.
 """
 
 from __future__ import annotations
@@ -21,14 +22,16 @@ from scipy.optimize import minimize
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from assistant.attribution.plausible import FEATURES, features  # noqa: E402
+from assistant.attribution.clauses import run_on  # noqa: E402
+from assistant.attribution.plausible import FEATURES, THRESHOLD, features  # noqa: E402
 from assistant.attribution.quotes import find_quotes  # noqa: E402
 from assistant.evaluation.attribution import AttributionScore, score_article  # noqa: E402
 from assistant.evaluation.polnear import GoldArticle, read_split  # noqa: E402
 from assistant.models import Quote  # noqa: E402
+from assistant.text.sentences import sentence_spans  # noqa: E402
 
 L2 = 1e-3
-THRESHOLDS = (0.0, 0.6, 0.65, 0.7, 0.75, 0.8)
+THRESHOLDS = sorted({0.0, 0.6, 0.65, 0.7, 0.71, 0.72, 0.73, 0.74, THRESHOLD, 0.8})
 
 Found = dict[str, tuple[list[Quote], np.ndarray, np.ndarray]]
 
@@ -43,7 +46,8 @@ def examples(articles: list[GoldArticle]) -> Found:
         for q in quotes:
             inside = sum(1 for i in range(q.start_char, q.end_char) if any(a <= i < b for a, b in gold))
             labels.append(int(inside >= 0.5 * max(1, q.end_char - q.start_char)))
-        rows = np.array([features(q, article.text) for q in quotes], dtype=float)
+        spans = sentence_spans(article.text)
+        rows = np.array([features(q, article.text, spans) for q in quotes], dtype=float)
         found[article.name] = (quotes, rows.reshape(len(quotes), len(FEATURES)), np.array(labels))
     return found
 
@@ -66,7 +70,8 @@ def check(articles: list[GoldArticle], found: Found, weights: np.ndarray) -> Non
         for article in articles:
             quotes, rows, _ = found[article.name]
             p = 1.0 / (1.0 + np.exp(-(rows @ weights))) if len(quotes) else np.zeros(0)
-            score_article(article, [q for q, pq in zip(quotes, p, strict=True) if pq >= threshold], score)
+            kept = [q for q, pq in zip(quotes, p, strict=True) if pq >= threshold]
+            score_article(article, run_on(kept, article.text), score)
         inside, kept = score.predicted_inside, score.predicted
         print(
             f"  threshold {threshold:.2f}: direct found {score.direct_found} of {score.direct}, "

@@ -124,6 +124,27 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproc
     )
 
 
+def run_script(name: str, *args: str) -> str:
+    """Run `scripts/NAME` with this Python and give what it printed; fails the test if it fails."""
+    script = Path(__file__).resolve().parent.parent / "scripts" / name
+    return subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def printed_weights(printed: str) -> list[list[str]]:
+    """The numbers of each `WEIGHTS = np.array([...])` line a training script printed."""
+    marker = "WEIGHTS = np.array(["
+    return [line.split(marker)[1].rstrip("])").split(", ") for line in printed.splitlines() if marker in line]
+
+
+def write_polnear_article(folder: Path, name: str, text: str, ann: str) -> None:
+    """One article of a made-up PolNeAR-style split in `folder`: its text and its BRAT standoff."""
+    for part, content, suffix in (("text", text, ".txt"), ("attributions", ann, "_x.ann")):
+        (folder / part).mkdir(parents=True, exist_ok=True)
+        (folder / part / (name + suffix)).write_text(content, encoding="utf-8")
+
+
 def line_of(text: str, offset: int) -> int:
     """1-based line number of the character at `offset`."""
     return text.count("\n", 0, offset) + 1

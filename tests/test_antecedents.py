@@ -3,15 +3,12 @@ names before the pronoun, its training script, and the narrator's "I"."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from assistant.attribution import ranking
 from assistant.attribution.antecedents import FEATURES, WEIGHTS, antecedent, candidates, probabilities
 from assistant.attribution.quotes import find_quotes
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.conftest import printed_weights, run_script, write_polnear_article
 
 PROFILE = (
     "The ceremony in the East Room lasted an hour.\n\n"
@@ -61,8 +58,6 @@ def test_i_in_the_narration_is_the_author() -> None:
 
 def _write_split(folder: Path) -> None:
     """A made-up PolNeAR-style split: a named speaker, then "he" continuing with the same one."""
-    (folder / "text").mkdir(parents=True)
-    (folder / "attributions").mkdir()
     for n in range(16):
         first, other = f"Walter Kane{n}", f"Lena Ruiz{n}"
         text = (
@@ -82,21 +77,12 @@ def _write_split(folder: Path) -> None:
             "E1\tCue:T2 Source:T1 Content:T3\n"
             "E2\tCue:T5 Source:T4 Content:T6\n"
         )
-        (folder / "text" / f"a{n:02}.txt").write_text(text, encoding="utf-8")
-        (folder / "attributions" / f"a{n:02}_x.ann").write_text(ann, encoding="utf-8")
+        write_polnear_article(folder, f"a{n:02}", text, ann)
 
 
 def test_training_script_fits_weights_on_a_split(tmp_path: Path) -> None:
     _write_split(tmp_path / "train")
-    result = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "train_attribution.py"), str(tmp_path / "train")],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "held-out" in result.stdout
-    lines = [
-        line.split("WEIGHTS = np.array([")[1] for line in result.stdout.splitlines() if "WEIGHTS" in line
-    ]
-    assert [len(line.split(", ")) for line in lines] == [len(ranking.FEATURES), len(FEATURES)]
-    assert result.stdout.count("top-1 accuracy 1.000") >= 2  # the right speaker and antecedent, held out
+    printed = run_script("train_attribution.py", str(tmp_path / "train"))
+    assert "held-out" in printed
+    assert [len(w) for w in printed_weights(printed)] == [len(ranking.FEATURES), len(FEATURES)]
+    assert printed.count("top-1 accuracy 1.000") >= 2  # the right speaker and antecedent, held out

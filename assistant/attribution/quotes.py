@@ -14,7 +14,8 @@ A rule set for English news prose, measured on labelled quotes (`eval/quotes.jso
 - someone the article describes but never names ("a senior Democrat said") is the speaker as
   described, marked `unnamed`;
 - where no cue is found, where a quotation stands names its speaker (`positions`);
-- what a small model finds unlikely to be a statement at all is left out (`plausible`).
+- what a small model finds unlikely to be a statement at all is left out (`plausible`); a
+  reported statement ends where a second one says what was said ends (`extent`).
 """
 
 from __future__ import annotations
@@ -23,14 +24,13 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.attribution import positions
-from assistant.attribution.clauses import run_on
 from assistant.attribution.cues import CUE, after_cue, before_cue
 from assistant.attribution.mentions import DATELINE, Mention, mention_at
 from assistant.attribution.parsing import parses
 from assistant.attribution.people import People
-from assistant.attribution.plausible import plausible
 from assistant.attribution.ranking import best, instead_of_previous, options
 from assistant.attribution.reported import Found, reported_speech
+from assistant.attribution.screening import screened
 from assistant.attribution.speech import (
     governing_clause,
     introducing_subject,
@@ -45,7 +45,7 @@ from assistant.text.sentences import sentence_around
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 16  # part of every stored quote's id: better rules re-index on the next ingest
+RULES_VERSION = 17  # part of every stored quote's id: better rules re-index on the next ingest
 
 INTRODUCTION = 300  # characters at most of a paragraph parsed for who introduces the next one
 JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
@@ -65,7 +65,8 @@ def find_quotes(
     paragraphs that hold a quotation mark or a speech cue are parsed with spaCy; without, only
     the hand-written patterns run (the rules of RULES_VERSION 1, kept as the baseline). With
     `screen` (the default, with `parse`), what a small model finds unlikely to be a statement is
-    left out (`plausible`) and a short quotation runs on to its sentence's end (`clauses`).
+    left out (`plausible`), a short quotation runs on to its sentence's end (`clauses`) and a
+    reported statement ends at the clause boundary a second model picks (`extent`).
 
     Example:
         >>> text = "“We hold the line,” said Ivan Petrenko, the brigade’s commander."
@@ -74,7 +75,7 @@ def find_quotes(
     """
     raws, persons = statements(text, parse)
     quotes = _resolve(text, source, raws, persons, outlet, title, date, page_starts)
-    return run_on(plausible(quotes, text), text) if screen and parse else quotes
+    return screened(quotes, text) if screen and parse else quotes
 
 
 def statements(text: str, parse: bool = True) -> tuple[list[Found], list[Mention]]:

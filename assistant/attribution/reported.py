@@ -61,7 +61,7 @@ def reported_speech(text: str, p_start: int, p_end: int, marks: list[tuple[int, 
         tail = re.search(
             rf",\s+([^,;“”\"]{{2,80}}?)\s+({CUE_WORDS})\b[^,;“”\"]{{0,40}}?(?:[.!?]$|,)", sentence
         )
-        if tail and tail.start() > 20 and not CUE.search(sentence, 0, tail.start()):
+        if tail and tail.start() > 20 and not CUE.search(sentence, 0, tail.start()) and not _goes_on(tail):
             mention = mention_at(
                 text, s_start + tail.start(1), s_start + trim_adverbials(sentence, 0, tail.end(1))
             )
@@ -124,6 +124,19 @@ def reported_speech(text: str, p_start: int, p_end: int, marks: list[tuple[int, 
             found.append(Found(clause_start, clause_end, cue.group(0), "reported", mention))
             break
     return [f for f in found if not _NOT_SAID.match(text, f.start)]
+
+
+CLAUSE_WORDS = 5  # words after a cue, past its time and place, that say something of their own
+
+
+def _goes_on(tail: re.Match[str]) -> bool:
+    """True when the cue of `, X said ...` is followed by a clause of its own (`A week later, Lind
+    said the plan would have to wait.`) or a quotation: what it said comes after it, not before."""
+    rest = tail.string[tail.end(2) : tail.end()].rstrip(".!?,")
+    lead = _LEAD.match(rest)
+    if tail.string[tail.end() :].lstrip()[:1] in {"“", '"'}:
+        return True  # `..., X said Wednesday, “...”`: the quotation is what X said
+    return len(rest[lead.end() if lead else 0 :].split()) >= CLAUSE_WORDS
 
 
 # What a statement does not open with: a circumstance (`Wednesday at the debate`, `In a

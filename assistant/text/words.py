@@ -125,6 +125,14 @@ CLAUSE_BOUNDARIES = frozenset(
     """.split()
 )
 PREPOSITIONS = frozenset("to with for by of from and at in on about against".split())
+# Closed word classes, for what follows a clause boundary (`assistant/attribution/extent.py`).
+RELATIVE_PRONOUNS = frozenset("who which whose whom where".split())
+SUBORDINATORS = frozenset(
+    "although though even while whereas because since as if unless until after before when".split()
+)
+COORDINATORS = frozenset("and but or nor yet so".split())
+DETERMINERS = frozenset("a an the this these those".split())
+PERSONAL_PRONOUNS = frozenset("he she they it we i you".split())
 
 # Verbs by which one speaker rebuts another ("Palamar contradicted the adviser").
 REBUTTALS = (
