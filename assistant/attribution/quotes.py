@@ -37,7 +37,6 @@ from assistant.attribution.speech import (
     names_in,
     parse_attribution,
     said_content,
-    starting_within,
 )
 from assistant.models import Quote, page_of
 from assistant.text.sentences import sentence_around
@@ -309,12 +308,12 @@ def _leading_clause(
     if CUE.search(lead) or re.search('[“”":]', lead):
         return None
     if lead.rstrip().endswith(","):  # `The party, attended by ..., “allows us to ...,” said X`
-        quoted = list(starting_within(doc, q_start - offset, q_end - offset))
+        quoted = [t for t in doc if q_start <= t.idx + offset < q_end]
         heads = [t for t in quoted if t.head.i == t.i or not q_start <= t.head.idx + offset < q_end]
         subjects = [c for t in heads for c in t.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}]
         if any(q_start <= c.idx + offset < q_end for c in subjects):
             return None  # a clause of its own after an aside: `Whatever ..., “his chances are ...,”`
-    verbs = [t for t in starting_within(doc, s_start - offset, q_start - offset) if t.pos_ in {"VERB", "AUX"}]
+    verbs = [t for t in doc if s_start <= t.idx + offset < q_start and t.pos_ in {"VERB", "AUX"}]
     return (s_start, q_end) if verbs else None
 
 
