@@ -8,7 +8,9 @@ adds the mask: a word piece's scores gain `1 * 0` (the same floats: vectors iden
 unfolded graph's, 0.0 apart on the bench's chunks), padding's fall to about -10,000, which
 Softmax turns into exactly 0, as the exported mask's -3.4e38 did. Two Concats of tokens x (head
 size + 1) values per layer instead: 0.97x the CPU of the bench's calls (docs/evaluation.md,
-issue 17 round 5). A Softmax not fed by that pattern is left as it is.
+issue 17 round 5). A Softmax not fed by that pattern is left as it is. The mask replaced is
+taken to be the key padding mask of `attention_mask`, as in the BERT-like encoders that
+`vectorstore.export` exports (no causal or other mask).
 """
 
 from __future__ import annotations
