@@ -5,7 +5,7 @@ asks) and embedded with the backend's graph, batched as `Embedder` batches, with
 profiler on. Prints each op type's share of the kernel time, a figure that holds on a loaded
 machine (wall seconds do not), and the process CPU seconds of the pass.
 
-    python scripts/profile_model.py [--backend onnx-int8] [--threads 1] [--repeat 2]
+    python scripts/profile_model.py [--backend onnx-int8] [--threads 1] [--repeat 2] [--all-fusions]
 """
 
 from __future__ import annotations
@@ -33,14 +33,17 @@ def main() -> None:
         "--threads", type=int, default=1, help="ONNX Runtime intra-op threads of each call (ingest: 1)"
     )
     parser.add_argument("--repeat", type=int, default=2, help="Passes over the texts (the first is warm-up)")
+    parser.add_argument(
+        "--all-fusions",
+        action="store_true",
+        help="Apply every ONNX Runtime fusion, also those vectorstore.onnx leaves out (as before round 5)",
+    )
     args = parser.parse_args()
-    import onnxruntime
-
     from assistant.api import Assistant
     from assistant.ingest.reading import read_document
     from assistant.text.sentences import sentence_spans
     from vectorstore.modelfiles import offline_environment
-    from vectorstore.onnx import SLOWER_FUSIONS, cores
+    from vectorstore.onnx import SLOW_FUSIONS, cores, open_session
 
     offline_environment()
     with tempfile.TemporaryDirectory(prefix="profile-model-") as scratch:
@@ -49,20 +52,10 @@ def main() -> None:
         embedder = assistant.embedder
         chunks = [c.text for path in files for c in assistant.chunker.chunk(read_document(path))]
         encoder = embedder._load()
-        options = onnxruntime.SessionOptions()
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.intra_op_num_threads = args.threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        options.enable_profiling = True
-        options.profile_file_prefix = str(Path(scratch) / "ort")
         # the ingest's calls: batches side by side, one per core, each on `--threads` threads
-        encoder.session = encoder.single = onnxruntime.InferenceSession(
-            encoder.session._model_path,
-            options,
-            providers=["CPUExecutionProvider"],
-            disabled_optimizers=SLOWER_FUSIONS,
+        unfused = () if args.all_fusions else SLOW_FUSIONS
+        encoder.session = encoder.single = open_session(
+            encoder.path, args.threads, str(Path(scratch) / "ort"), unfused
         )
         spans = [sentence_spans(text) for text in chunks]
         for _ in range(args.repeat):
@@ -75,7 +68,8 @@ def main() -> None:
         if event.get("cat") == "Node" and event["name"].endswith("_kernel_time"):
             kernel[event["args"]["op_name"]] += event["dur"]
     total = sum(kernel.values())
-    calls = f"{options.intra_op_num_threads} thread(s) a call, {cores()} calls side by side"
+    calls = f"{args.threads} thread(s) a call, {cores()} calls side by side"
+    calls += f", left unfused: {', '.join(unfused) or 'none'}"
     print(f"{args.backend}, {len(chunks)} chunks, {calls}; {cpu_summary()}")
     print(f"last pass: {wall:.2f} s wall, {cpu:.2f} s CPU (all passes profiled)\n")
     print("| op | share of kernel time |\n|---|---|")

@@ -15,9 +15,10 @@ from tests.conftest import run_cli
 from vectorstore import Embedder, ModelError, ModelMismatchError
 from vectorstore.cache import VectorCache
 from vectorstore.embeddings import DEFAULT_BACKEND, INT8_SUFFIX
-from vectorstore.export import MANIFEST, exported_model
+from vectorstore.export import FILES, MANIFEST, exported_model
 from vectorstore.modelfiles import bundled_model_dir
-from vectorstore.onnx import batches
+from vectorstore.onnx import OnnxEncoder, batches, open_session
+from vectorstore.quantization import quantize_per_row_int8
 
 TEXTS = [
     "The defenders of the city have been fighting alone for 71 days.",
@@ -263,6 +264,52 @@ def test_many_batch_and_one_batch_calls_at_once_give_every_text_its_own_vector()
     assert encoder.word_pieces - before == 3 * pieces + sum(
         len(e.ids) for e in encoder.tokenizer.encode_batch(texts[:12])
     )
+
+
+def test_the_slow_fusions_are_left_out_and_the_vectors_stay_close_to_the_fused_graphs(tmp_path: Path) -> None:
+    """ONNX Runtime fuses SkipLayerNormalization and BiasGelu by default, and those fused CPU
+    kernels are slower than the ops they replace (issue 17, round 5): the encoder's sessions run
+    the ops unfused. The sums are the same but rounded in another order, which can move a row's
+    int8 rounding: the vectors stay as close to the fused graph's as int8 is to fp32."""
+    base = Embedder(backend="onnx-int8")._load()
+
+    def encoder(prefix: str, unfused: tuple[str, ...] | None) -> tuple[np.ndarray, set[str]]:
+        made = OnnxEncoder(base.path, base.tokenizer, base.max_tokens, threads=1)
+        options = {} if unfused is None else {"unfused": unfused}
+        made.session = made.single = open_session(base.path, 1, str(tmp_path / prefix), **options)
+        vectors = made.encode(TEXTS, batch_size=64)
+        events = json.loads(Path(made.session.end_profiling()).read_text())
+        return vectors, {e["args"]["op_name"] for e in events if e.get("cat") == "Node"}
+
+    vectors, ops = encoder("ours", None)
+    fused_vectors, fused_ops = encoder("fused", ())
+    assert {"SkipLayerNormalization", "BiasGelu"} <= fused_ops  # what ONNX Runtime would run
+    assert not ops & {"SkipLayerNormalization", "BiasGelu"} and {"LayerNormalization", "Gelu"} <= ops
+    assert (vectors * fused_vectors).sum(axis=1).min() > 0.995
+
+
+def test_the_attention_mask_folded_into_the_scores_changes_no_vector(tmp_path: Path) -> None:
+    """The shipped int8 graph adds the padding mask inside the attention scores' MatMul (recipe
+    5); a word piece's scores are the same floats, so every vector, padded or not, is the one
+    of the graph that adds the mask on its own (recipe 4: indexes built with it need nothing)."""
+    import onnx
+
+    base = Embedder(backend="onnx-int8")._load()
+    shipped = onnx.load(str(base.path)).graph
+    producers = {name: node for node in shipped.node for name in node.output}
+    assert all(producers[n.input[0]].op_type == "Mul" for n in shipped.node if n.op_type == "Softmax")
+    unfolded = tmp_path / "unfolded.onnx"
+    quantize_per_row_int8(base.path.with_name(FILES["onnx-int8-dynamic"]), unfolded, fold_mask=False)
+    reference = OnnxEncoder(unfolded, base.tokenizer, base.max_tokens, threads=1)
+    ours = OnnxEncoder(base.path, base.tokenizer, base.max_tokens, threads=1)
+    texts = [*TEXTS, "Short.", "A much longer sentence about the steel plant and its defenders " * 3]
+    spans = [[(0, len(t) // 2), (len(t) // 2, len(t))] for t in texts]
+    for size in (1, 3, 64):  # alone, beside some padding, beside much
+        vectors, pooled = ours.encode_spans(texts, spans, batch_size=size)
+        expected, expected_pooled = reference.encode_spans(texts, spans, batch_size=size)
+        assert np.abs(vectors - expected).max() < 1e-6
+        for got, wanted in zip(pooled, expected_pooled, strict=True):
+            assert all(np.abs(g - w).max() < 1e-6 for g, w in zip(got, wanted, strict=True) if g is not None)
 
 
 def test_calls_are_cut_by_texts_and_by_padded_word_pieces() -> None:

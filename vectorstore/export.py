@@ -27,7 +27,7 @@ from vectorstore.errors import ModelError
 from vectorstore.modelfiles import file_sha256, offline_environment
 from vectorstore.quantization import quantize_dynamic_int8, quantize_per_row_int8
 
-RECIPE = 4  # bump when the export or quantization changes: older exports are then ignored
+RECIPE = 5  # bump when the export or quantization changes: older exports are then ignored
 MANIFEST = "manifest.json"
 FILES = {"onnx": "model.onnx", "onnx-int8": "model-int8-rows.onnx", "onnx-int8-dynamic": "model-int8.onnx"}
 

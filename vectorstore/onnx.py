@@ -27,6 +27,13 @@ if TYPE_CHECKING:
     import numpy as np
     from tokenizers import Tokenizer
 
+# Fusions ONNX Runtime would apply whose fused CPU kernel is slower than the ops it replaces
+# (1.32, measured on the int8 graph, one thread: SkipLayerNormalization took 9x the time of a
+# LayerNormalization of the same rows, BiasGelu 1.8x an Add and a Gelu); left unfused, the
+# bench's chunks cost 0.85x the CPU, vectors the same within 1e-6 (docs/evaluation.md, issue
+# 17 round 5). A name ONNX Runtime does not know is ignored.
+SLOW_FUSIONS = ("SkipLayerNormFusion", "BiasGeluFusion")
+
 
 class OnnxEncoder:
     """Runs an exported sentence-embedding graph; `encode` mirrors SentenceTransformer's.
@@ -43,7 +50,7 @@ class OnnxEncoder:
         # chunks) runs its batches side by side, one thread each: the graph's small,
         # memory-bound ops split over threads wait for each other at every op's end, which
         # made two threads on one batch 1.6x slower than two batches on one thread each.
-        self.session: Any = _session(path, self.threads)
+        self.session: Any = open_session(path, self.threads)
         self.path = path
         self.single: Any = None if self.threads > 1 else self.session  # made at the first ingest
         self.tokenizer = tokenizer
@@ -136,7 +143,7 @@ class OnnxEncoder:
         process that only answers questions never loads it)."""
         with self._loading:
             if self.single is None:
-                self.single = _session(self.path, 1)
+                self.single = open_session(self.path, 1)
             return self.single
 
     @contextmanager
@@ -198,16 +205,12 @@ def span_means(
     return found
 
 
-# Two of ONNX Runtime's fusions are slower on these graphs than the ops they replace: its fused
-# SkipLayerNormalization and BiasGelu kernels against Add + LayerNormalization and Add + Gelu.
-# Without them the per-row int8 graph took 15% less CPU over the bench's chunks (single-threaded,
-# 2.00 s against 2.35), 10% less on two threads, 3% for fp32; vectors as close to fp32 (cosine
-# 0.9952 at worst), since the arithmetic is the same but for rounding (docs/evaluation.md).
-SLOWER_FUSIONS = ["SkipLayerNormFusion", "BiasGeluFusion"]
-
-
-def _session(path: Path, threads: int) -> Any:
-    """An ONNX Runtime session of the graph at `path` on `threads` intra-op threads."""
+def open_session(
+    path: Path, threads: int, profile_prefix: str | None = None, unfused: Sequence[str] = SLOW_FUSIONS
+) -> Any:
+    """An ONNX Runtime session of the graph at `path` on `threads` intra-op threads, without the
+    `unfused` graph fusions; ONNX Runtime's profiler writes to `profile_prefix`* when given
+    (`scripts/profile_model.py`)."""
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
@@ -217,8 +220,11 @@ def _session(path: Path, threads: int) -> Any:
     options.inter_op_num_threads = 1
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    if profile_prefix is not None:
+        options.enable_profiling = True
+        options.profile_file_prefix = profile_prefix
     return onnxruntime.InferenceSession(
-        str(path), options, providers=["CPUExecutionProvider"], disabled_optimizers=SLOWER_FUSIONS
+        str(path), options, providers=["CPUExecutionProvider"], disabled_optimizers=list(unfused)
     )
 
 

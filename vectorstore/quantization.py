@@ -18,6 +18,8 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vectorstore.attention import fold_attention_mask
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -43,8 +45,10 @@ def quantize_dynamic_int8(source: Path, out: Path) -> None:
     )
 
 
-def quantize_per_row_int8(dynamic: Path, out: Path) -> None:
-    """Rewrite the dynamic int8 graph at `dynamic` so activations are quantized per word piece."""
+def quantize_per_row_int8(dynamic: Path, out: Path, fold_mask: bool = True) -> None:
+    """Rewrite the dynamic int8 graph at `dynamic` so activations are quantized per word piece,
+    and (unless not `fold_mask`: the graph of recipe 4) the attention mask folded into the
+    scores' MatMul (`vectorstore.attention`)."""
     import numpy as np
     import onnx
     from onnx import helper, numpy_helper
@@ -108,6 +112,8 @@ def quantize_per_row_int8(dynamic: Path, out: Path) -> None:
     kept = [n for n in nodes if id(n) not in replaced]
     del graph.node[:]
     graph.node.extend(kept)
+    if fold_mask:
+        fold_attention_mask(graph)
     onnx.checker.check_model(model)
     onnx.save(model, str(out))
 
