@@ -21,14 +21,14 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from train_statement_filter import fit  # noqa: E402
+from train_statement_filter import fit_on_halves, report  # noqa: E402
 
 from assistant.attribution.clauses import run_on  # noqa: E402
 from assistant.attribution.extent import FEATURES, THRESHOLD, ended, features, first_boundary  # noqa: E402
 from assistant.attribution.plausible import plausible  # noqa: E402
 from assistant.attribution.quotes import find_quotes  # noqa: E402
 from assistant.evaluation.attribution import AttributionScore, score_article  # noqa: E402
-from assistant.evaluation.polnear import GoldArticle, read_split  # noqa: E402
+from assistant.evaluation.polnear import GoldArticle  # noqa: E402
 from assistant.models import Quote  # noqa: E402
 
 THRESHOLDS = sorted({0.2, THRESHOLD, 0.3, 0.4, 0.5, 1.01})  # 1.01: never cut
@@ -68,18 +68,7 @@ def check(articles: list[GoldArticle], found: Found, weights: np.ndarray) -> Non
         score = AttributionScore()
         for article in articles:
             score_article(article, ended(found[article.name][0], article.text, threshold, weights), score)
-        inside, kept = score.predicted_inside, score.predicted
-        print(
-            f"  threshold {threshold:.2f}: direct found {score.direct_found} of {score.direct}, "
-            f"inside {inside} of {kept} ({inside / max(1, kept):.4f})"
-        )
-
-
-def _stack(articles: list[GoldArticle], found: Found) -> tuple[np.ndarray, np.ndarray]:
-    return (
-        np.vstack([found[a.name][1] for a in articles]),
-        np.concatenate([found[a.name][2] for a in articles]),
-    )
+        report(score, threshold)
 
 
 @click.command()
@@ -87,16 +76,7 @@ def _stack(articles: list[GoldArticle], found: Found) -> tuple[np.ndarray, np.nd
 @click.option("--check", "check_only", is_flag=True, help="Only the checks on each half; no final fit.")
 def main(folder: Path, check_only: bool) -> None:
     """Fit where reported statements end on FOLDER (PolNeAR train/)."""
-    articles = sorted(read_split(folder), key=lambda a: a.name)
-    found = examples(articles)
-    halves = (articles[0::2], articles[1::2])
-    for n, (fitted, held) in enumerate((halves, halves[::-1])):
-        weights = fit(*_stack(fitted, found))
-        print(f"fitted on the {'even' if n == 0 else 'odd'} half, checked on the other:")
-        check(held, found, weights)
-    if not check_only:
-        weights = fit(*_stack(articles, found))
-        print("WEIGHTS = np.array([" + ", ".join(f"{w:.4g}" for w in weights) + "])")
+    fit_on_halves(folder, check_only, examples, check)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ fitted on all of FOLDER.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -72,11 +73,36 @@ def check(articles: list[GoldArticle], found: Found, weights: np.ndarray) -> Non
             p = 1.0 / (1.0 + np.exp(-(rows @ weights))) if len(quotes) else np.zeros(0)
             kept = [q for q, pq in zip(quotes, p, strict=True) if pq >= threshold]
             score_article(article, run_on(kept, article.text), score)
-        inside, kept = score.predicted_inside, score.predicted
-        print(
-            f"  threshold {threshold:.2f}: direct found {score.direct_found} of {score.direct}, "
-            f"inside {inside} of {kept} ({inside / max(1, kept):.4f})"
-        )
+        report(score, threshold)
+
+
+def report(score: AttributionScore, threshold: float) -> None:
+    """One threshold's line of a check: direct quotes found, statements inside gold."""
+    inside, kept = score.predicted_inside, score.predicted
+    print(
+        f"  threshold {threshold:.2f}: direct found {score.direct_found} of {score.direct}, "
+        f"inside {inside} of {kept} ({inside / max(1, kept):.4f})"
+    )
+
+
+def fit_on_halves(
+    folder: Path,
+    check_only: bool,
+    examples: Callable[[list[GoldArticle]], Found],
+    check: Callable[[list[GoldArticle], Found, np.ndarray], None],
+) -> None:
+    """Fit on each half of FOLDER's articles (sorted by name, every other one) and `check` on the
+    other, both ways round; then, unless `check_only`, print the WEIGHTS fitted on all of them."""
+    articles = sorted(read_split(folder), key=lambda a: a.name)
+    found = examples(articles)
+    halves = (articles[0::2], articles[1::2])
+    for n, (fitted, held) in enumerate((halves, halves[::-1])):
+        weights = fit(*_stack(fitted, found))
+        print(f"fitted on the {'even' if n == 0 else 'odd'} half, checked on the other:")
+        check(held, found, weights)
+    if not check_only:
+        weights = fit(*_stack(articles, found))
+        print("WEIGHTS = np.array([" + ", ".join(f"{w:.4g}" for w in weights) + "])")
 
 
 def _stack(articles: list[GoldArticle], found: Found) -> tuple[np.ndarray, np.ndarray]:
@@ -91,16 +117,7 @@ def _stack(articles: list[GoldArticle], found: Found) -> tuple[np.ndarray, np.nd
 @click.option("--check", "check_only", is_flag=True, help="Only the checks on each half; no final fit.")
 def main(folder: Path, check_only: bool) -> None:
     """Fit the statement filter on FOLDER (PolNeAR train/)."""
-    articles = sorted(read_split(folder), key=lambda a: a.name)
-    found = examples(articles)
-    halves = (articles[0::2], articles[1::2])
-    for n, (fitted, held) in enumerate((halves, halves[::-1])):
-        weights = fit(*_stack(fitted, found))
-        print(f"fitted on the {'even' if n == 0 else 'odd'} half, checked on the other:")
-        check(held, found, weights)
-    if not check_only:
-        weights = fit(*_stack(articles, found))
-        print("WEIGHTS = np.array([" + ", ".join(f"{w:.4g}" for w in weights) + "])")
+    fit_on_halves(folder, check_only, examples, check)
 
 
 if __name__ == "__main__":
