@@ -37,8 +37,8 @@ class VectorCache:
         self._database = database or _Database(path)
 
     def keyed(self, model_key: str) -> VectorCache:
-        """A cache of other keys in the same file, on the same connection: its writes queue behind
-        this one's instead of sleeping on SQLite's busy handler."""
+        """A cache of other keys in the same file, sharing this one's connections and writer thread:
+        its writes queue behind this one's instead of sleeping on SQLite's busy handler."""
         return VectorCache(self.path, model_key, self._database)
 
     def key(self, text: str) -> bytes:
