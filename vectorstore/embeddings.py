@@ -39,6 +39,7 @@ from vectorstore.modelfiles import (
     offline_environment,
     verify_files,
 )
+from vectorstore.worker import encoder_process
 
 if TYPE_CHECKING:
     import numpy as np
@@ -98,6 +99,7 @@ class Embedder:
         backend: str = DEFAULT_BACKEND,
         cache_dir: Path | None = None,
         vector_cache: Path | None = None,
+        model_process: bool = True,
     ) -> None:
         if batch_size is not None and batch_size < 1:
             raise ValueError("batch_size must be at least 1")
@@ -129,6 +131,9 @@ class Embedder:
             self.name = self.folder.name
             self._expected_sha256 = {}
         self.model_name = self.name
+        # an ingest's chunks are embedded in a worker process with the ONNX backends (see
+        # `vectorstore.worker`); False keeps every model pass in this process
+        self.model_process = model_process
         self.name += SUFFIXES.get(backend, "")  # what the index records: which vectors these are
         self._model: Any = None
         self._vectors: VectorCache | None = None
@@ -264,13 +269,19 @@ class Embedder:
             return self.embed(texts)
         span_texts = [[text[s:e] for s, e in ranges] for text, ranges in zip(texts, spans, strict=True)]
         known = self._vectors.get(texts)
-        stored = self._in_context.get([t for group in span_texts for t in group])
+        # A text without its vector runs anyway: only the others' span vectors are looked up (on
+        # a fresh ingest none, so the model's thread never waits on a read while the cache writes).
+        stored = self._in_context.get(
+            [t for text, group in zip(texts, span_texts, strict=True) if text in known for t in group]
+        )
         first = {text: i for i, text in reversed(list(enumerate(texts)))}
         run = [
             i for text, i in first.items() if text not in known or any(t not in stored for t in span_texts[i])
         ]
         if run:
-            vectors, pooled = self._load().encode_spans(
+            model = self._load()
+            where = encoder_process(model) if self.model_process else model
+            vectors, pooled = where.encode_spans(
                 [texts[i] for i in run], [spans[i] for i in run], self.batch_size, self.max_pieces
             )
             self._vectors.put([texts[i] for i in run], vectors)

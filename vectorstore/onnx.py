@@ -57,7 +57,8 @@ class OnnxEncoder:
         self.max_tokens = max_tokens
         self.dimension = int(self.session.get_outputs()[0].shape[-1])
         self.word_pieces = 0  # running totals, for the bench's FLOP count and model time
-        self.seconds = 0.0  # wall seconds in which at least one call ran
+        self.busy: list[tuple[float, float]] = []  # spans of wall time in which a call ran
+        self._folded = 0.0  # seconds of spans folded out of `busy`
         self._running = 0
         self._since = 0.0
         self._totals = threading.Lock()
@@ -138,6 +139,28 @@ class OnnxEncoder:
                     done.result()
         return vectors, pooled
 
+    @property
+    def seconds(self) -> float:
+        """Wall seconds in which at least one call ran (here or, see `add_usage`, elsewhere)."""
+        with self._totals:
+            return self._folded + sum(end - start for start, end in _merged(self.busy))
+
+    def add_usage(self, word_pieces: int, busy: Sequence[tuple[float, float]]) -> None:
+        """Count calls run for this encoder in another process (`vectorstore.worker`): their word
+        pieces and the spans of time they ran (`time.perf_counter`, the same clock in every
+        process), which count once where they overlap calls run here."""
+        with self._totals:
+            self.word_pieces += word_pieces
+            self._note_busy(busy)
+
+    def _note_busy(self, spans: Sequence[tuple[float, float]]) -> None:
+        """Add spans of busy time (the totals' lock held); old ones are folded into a sum."""
+        self.busy.extend(spans)
+        if len(self.busy) > 4096:
+            merged = _merged(self.busy)
+            self._folded += sum(end - start for start, end in merged[:-256])
+            self.busy = merged[-256:]
+
     def single_session(self) -> Any:
         """The single-threaded session of calls run side by side, made when first needed (a
         process that only answers questions never loads it)."""
@@ -162,9 +185,20 @@ class OnnxEncoder:
             with self._totals:
                 self._running -= 1
                 if not self._running:
-                    self.seconds += time.perf_counter() - self._since
+                    self._note_busy([(self._since, time.perf_counter())])
             for _ in range(cores):
                 self._cores.release()
+
+
+def _merged(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The union of time spans, as sorted disjoint spans."""
+    merged: list[tuple[float, float]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def batches(lengths: Sequence[int], batch_size: int, max_pieces: int | None) -> list[tuple[int, int]]:
