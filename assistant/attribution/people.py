@@ -124,11 +124,13 @@ class People:
 
     def _subjects(self) -> None:
         """Note (offset, person) for each sentence that opens with a known person or description."""
+        # Every prefix a known person's mention can start with: most words start none of them.
+        openings = tuple(p for name in self.roles for p in (name, name.split()[-1] + " "))
         for m in re.finditer(
             r"(?:^|(?<=[.!?”\"]\s)|(?<=\n))\s*(?:(?:But|And|So|Yet|Meanwhile),?\s+)?", self.text
         ):
             head = self.text[m.end() : m.end() + 90]
-            person = self._person_at_start(head, m.end())
+            person = self._person_at_start(head, m.end(), openings)
             if person:
                 self.events.append((m.end(), person))
         # Any mention of a known person outside quotation marks makes them the one "he" means next.
@@ -139,7 +141,7 @@ class People:
                 if not inside(quoted, m.start()):
                     self.events.append((m.end(), name))
 
-    def _person_at_start(self, head: str, at: int) -> str | None:
+    def _person_at_start(self, head: str, at: int, openings: tuple[str, ...]) -> str | None:
         descriptor = _DESCRIPTOR.match(head)
         if descriptor:
             return self._by_role(descriptor.group(0), at)
@@ -148,9 +150,10 @@ class People:
             if i and words[i - 1].lower() in PREPOSITIONS:
                 return None
             candidate = " ".join(words[i:])
-            for name in self.roles:
-                if candidate.startswith(name) or candidate.startswith(name.split()[-1] + " "):
-                    return name
+            if candidate.startswith(openings):  # then find which person's, first in order
+                for name in self.roles:
+                    if candidate.startswith(name) or candidate.startswith(name.split()[-1] + " "):
+                        return name
             if words[i][:1].islower() and words[i].lower() not in ROLE_CONTEXT:
                 return None
         return None
