@@ -38,9 +38,6 @@ Progress = Callable[[str, int, int], None]
 """Called as `progress(source, files_done, files_total)` after each file."""
 
 BATCH_CHUNKS = 256  # chunks embedded and stored together
-# The first batch is smaller, so the model starts on it while the next files are read: on the
-# bench's 12 articles its first call came 0.11 s into the ingest, against 0.23 s (issue 17 round 7).
-FIRST_BATCH_CHUNKS = 64
 
 
 def ingest(
@@ -60,9 +57,9 @@ def ingest(
 
     With `prune`, sources recorded under `paths` whose files are gone are removed.
     Files over `max_bytes` are refused; chunks are embedded `batch_chunks` at a time
-    (default BATCH_CHUNKS; the first batch at most FIRST_BATCH_CHUNKS). `quotes` keeps the
-    quote index in step; `outlet` names the outlet of files whose text or sidecar does not;
-    extracted text of HTML/PDF files is stored in `extracted_dir`.
+    (default BATCH_CHUNKS). `quotes` keeps the quote index in step; `outlet` names the
+    outlet of files whose text or sidecar does not; extracted text of HTML/PDF files is
+    stored in `extracted_dir`.
     """
     started = time.perf_counter()
     batch_chunks = batch_chunks or BATCH_CHUNKS
@@ -74,7 +71,6 @@ def ingest(
     files = list(find_files(paths))
     manifest = store.manifest()
     batch = Batch(store, embedder, quotes)
-    limit = min(batch_chunks, FIRST_BATCH_CHUNKS)
     done = 0
 
     def report_done(sources: list[str]) -> None:
@@ -107,9 +103,8 @@ def ingest(
                     report_done([source])
                     continue
                 batch.add(pending)
-                if batch.size() >= limit:
+                if batch.size() >= batch_chunks:
                     report_done(_record(batch.flush(), outcomes))
-                    limit = batch_chunks
             report_done(_record(batch.finish(), outcomes))
         finally:
             batch.close()  # after an error too: no quote search or write left running
