@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
+import spacy
 
 from assistant.attribution.parsing import parser
 from assistant.attribution.ruler import PatternLookup, install
-
-spacy = pytest.importorskip("spacy")
 
 # Made up to meet the model's rarer patterns: two-token lemmas (gonna, y all, ain't, let's,
 # c'mon), pronouns by dependency, "there is", auxiliaries, "but" as an adverb, runs of spaces.

@@ -2,9 +2,9 @@
 
 en_core_web_sm's `attribute_ruler` (parts of speech, morphology and a few lemmas, set after the
 parse) holds 179 patterns, nearly all of one token tested on its tag, lower form and dependency
-label. spaCy's Matcher tries every pattern at every token while holding the interpreter lock:
-half of the parse's time under that lock in an ingest, where the quote finder's parse keeps the
-Chroma writer and the model's feeder waiting (docs/evaluation.md, issue 17 round 7).
+label. spaCy's Matcher tries every pattern at every token: a sixth of the pipeline's CPU on
+news, and half of the time spaCy held the interpreter lock in an ingest (docs/evaluation.md,
+issue 17 round 7).
 
 `PatternLookup` reads each pattern as tests on a token's fields. A field value is looked up once
 in a table of the pattern tokens it passes (a bit mask); a token's mask is the AND of its four
