@@ -11,7 +11,7 @@ prediction attributes to that speaker. Names compare by their last word, case-in
 bodies ("the port operator") without a leading "the".
 
 Agreement (eval/agreement.jsonl): pairs labelled agree / conflict / neutral, classified by
-`assistant.agreement.relation` with the bundled MiniLM's cosine similarity.
+`assistant.attribution.agreement.relate`, slot by slot ("none" counts as neutral).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from assistant.attribution.agreement import relation  # noqa: E402
+from assistant.attribution.agreement import relate  # noqa: E402
 from assistant.attribution.quotes import find_quotes  # noqa: E402
 
 
@@ -81,15 +81,11 @@ def attribution(only: str = "", data: str = "quotes") -> dict[str, float | int]:
 
 
 def agreement(data: str) -> tuple[dict[str, Counter[str]], int]:
-    from vectorstore import Embedder
-
     rows = [json.loads(line) for line in (REPO / "eval" / f"{data}.jsonl").read_text("utf-8").splitlines()]
-    embedder = Embedder(None)
-    vectors = embedder.embed([t for r in rows for t in (r["a"], r["b"])])
     counts: dict[str, Counter[str]] = {k: Counter() for k in ("agree", "conflict", "neutral")}
-    for n, row in enumerate(rows):
-        guess = relation(row["a"], row["b"], float(vectors[2 * n] @ vectors[2 * n + 1]))
-        counts[row["label"]][guess] += 1
+    for row in rows:
+        kind = relate(row["a"], row["b"]).kind
+        counts[row["label"]]["neutral" if kind in {"none", "figures"} else kind] += 1
     return counts, len(rows)
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answers.agreements import Claim, Statements, conflicts, notes, same_fact
 from assistant.answers.evidence import cite, looks_like_instruction, neutralize_markers, with_speaker
-from assistant.answers.rendering import NOT_COVERED, agreement_note, claim_lead, conflict_note, figures_note
+from assistant.answers.rendering import NOT_COVERED, claim_lead
 from assistant.answers.selection import WEIGHTS, same_paragraph, selection_scores
-from assistant.answers.speakers import attributed, rebuts
-from assistant.attribution.agreement import relation, speaker_of
-from assistant.models import Agreement, Answer, Citation, Passage, Quote, Sentence
+from assistant.answers.speakers import attributed
+from assistant.attribution.agreement import speaker_of
+from assistant.models import Answer, Citation, Passage, Quote, Sentence
 from assistant.retrieval.scoring import EMBED_LIMIT, Scorer, score_parts, sentences_of
 
 # Below this combined score no sentence answers the question. Calibrated on SQuAD and Natural
@@ -34,18 +33,6 @@ ELIGIBLE_SHARE = 0.8
 JOIN_SHARE = 0.1
 JOIN_CHARS = 250
 JOIN_POWER = 2.0
-MAX_CONFLICTS = 2  # contradicting statements added to an answer, beyond its claims
-_NUMBER = re.compile(r"\b\d[\d,.]*\b")
-
-
-@dataclass(frozen=True)
-class Claim:
-    """One statement of the answer: per source, the sentence or two that state it."""
-
-    spans: list[list[Sentence]]
-    score: float
-    against: int | None = None  # index of the claim this one contradicts
-    figures: bool = False  # `against` gives other figures for the same counted thing, no contradiction
 
 
 class ExtractiveAnswerer:
@@ -65,7 +52,6 @@ class ExtractiveAnswerer:
         scorer: Scorer,
         threshold: float = RELEVANCE_THRESHOLD,
         max_claims: int = 3,
-        same_claim: float = 0.6,
         neighbour: float = NEIGHBOUR_SHARE,
         embed: int | None = EMBED_LIMIT,
         rank_prior: float = RANK_PRIOR,
@@ -77,7 +63,6 @@ class ExtractiveAnswerer:
         self.scorer = scorer
         self.threshold = threshold
         self.max_claims = max_claims
-        self.same_claim = same_claim
         self.neighbour = neighbour
         self.embed = embed
         self.rank_prior = rank_prior
@@ -113,6 +98,7 @@ class ExtractiveAnswerer:
             return []
         vectors = self._vectors(sentences, by_score)
         who = [speaker_of(quotes, s.source, s.start_char, s.end_char) for s in sentences]
+        said = Statements(sentences)
         claims: list[Claim] = []
         used: set[int] = set()
         order = np.argsort(-picks, kind="stable")  # the selector's order (or the score's)
@@ -133,14 +119,14 @@ class ExtractiveAnswerer:
                 mine, theirs = who[i], who[j]
                 if mine is not None and theirs is not None and mine.speaker != theirs.speaker:
                     continue  # each speaker speaks for themself
-                if self._same_claim(sentences[i], sentences[j], float(vectors[i] @ vectors[j])):
+                if same_fact(said, int(i), int(j), float(vectors[i] @ vectors[j])):
                     group.append(int(j))
             used.update(group)
             spans = [self._span(sentences, scores, picks, g) for g in group]
             for span in spans:
                 used.update(sentences.index(s) for s in span)
             claims.append(Claim(spans, float(scores[i])))
-        return claims + self._conflicts(claims, sentences, scores, vectors, who, used)
+        return claims + conflicts(claims, said, scores, 0.5 * self.threshold, who, used)
 
     def _scores(
         self, question: str, sentences: list[Sentence], passages: Sequence[Passage]
@@ -166,54 +152,6 @@ class ExtractiveAnswerer:
         vectors = np.zeros((len(texts), found.shape[1]))
         vectors[chosen] = found
         return vectors
-
-    def _conflicts(
-        self,
-        claims: list[Claim],
-        sentences: list[Sentence],
-        scores: np.ndarray,
-        vectors: np.ndarray,
-        who: list[Quote | None],
-        used: set[int],
-    ) -> list[Claim]:
-        """Statements of other speakers or sources, relevant to the question, that contradict a
-        claim: one the text says rebuts its speaker ("X contradicted the adviser"), or one on
-        the same topic with the opposite stance (see `agreement.relation`)."""
-        found: list[Claim] = []
-        index = {(s.source, s.start_char): n for n, s in enumerate(sentences)}
-        for c, claim in enumerate(list(claims)):
-            own = [index[(s.source, s.start_char)] for s in claim.spans[0]]
-            i = own[0]
-            claim_text = " ".join(sentences[k].text for k in own)
-            candidates = []
-            for j in range(len(sentences)):
-                if j in used or scores[j] < 0.5 * self.threshold or looks_like_instruction(sentences[j].text):
-                    continue
-                mine, theirs = who[i], who[j]
-                if (mine and theirs and mine.speaker == theirs.speaker) or (
-                    theirs is None and sentences[j].source == sentences[i].source
-                ):
-                    continue
-                similarity = max(float(vectors[k] @ vectors[j]) for k in own)
-                explicit = rebuts(sentences, j, mine)
-                kind = "conflict" if explicit else relation(claim_text, sentences[j].text, similarity)
-                if kind == "conflict" and not explicit:
-                    # Checked on vectors of each sentence alone: vectors taken in context carry
-                    # their passage, so two sentences of one passage look more alike than they are.
-                    alone = self.scorer.alone([*(sentences[k].text for k in own), sentences[j].text])
-                    similarity = float(max(alone[:-1] @ alone[-1]))
-                    kind = relation(claim_text, sentences[j].text, similarity)
-                if kind in {"conflict", "figures"}:
-                    candidates.append((explicit, similarity + float(scores[j]), j, kind == "figures"))
-            for _, _, j, figures in sorted(candidates, reverse=True):
-                if len(found) == MAX_CONFLICTS:
-                    return found
-                if j in used:
-                    continue
-                span = with_speaker(sentences, j)  # its own words only: no neighbour joins
-                used.update(index[(s.source, s.start_char)] for s in span)
-                found.append(Claim([span], float(scores[j]), against=c, figures=figures))
-        return found
 
     def _span(
         self, sentences: list[Sentence], scores: np.ndarray, picks: np.ndarray, i: int
@@ -251,13 +189,6 @@ class ExtractiveAnswerer:
         )
         return bool(picks[j] >= self.join * picks[i] * (chars / JOIN_CHARS) ** self.join_power)
 
-    def _same_claim(self, a: Sentence, b: Sentence, similarity: float) -> bool:
-        """Two sentences state the same thing: very similar, or similar and sharing a number."""
-        if similarity >= self.same_claim + 0.15:
-            return True
-        shared_numbers = set(_NUMBER.findall(a.text)) & set(_NUMBER.findall(b.text))
-        return similarity >= self.same_claim and bool(shared_numbers)
-
     def stream(
         self,
         question: str,
@@ -292,7 +223,7 @@ class ExtractiveAnswerer:
             )
             pieces.append(piece)
             yield piece if len(pieces) == 1 else "\n\n" + piece
-        agreements = _agreements(claims, numbers, citations)
+        agreements = notes(claims, numbers, citations)
         for agreement in agreements:
             yield f"\n\n{agreement.heading}: {agreement.note}"
         yield Answer(
@@ -310,19 +241,3 @@ class ExtractiveAnswerer:
         *_, final = self.stream(question, passages, already_said, quotes)
         assert isinstance(final, Answer)
         return final
-
-
-def _agreements(claims: list[Claim], numbers: list[list[int]], citations: list[Citation]) -> list[Agreement]:
-    """A note for each claim several sources report, and for each pair of conflicting claims."""
-    by_n = {c.n: c for c in citations}
-    found = []
-    for claim, ns in zip(claims, numbers, strict=True):
-        if len(ns) > 1:
-            found.append(Agreement("agree", ns, agreement_note([by_n[n] for n in ns])))
-        if claim.against is not None:
-            mine, theirs = by_n[ns[0]], by_n[numbers[claim.against][0]]
-            if claim.figures:
-                found.append(Agreement("figures", [theirs.n, mine.n], figures_note(theirs, mine)))
-            else:
-                found.append(Agreement("conflict", [theirs.n, mine.n], conflict_note(theirs, mine)))
-    return found

@@ -44,16 +44,31 @@ def agreement_note(citations: list[Citation]) -> str:
     return " and ".join(f"{where(c)} [{c.n}]" for c in citations) + " report the same fact."
 
 
-def conflict_note(theirs: Citation, mine: Citation) -> str:
-    """ "X (a.txt) [1] and Y (b.txt) [3] contradict each other; both are given."."""
-    who = [f"{c.speaker or 'the text'} ({where(c)}) [{c.n}]" for c in (theirs, mine)]
-    return f"{who[0]} and {who[1]} contradict each other; both are given."
+def _who(citation: Citation) -> str:
+    """ "Palamar (Fox News, a.txt)": who says a citation's words, and where."""
+    return f"{citation.speaker or 'the text'} ({where(citation)})"
 
 
-def figures_note(theirs: Citation, mine: Citation) -> str:
-    """ "X (a.txt) [1] and Y (b.txt) [3] give different figures for it; both are given."."""
-    who = [f"{c.speaker or 'the text'} ({where(c)}) [{c.n}]" for c in (theirs, mine)]
-    return f"{who[0]} and {who[1]} give different figures for the same thing, side by side above."
+def conflict_note(
+    theirs: Citation, mine: Citation, slot: str | None = None, values: tuple[str, str] | None = None
+) -> str:
+    """How two claims conflict, from the slot that differs and its two values:
+    "X (a.txt) [1] says Tampa; Y (b.txt) [3] says Glendale (the place); both are given."."""
+    first, second = (f"{_who(c)} [{c.n}]" for c in (theirs, mine))
+    if values is None or slot is None:
+        return f"{first} and {second} contradict each other; both are given."
+    if slot == "negation":
+        denying, stating = (first, second) if values[0].startswith("not ") else (second, first)
+        return f"{denying} denies what {stating} states; both are given."
+    return f"{first} says {values[0]}; {second} says {values[1]} (the {slot}); both are given."
+
+
+def figures_note(theirs: Citation, mine: Citation, values: tuple[str, str] | None = None) -> str:
+    """ "X (a.txt) [1] gives 200 and 300 civilians; Y (b.txt) [3] gives 200 civilians: ..."."""
+    first, second = (f"{_who(c)} [{c.n}]" for c in (theirs, mine))
+    if values is None:
+        return f"{first} and {second} give different figures for the same thing, side by side above."
+    return f"{first} gives {values[0]}; {second} gives {values[1]}: different figures, side by side above."
 
 
 def citation_heading(citation: Citation) -> str:

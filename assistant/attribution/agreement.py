@@ -1,104 +1,116 @@
-"""Do two statements agree, conflict, or neither? A documented method, measured in docs/answers.md.
+"""Do two statements agree, conflict, give different figures, or neither? Compared slot by slot.
 
-No NLI or cross-encoder model ships offline on PyPI with weights that could be verified, so
-the method is:
+Each statement's claim is read from its parse and entities (`claims.Statement`: names, dates,
+figures with the thing they count, negated predicates, the other content words). Two claims are
+about the same thing when they share most of those other words (their frame: SAME_FRAME of the
+smaller one's, at least MIN_SHARED words). Then:
 
-- **topic**: cosine similarity of the two statements' embeddings (the bundled MiniLM);
-- **stance**: a statement denies when a strong denial cue ("no one", "never", "denied",
-  "false", "contradicted", ...) opens it or introduces it (its first 12 words);
-- **conflict**: on the same claim (cosine >= STANCE_TOPIC) with opposite stance (one denies,
-  the other does not), or with different numbers for the same counted thing on the same topic;
-- **figures**: different numbers for the same counted thing (the same noun after the number and
-  at least FIGURES_CONTEXT of the same content words after it: "200 and 300 civilians still
-  inside the plant" / "roughly 200 civilians and soldiers still trapped inside"), however the
-  rest of the two sentences is worded: shown side by side, not called a disagreement;
-- **agree**: on the same topic (cosine >= AGREE_TOPIC, or >= SHARED_NUMBER_TOPIC when they
-  share a number) with the same stance.
+- a predicate one negates and the other affirms ("did not allow" / "allowed") -> **conflict**;
+- a name or date in each that the other lacks, with no compatible one ("Tampa, Florida" /
+  "Glendale, Arizona"; "Tampa" and "Tampa, Florida" are compatible) -> **conflict**, naming
+  the slot (person, organisation, place, group, date) and the two values;
+- the same counted thing with other numbers ("200 and 300 civilians" / "200 civilians") ->
+  **figures**: shown side by side, not called a disagreement; this also holds between
+  statements with different frames when the counted thing has FIGURES_CONTEXT words around it
+  in common;
+- otherwise, when they share enough of their frame (AGREE_FRAME) -> **agree**;
+- anything else -> **none**: silence is better than a wrong note.
 
-Speakers are never merged: a claim is the words of one speaker in one source; agreement and
-conflict are reported next to the claims, each with its own speaker and citation.
+Who says a statement is not part of its claim ("..., Palamar said"), so one speaker is in
+conflict with himself only when the contents oppose under the rules above. Thresholds: see
+docs/answers.md for the data they were set on and the figures measured on data held out.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from assistant.attribution.claims import Statement, Value, statements
 from assistant.models import Quote
-from assistant.text.words import DENIALS, STOP_WORDS, alternation
 
-CONFLICT_TOPIC = 0.3
-# A denial contradicts only a statement about the same claim: "No one knocked out anyone" is
-# no answer to "between 200 and 300 civilians are inside" (cosine 0.36 with the bundled MiniLM).
-STANCE_TOPIC = 0.4  # set looking at the civilians pair and eval/agreement.jsonl: tuned, not held out
-FIGURES_CONTEXT = 2  # content words shared after the counted noun: the same thing counted
-_CONTEXT_WORDS = 6
-AGREE_TOPIC = 0.75
-SHARED_NUMBER_TOPIC = 0.6
+SAME_FRAME = 0.6  # share of the smaller frame's words the two share: about the same thing
+AGREE_FRAME = 0.6  # the same, for calling two statements the same fact
+MIN_SHARED = 2  # frame words in common, at least
+# Two statements about different things still give figures for one counted thing when it has at
+# least this many words around it in common ("civilians still inside the plant" / "civilians and
+# soldiers still trapped inside the tunnels").
+FIGURES_CONTEXT = 2
 COVERED = 0.4
-DENIAL_WINDOW = 12  # words: a denial opens the statement or introduces it
-_DENIAL = re.compile(rf"(?i)\b(?:{alternation(DENIALS)})\b")
-_NUMBER = re.compile(r"\b(\d[\d,.]*)\s+([a-z]+)")
+KINDS = ("agree", "conflict", "figures", "none")
 
 
-def denies(text: str) -> bool:
-    """True when a denial opens the statement ("No one knocked out anyone") or introduces it
-    ("Russia on Thursday denied that ..."): a strong cue within its first DENIAL_WINDOW words.
-    A plain "not" deep in a sentence ("did not allow evacuation") is no denial of another claim."""
-    opening = " ".join(re.sub(r"^[\W_]+", "", text).split()[:DENIAL_WINDOW])
-    return bool(_DENIAL.search(opening))
+@dataclass(frozen=True)
+class Relation:
+    """How statement `a` relates to statement `b`.
+
+    `slot` is what differs ("place", "person", "organisation", "group", "date", "negation", or
+    for figures the counted thing), `values` the two differing values as written (a's, b's).
+    """
+
+    kind: str  # one of KINDS
+    slot: str | None = None
+    values: tuple[str, str] | None = None
 
 
-def _counts(text: str) -> dict[str, str]:
-    """Numbers by the word they count: "71 days" -> {"days": "71"}."""
-    return {unit: number.rstrip(".,") for number, unit in _NUMBER.findall(text)}
+NONE = Relation("none")
 
 
-def _counted(text: str) -> dict[str, tuple[set[str], set[str]]]:
-    """By counted noun, its figures and the content words that follow it: "200 and 300
-    civilians still inside the plant" -> {"civilians": ({"200", "300"}, {"still", "inside", "plant"})}."""
-    found: dict[str, tuple[set[str], set[str]]] = {}
-    words = re.findall(r"[\w’'\-.,]+", text)
-    for n, word in enumerate(words):
-        if not re.fullmatch(r"\d[\d,.]*", word.rstrip(".,")):
-            continue
-        for k in range(n + 1, min(n + 4, len(words))):  # "200 and 300 civilians", "25 more civilians"
-            noun = words[k].rstrip(".,").lower()
-            if noun.isalpha() and noun not in STOP_WORDS:
-                after = {w.rstrip(".,").lower() for w in words[k + 1 : k + 1 + _CONTEXT_WORDS]}
-                figures, context = found.setdefault(noun, (set(), set()))
-                figures.add(word.rstrip(".,"))
-                context.update(w for w in after if w.isalpha() and w not in STOP_WORDS)
-                break
-    return found
+def relate(a: str, b: str) -> Relation:
+    """The relation of two statements, parsed here.
+
+    Example:
+        >>> relate("The final was played in Tampa, Florida.", "The final was played in Glendale, Arizona.")
+        Relation(kind='conflict', slot='place', values=('Tampa, Florida', 'Glendale, Arizona'))
+    """
+    first, second = statements([a, b])
+    return compare(first, second)
 
 
-def differing_figures(a: str, b: str) -> bool:
-    """True when `a` and `b` give different numbers for the same counted thing."""
-    counted_a, counted_b = _counted(a), _counted(b)
-    for noun in set(counted_a) & set(counted_b):
-        (figures_a, context_a), (figures_b, context_b) = counted_a[noun], counted_b[noun]
-        if figures_a != figures_b and len(context_a & context_b) >= FIGURES_CONTEXT:
-            return True
-    return False
+def compare(a: Statement, b: Statement) -> Relation:
+    """The relation of two parsed statements (see the module's docstring)."""
+    shared = a.words & b.words
+    smaller = min(len(a.words), len(b.words))
+    if len(shared) < MIN_SHARED or len(shared) < SAME_FRAME * smaller:
+        return _figures(a, b, FIGURES_CONTEXT)
+    for predicate in sorted((a.negated & b.asserted) | (a.asserted & b.negated)):
+        if predicate in shared:
+            denied = f"not {predicate}"
+            said = (denied, predicate) if predicate in a.negated else (predicate, denied)
+            return Relation("conflict", "negation", said)
+    for values_a, values_b in ((a.names, b.names), (a.dates, b.dates)):
+        differing = _differing(values_a, values_b)
+        if differing is not None:
+            first, second = differing
+            return Relation("conflict", first.slot, (first.text, second.text))
+    figures = _figures(a, b, 0)
+    if figures.kind == "figures" or len(shared) < AGREE_FRAME * smaller:
+        return figures
+    return Relation("agree")
 
 
-def relation(a: str, b: str, similarity: float) -> str:
-    """ "agree", "conflict", "figures" or "neutral" for two statements with embedding cosine `similarity`."""
-    if differing_figures(a, b):
-        return "figures"
-    if similarity < CONFLICT_TOPIC:
-        return "neutral"
-    counts_a, counts_b = _counts(a), _counts(b)
-    shared_units = set(counts_a) & set(counts_b)
-    if any(counts_a[u] != counts_b[u] for u in shared_units) and similarity >= SHARED_NUMBER_TOPIC:
-        return "conflict"
-    if denies(a) != denies(b) and similarity >= STANCE_TOPIC:
-        return "conflict"
-    shared_number = bool(set(counts_a.values()) & set(counts_b.values()))
-    if similarity >= AGREE_TOPIC or (similarity >= SHARED_NUMBER_TOPIC and shared_number):
-        return "agree"
-    return "neutral"
+def _figures(a: Statement, b: Statement, context: int) -> Relation:
+    """Figures for the same counted thing that differ, with `context` words around it in common."""
+    for thing in sorted(set(a.figures) & set(b.figures)):
+        around = a.figure_context[thing] & b.figure_context[thing]
+        if a.figures[thing] != b.figures[thing] and len(around) >= context:
+            return Relation("figures", thing, (a.figure_text[thing], b.figure_text[thing]))
+    return NONE
+
+
+def _differing(a: Sequence[Value], b: Sequence[Value]) -> tuple[Value, Value] | None:
+    """A value of `a` and one of `b` that each lack a compatible value on the other side."""
+    only_a = [v for v in a if not any(_compatible(v, w) for w in b)]
+    only_b = [w for w in b if not any(_compatible(v, w) for v in a)]
+    if not only_a or not only_b:
+        return None
+    same_slot = [(v, w) for v in only_a for w in only_b if v.slot == w.slot]
+    return same_slot[0] if same_slot else (only_a[0], only_b[0])
+
+
+def _compatible(v: Value, w: Value) -> bool:
+    """One names the other: "Tampa" in "Tampa, Florida", "Palamar" in "Sviatoslav Palamar"."""
+    return bool(v.key) and bool(w.key) and (v.key <= w.key or w.key <= v.key)
 
 
 def speaker_of(quotes: Sequence[Quote], source: str, start: int, end: int) -> Quote | None:

@@ -43,6 +43,13 @@ def parses(texts: Iterable[str]) -> list[Doc]:
         return list(parser().pipe(texts))
 
 
+def entity_parses(texts: Iterable[str]) -> list[Doc]:
+    """The parses of `texts` with named entities: the same model with its entity recognizer, loaded
+    apart on first use (claims are compared a few sentences at a time; ingest never pays for it)."""
+    with _blas().limit(limits=1, user_api="blas"):
+        return list(_entity_parser().pipe(texts))
+
+
 @cache
 def _blas() -> Any:
     from threadpoolctl import ThreadpoolController
@@ -91,8 +98,16 @@ def _load_quietly() -> None:
         parser()
 
 
+_ENTITIES_LOADING = threading.Lock()
+
+
+def _entity_parser() -> Language:
+    with _ENTITIES_LOADING:
+        return _load(with_entities=True)
+
+
 @cache
-def _load() -> Language:
+def _load(with_entities: bool = False) -> Language:
     try:
         import spacy
 
@@ -106,7 +121,7 @@ def _load() -> Language:
     check_meta(json.loads((folder / "meta.json").read_text(encoding="utf-8")))
     from thinc.api import NumpyOps
 
-    nlp = spacy.load(str(folder), exclude=list(DISABLED))
+    nlp = spacy.load(str(folder), exclude=[] if with_entities else list(DISABLED))
     numpy_blas = NumpyOps(use_blis=False)  # see `parses`
     for _, component in nlp.pipeline:
         model = getattr(component, "model", None)  # the trained ones: tok2vec, tagger, parser

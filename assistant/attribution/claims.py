@@ -1,0 +1,282 @@
+"""What a statement claims, read from its parse and entities: the slots two statements are compared on.
+
+A statement's claim is its content, without the frame that reports it ("..., Palamar said on
+Telegram" or "According to police, ..."): a denial verb ("Officials denied that ...") keeps
+its content and negates it. From the content come
+
+- **names**: people, organisations, places and groups, by spaCy's entity recognizer (one pool:
+  the small model often calls a person a place; the slot is named by the label it gave);
+- **dates**: years, weekdays and months;
+- **figures**: each number with the thing it counts ("30 civilians and 300 children" ->
+  civilian: 30, child: 300; "$1.1 trillion" -> $: 1.1 trillion);
+- **polarity**: the predicates (verb or adjective lemmas) the content negates ("did not allow",
+  "No one knocked out anyone", "never");
+- **words**: the other content lemmas, the frame two statements must share to be about the same thing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from assistant.attribution.parsing import entity_parses
+from assistant.text.words import SPEECH_VERBS, STOP_WORDS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+NAME_LABELS = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": "group",
+}
+DENIAL_VERBS = frozenset("deny dispute refute reject".split())
+NEGATING_WORDS = frozenset("no never nobody nothing none neither nor not n't".split())
+SCALES = frozenset("hundred thousand million billion trillion".split())
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_MONTHS = "january february march april may june july august september october november december".split()
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+_CONTENT_POS = {"NOUN", "VERB", "ADJ", "ADV", "PROPN"}
+_FRAME_VERBS = SPEECH_VERBS - {"continue", "call", "charge", "point", "shoot", "read"} | {"accord"}
+
+
+@dataclass(frozen=True)
+class Value:
+    """One name or date a statement gives, as written, with the slot it fills."""
+
+    text: str
+    slot: str  # "person", "organisation", "place", "group" or "date"
+    key: frozenset[str]  # its lower-case words (a date: its year, weekday or month)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """The claim of one statement, slot by slot (see the module's docstring)."""
+
+    text: str
+    names: tuple[Value, ...] = ()
+    dates: tuple[Value, ...] = ()
+    figures: dict[str, frozenset[str]] = field(default_factory=dict)  # counted thing -> its numbers
+    figure_text: dict[str, str] = field(default_factory=dict)  # counted thing -> as written
+    figure_context: dict[str, frozenset[str]] = field(default_factory=dict)  # -> words around it
+    negated: frozenset[str] = frozenset()  # predicate lemmas the content negates
+    asserted: frozenset[str] = frozenset()  # predicate lemmas the content affirms
+    words: frozenset[str] = frozenset()  # content lemmas outside names, dates and numbers
+    clauses: tuple[frozenset[str], ...] = ()  # each clause's own content lemmas
+
+
+def statements(texts: Sequence[str]) -> list[Statement]:
+    """The claims of `texts`, parsed together.
+
+    Example:
+        >>> a, = statements(["Between 200 and 300 civilians are inside the plant, Palamar said."])
+        >>> a.figures
+        {'civilian': frozenset({'200', '300'})}
+    """
+    return [read(doc) for doc in entity_parses(texts)]
+
+
+def statement(text: str) -> Statement:
+    """The claim of one statement."""
+    return statements([text])[0]
+
+
+def read(doc: Doc) -> Statement:
+    """The claim of a parsed statement (with entities)."""
+    content, denied = _content(doc)
+    inside = {t.i for t in content}
+    ents = [e for e in doc.ents if e.root.i in inside]
+    names = tuple(_name(e) for e in ents if e.label_ in NAME_LABELS)
+    dates = tuple(v for e in ents if e.label_ == "DATE" for v in _dates(e))
+    figures, figure_text, context, number_tokens = _figures(content, inside)
+    in_slots = {t.i for e in ents if e.label_ in NAME_LABELS or e.label_ == "DATE" for t in e} | number_tokens
+    negated, asserted = _polarity(content, denied)
+    words = frozenset(_lemma(t) for t in content if t.i not in in_slots and _is_content(t))
+    return Statement(
+        doc.text,
+        names,
+        dates,
+        figures,
+        figure_text,
+        context,
+        frozenset(negated),
+        frozenset(asserted),
+        words,
+        _clauses(content, inside, in_slots),
+    )
+
+
+def _content(doc: Doc) -> tuple[list[Token], bool]:
+    """The tokens of what is claimed, and whether the frame denies it ("X denied that ...")."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return list(doc), False
+    reported = [c for c in root.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ in {"VERB", "AUX"}]
+    if root.lemma_.lower() in _FRAME_VERBS | DENIAL_VERBS and reported:
+        frame = {root.i}
+        for child in root.children:
+            if child.dep_ in {"ccomp", "xcomp", "punct"}:
+                continue
+            frame.update(t.i for t in child.subtree)
+        content = [t for t in doc if t.i not in frame and t.dep_ != "punct"]
+        return content, root.lemma_.lower() in DENIAL_VERBS
+    according = {t.i for t in doc if t.lower_ == "according" for t in t.subtree}
+    return [t for t in doc if t.i not in according], False
+
+
+def _name(ent: Span) -> Value:
+    words = [t.lower_ for t in ent if not t.is_stop and not t.is_punct and t.lower_ not in {"'s", "’s"}]
+    return Value(ent.text, NAME_LABELS[ent.label_], frozenset(words))
+
+
+def _dates(ent: Span) -> list[Value]:
+    """The year, weekday and month a DATE entity names (relative dates, "last month", none)."""
+    lower = ent.text.lower()
+    keys = set(_YEAR.findall(lower))
+    keys |= {w for w in re.findall(r"[a-z]+", lower) if w in _WEEKDAYS or w in _MONTHS}
+    return [Value(ent.text, "date", frozenset(keys))] if keys else []
+
+
+def _figures(
+    content: list[Token], inside: set[int]
+) -> tuple[dict[str, frozenset[str]], dict[str, str], dict[str, frozenset[str]], set[int]]:
+    """Each counted thing with its numbers, as written, and the words around it ("still
+    inside the plant"); the tokens of the numbers."""
+    found: dict[str, set[str]] = {}
+    written: dict[str, str] = {}
+    context: dict[str, set[str]] = {}
+    used: set[int] = set()
+    for token in content:
+        if not _is_number(token) or token.i in used or token.ent_type_ == "DATE":
+            continue
+        top = token
+        while _is_number(top.head) and top.head.i != top.i and top.head.i in inside:
+            top = top.head
+        group = [t for t in top.subtree if _is_number(t) or t.lower_ in SCALES or t.text in "$€£"]
+        used.update(t.i for t in group)
+        numbers = [t for t in group if _is_number(t) and t.lower_ not in SCALES]
+        scale = " ".join(t.lower_ for t in group if t.lower_ in SCALES)
+        counted = _counted(top, group)
+        if counted is None:
+            continue
+        thing, noun = counted
+        for n in numbers:
+            found.setdefault(thing, set()).add(_plain(n.text) + (f" {scale}" if scale else ""))
+        ends = [t.i for t in group] + ([noun.i] if noun is not None else [])
+        written.setdefault(thing, top.doc[min(ends) : max(ends) + 1].text)
+        around = noun.subtree if noun is not None else top.head.subtree
+        context.setdefault(thing, set()).update(
+            _lemma(t) for t in around if t.is_alpha and t.lower_ not in STOP_WORDS and t is not noun
+        )
+    frozen = {k: frozenset(v) for k, v in context.items()}
+    return {k: frozenset(v) for k, v in found.items()}, written, frozen, used
+
+
+def _counted(top: Token, group: list[Token]) -> tuple[str, Token | None] | None:
+    """What a number counts (its noun, "civilian"; a currency; "percent"), and the noun's token."""
+    currency = next((t.text for t in group if t.text in "$€£"), None)
+    if currency:
+        return currency, None
+    if top.dep_ in {"nummod", "quantmod"} and top.head.pos_ in {"NOUN", "PROPN"}:
+        return ("percent" if top.head.lower_ in {"percent", "%"} else _lemma(top.head)), top.head
+    if top.dep_ == "pobj" and top.head.lower_ == "of" and top.head.head.pos_ == "NOUN":
+        return _lemma(top.head.head), None  # "a total of 30"
+    return None
+
+
+def _polarity(content: list[Token], denied: bool) -> tuple[set[str], set[str]]:
+    """The predicate lemmas the content negates and those it affirms (a denial flips its root)."""
+    negated: set[str] = set()
+    asserted: set[str] = set()
+    inside = {t.i for t in content}
+    for token in content:
+        if token.pos_ not in {"VERB", "AUX", "ADJ"} or token.lemma_.lower() in _FRAME_VERBS:
+            continue
+        if token.pos_ == "AUX" and token.dep_ == "aux":
+            continue
+        negative = _negates(token, inside)
+        if denied and (token.head.i not in inside or token.dep_ in {"ccomp", "xcomp"}):
+            negative = not negative
+        (negated if negative else asserted).add(_predicate(token))
+    return negated, asserted
+
+
+def _predicate(token: Token) -> str:
+    """A verb's lemma, or for "be" with an adjective ("is safe") the adjective's."""
+    if token.lemma_.lower() == "be":
+        complement = next((c for c in token.children if c.dep_ in {"acomp", "attr"}), None)
+        if complement is not None:
+            return _lemma(complement)
+    return _lemma(token)
+
+
+def _negates(token: Token, inside: set[int]) -> bool:
+    """A negation attached to the predicate, or to its subject or object ("No one", "nothing")."""
+    for child in token.children:
+        if child.i not in inside:
+            continue
+        if child.dep_ == "neg" or (child.dep_ == "advmod" and child.lower_ == "never"):
+            return True
+        no = child.lower_ in NEGATING_WORDS or any(
+            g.dep_ == "det" and g.lower_ == "no" for g in child.children
+        )
+        if no and child.dep_ in {"nsubj", "nsubjpass", "dobj"}:
+            return True
+    return False
+
+
+def _clauses(content: list[Token], inside: set[int], in_slots: set[int]) -> tuple[frozenset[str], ...]:
+    """The content lemmas of each clause: a predicate with a subject of its own."""
+    heads = [
+        t
+        for t in content
+        if t.pos_ in {"VERB", "AUX"} and any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in t.children)
+    ]
+    found = []
+    for head in heads:
+        own = [head, *_own_subtree(head, heads)]
+        lemmas = frozenset(_lemma(t) for t in own if t.i in inside and t.i not in in_slots and _is_content(t))
+        if lemmas:
+            found.append(lemmas)
+    return tuple(found)
+
+
+def _own_subtree(head: Token, heads: list[Token]) -> Iterable[Token]:
+    """The tokens under `head` but not under another clause's head."""
+    others = {h.i for h in heads if h.i != head.i}
+    stack = list(head.children)
+    while stack:
+        token = stack.pop()
+        if token.i in others:
+            continue
+        yield token
+        stack.extend(token.children)
+
+
+def _is_number(token: Token) -> bool:
+    return token.pos_ == "NUM" or token.like_num
+
+
+def _is_content(token: Token) -> bool:
+    lemma = _lemma(token)
+    return (
+        token.pos_ in _CONTENT_POS
+        and lemma not in STOP_WORDS
+        and lemma not in _FRAME_VERBS
+        and not token.like_num
+        and any(ch.isalpha() for ch in lemma)
+    )
+
+
+def _lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
+def _plain(number: str) -> str:
+    """ "100,000" and "100000" alike."""
+    return number.replace(",", "").rstrip(".")
