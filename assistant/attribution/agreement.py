@@ -37,6 +37,9 @@ MIN_SHARED = 2  # frame words in common, at least
 # soldiers still trapped inside the tunnels").
 FIGURES_CONTEXT = 2
 COVERED = 0.4
+# A clause of a model's claim is in its cited text when at least this share of its content
+# lemmas is there ("it is safe" against a sentence without "safe": no).
+CLAUSE_SHARE = 0.5
 KINDS = ("agree", "conflict", "figures", "none")
 
 
@@ -96,6 +99,32 @@ def _figures(a: Statement, b: Statement, context: int) -> Relation:
         if a.figures[thing] != b.figures[thing] and len(around) >= context:
             return Relation("figures", thing, (a.figure_text[thing], b.figure_text[thing]))
     return NONE
+
+
+def departs(claim: Statement, source: Statement, context: Statement | None = None) -> Relation:
+    """Where `claim` says other than `source`, the text it cites (NONE when nowhere): a predicate
+    one negates and the other affirms (a negation dropped or added), a counted thing the source
+    gives other numbers for ("30 civilians and 300 children" / "300 civilians and 30 children"),
+    or a clause of the claim whose words the source lacks ("..., and it is safe"). `context`, the
+    sentence before the source, may supply a clause's names ("... Boichenko said." "He ...")."""
+    for predicate in sorted((claim.negated & source.asserted) | (claim.asserted & source.negated)):
+        denied = f"not {predicate}"
+        said = (denied, predicate) if predicate in claim.negated else (predicate, denied)
+        return Relation("conflict", "negation", said)
+    for thing in sorted(set(claim.figures) & set(source.figures)):
+        if not claim.figures[thing] <= source.figures[thing]:
+            return Relation("figures", thing, (claim.figure_text[thing], source.figure_text[thing]))
+    known = _lemmas(source) | (_lemmas(context) if context is not None else frozenset())
+    for clause in claim.clauses:
+        if len(clause & known) < CLAUSE_SHARE * len(clause):
+            return Relation("conflict", "clause", (" ".join(sorted(clause - known)), ""))
+    return NONE
+
+
+def _lemmas(statement: Statement) -> frozenset[str]:
+    """Every content lemma of a statement, its names' words and its counted things included."""
+    names = {w for v in statement.names for w in v.key}
+    return statement.words | statement.negated | statement.asserted | set(statement.figures) | names
 
 
 def _differing(a: Sequence[Value], b: Sequence[Value]) -> tuple[Value, Value] | None:
