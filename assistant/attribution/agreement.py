@@ -76,11 +76,10 @@ def compare(a: Statement, b: Statement) -> Relation:
     smaller = min(len(a.words), len(b.words))
     if len(shared) < MIN_SHARED or len(shared) < SAME_FRAME * smaller:
         return _figures(a, b, FIGURES_CONTEXT)
-    for predicate in sorted((a.negated & b.asserted) | (a.asserted & b.negated)):
-        if predicate in shared:
-            denied = f"not {predicate}"
-            said = (denied, predicate) if predicate in a.negated else (predicate, denied)
-            return Relation("conflict", "negation", said)
+    for predicate in _opposed(a, b):
+        denied = f"not {predicate}"
+        said = (denied, predicate) if predicate in a.negated else (predicate, denied)
+        return Relation("conflict", "negation", said)
     for values_a, values_b in ((a.names, b.names), (a.dates, b.dates)):
         differing = _differing(values_a, values_b)
         if differing is not None:
@@ -90,6 +89,11 @@ def compare(a: Statement, b: Statement) -> Relation:
     if figures.kind == "figures" or len(shared) < AGREE_FRAME * smaller:
         return figures
     return Relation("agree")
+
+
+def _opposed(a: Statement, b: Statement) -> list[str]:
+    """Predicates one negates (and the other nowhere) while the other affirms them."""
+    return sorted((a.negated - b.negated) & b.asserted | (b.negated - a.negated) & a.asserted)
 
 
 def _figures(a: Statement, b: Statement, context: int) -> Relation:
@@ -107,7 +111,7 @@ def departs(claim: Statement, source: Statement, context: Statement | None = Non
     gives other numbers for ("30 civilians and 300 children" / "300 civilians and 30 children"),
     or a clause of the claim whose words the source lacks ("..., and it is safe"). `context`, the
     sentence before the source, may supply a clause's names ("... Boichenko said." "He ...")."""
-    for predicate in sorted((claim.negated & source.asserted) | (claim.asserted & source.negated)):
+    for predicate in _opposed(claim, source):
         denied = f"not {predicate}"
         said = (denied, predicate) if predicate in claim.negated else (predicate, denied)
         return Relation("conflict", "negation", said)
@@ -128,18 +132,15 @@ def _lemmas(statement: Statement) -> frozenset[str]:
 
 
 def _differing(a: Sequence[Value], b: Sequence[Value]) -> tuple[Value, Value] | None:
-    """A value of `a` and one of `b` that each lack a compatible value on the other side."""
-    only_a = [v for v in a if not any(_compatible(v, w) for w in b)]
-    only_b = [w for w in b if not any(_compatible(v, w) for v in a)]
+    """A value of `a` and one of `b` with words the other side lacks ("District of Columbia" /
+    "District of Sullivan"; "Tampa, Florida" / "Tampa" have none on one side)."""
+    words_a, words_b = {w for v in a for w in v.key}, {w for v in b for w in v.key}
+    only_a = [v for v in a if v.key - words_b]
+    only_b = [w for w in b if w.key - words_a]
     if not only_a or not only_b:
         return None
     same_slot = [(v, w) for v in only_a for w in only_b if v.slot == w.slot]
     return same_slot[0] if same_slot else (only_a[0], only_b[0])
-
-
-def _compatible(v: Value, w: Value) -> bool:
-    """One names the other: "Tampa" in "Tampa, Florida", "Palamar" in "Sviatoslav Palamar"."""
-    return bool(v.key) and bool(w.key) and (v.key <= w.key or w.key <= v.key)
 
 
 def speaker_of(quotes: Sequence[Quote], source: str, start: int, end: int) -> Quote | None:

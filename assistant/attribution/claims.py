@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.attribution.parsing import entity_parses
-from assistant.text.words import SPEECH_VERBS, STOP_WORDS
+from assistant.text.words import SPEECH_VERBS, STOP_WORDS, TITLES
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -41,6 +41,8 @@ SCALES = frozenset("hundred thousand million billion trillion".split())
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 _MONTHS = "january february march april may june july august september october november december".split()
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+# Words before a name that are no part of it ("Mr. Trump" is "Donald Trump").
+_TITLE_WORDS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Sgt"} | set(TITLES))
 _CONTENT_POS = {"NOUN", "VERB", "ADJ", "ADV", "PROPN"}
 _FRAME_VERBS = SPEECH_VERBS - {"continue", "call", "charge", "point", "shoot", "read"} | {"accord"}
 
@@ -93,8 +95,10 @@ def read(doc: Doc) -> Statement:
     ents = [e for e in doc.ents if e.root.i in inside]
     names = tuple(_name(e) for e in ents if e.label_ in NAME_LABELS)
     dates = tuple(v for e in ents if e.label_ == "DATE" for v in _dates(e))
+    in_slots = {t.i for e in ents if e.label_ in NAME_LABELS or e.label_ == "DATE" for t in e}
+    names += _unlabelled_names(content, in_slots)
     figures, figure_text, context, number_tokens = _figures(content, inside)
-    in_slots = {t.i for e in ents if e.label_ in NAME_LABELS or e.label_ == "DATE" for t in e} | number_tokens
+    in_slots |= number_tokens | {t.i for t in content if t.pos_ == "PROPN"}
     negated, asserted = _polarity(content, denied)
     words = frozenset(_lemma(t) for t in content if t.i not in in_slots and _is_content(t))
     return Statement(
@@ -130,15 +134,47 @@ def _content(doc: Doc) -> tuple[list[Token], bool]:
 
 
 def _name(ent: Span) -> Value:
-    words = [t.lower_ for t in ent if not t.is_stop and not t.is_punct and t.lower_ not in {"'s", "’s"}]
+    words = [t.lower_ for t in ent if t.is_alpha and not t.is_stop and t.text not in _TITLE_WORDS]
     return Value(ent.text, NAME_LABELS[ent.label_], frozenset(words))
 
 
+def _unlabelled_names(content: list[Token], labelled: set[int]) -> tuple[Value, ...]:
+    """Runs of proper nouns the entity recognizer left out ("Rubio", "Manafort"), as names."""
+    found: list[Value] = []
+    run: list[Token] = []
+    for token in [*content, None]:
+        if token is not None and _looks_like_name(token) and token.i not in labelled:
+            if run and token.i != run[-1].i + 1:
+                found.append(_run(run))
+                run = []
+            run.append(token)
+            continue
+        if run:
+            found.append(_run(run))
+            run = []
+    return tuple(found)
+
+
+def _looks_like_name(token: Token) -> bool:
+    """A proper noun, or a capitalised noun that is its own lemma ("Manafort", not "Officials")."""
+    if not token.is_alpha or token.lower_ in STOP_WORDS or token.text in _TITLE_WORDS:
+        return False
+    return token.pos_ == "PROPN" or (token.pos_ == "NOUN" and token.is_title and token.lemma_ == token.lower_)
+
+
+def _run(run: list[Token]) -> Value:
+    text = run[0].doc[run[0].i : run[-1].i + 1].text
+    return Value(text, "name", frozenset(t.lower_ for t in run))
+
+
 def _dates(ent: Span) -> list[Value]:
-    """The year, weekday and month a DATE entity names (relative dates, "last month", none)."""
+    """The year, weekday, month and day a DATE entity names ("March 15"; relative dates and
+    durations, "last month", "10 years", none)."""
     lower = ent.text.lower()
     keys = set(_YEAR.findall(lower))
     keys |= {w for w in re.findall(r"[a-z]+", lower) if w in _WEEKDAYS or w in _MONTHS}
+    if keys - set(_WEEKDAYS):  # a day of the month with its month or year
+        keys |= {n for n in re.findall(r"\b\d{1,2}\b", lower)}
     return [Value(ent.text, "date", frozenset(keys))] if keys else []
 
 
@@ -152,7 +188,7 @@ def _figures(
     context: dict[str, set[str]] = {}
     used: set[int] = set()
     for token in content:
-        if not _is_number(token) or token.i in used or token.ent_type_ == "DATE":
+        if not _is_number(token) or token.i in used or _in_calendar_date(token):
             continue
         top = token
         while _is_number(top.head) and top.head.i != top.i and top.head.i in inside:
@@ -177,8 +213,17 @@ def _figures(
     return {k: frozenset(v) for k, v in found.items()}, written, frozen, used
 
 
+def _in_calendar_date(token: Token) -> bool:
+    """A year, or a day with its month: a date, not a figure."""
+    if token.ent_type_ != "DATE":
+        return False
+    words = {t.lower_ for t in token.sent if t.ent_type_ == "DATE"}
+    return bool(_YEAR.fullmatch(token.text)) or bool(words & set(_MONTHS))
+
+
 def _counted(top: Token, group: list[Token]) -> tuple[str, Token | None] | None:
-    """What a number counts (its noun, "civilian"; a currency; "percent"), and the noun's token."""
+    """What a number counts (its noun, "civilian"; a currency; "percent"; "334 of the 865
+    delegates": delegate), and the noun's token; else the word it qualifies ("100 more")."""
     currency = next((t.text for t in group if t.text in "$€£"), None)
     if currency:
         return currency, None
@@ -186,7 +231,11 @@ def _counted(top: Token, group: list[Token]) -> tuple[str, Token | None] | None:
         return ("percent" if top.head.lower_ in {"percent", "%"} else _lemma(top.head)), top.head
     if top.dep_ == "pobj" and top.head.lower_ == "of" and top.head.head.pos_ == "NOUN":
         return _lemma(top.head.head), None  # "a total of 30"
-    return None
+    of = next((c for c in top.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    noun = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    if noun is not None and noun.pos_ == "NOUN":
+        return _lemma(noun), noun
+    return f"({_lemma(top.head)})", None
 
 
 def _polarity(content: list[Token], denied: bool) -> tuple[set[str], set[str]]:
@@ -195,7 +244,7 @@ def _polarity(content: list[Token], denied: bool) -> tuple[set[str], set[str]]:
     asserted: set[str] = set()
     inside = {t.i for t in content}
     for token in content:
-        if token.pos_ not in {"VERB", "AUX", "ADJ"} or token.lemma_.lower() in _FRAME_VERBS:
+        if token.pos_ not in {"VERB", "AUX", "ADJ"}:
             continue
         if token.pos_ == "AUX" and token.dep_ == "aux":
             continue
