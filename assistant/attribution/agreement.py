@@ -13,6 +13,10 @@ smaller one's, at least MIN_SHARED words). Then:
   **figures**: shown side by side, not called a disagreement; this also holds between
   statements with different frames when the counted thing has FIGURES_CONTEXT words around it
   in common;
+- two wordings of one sentence, aligned word by word, that differ in a short stretch
+  (ALIGNED_STRETCH words) holding a negation on one side, or a name or a number on both
+  (names the entity recognizer missed: "made by Exxon Mobil" / "made by Reports") -> conflict
+  or figures;
 - otherwise, when they share enough of their frame (AGREE_FRAME) -> **agree**;
 - anything else -> **none**: silence is better than a wrong note.
 
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from assistant.attribution.claims import Statement, Value, statements
 from assistant.models import Quote
@@ -37,6 +42,7 @@ MIN_SHARED = 2  # frame words in common, at least
 # soldiers still trapped inside the tunnels").
 FIGURES_CONTEXT = 2
 COVERED = 0.4
+ALIGNED_STRETCH = 6  # words: a longer stretch worded differently is a paraphrase, not one slot
 # A clause of a model's claim is in its cited text when at least this share of its content
 # lemmas is there ("it is safe" against a sentence without "safe": no).
 CLAUSE_SHARE = 0.5
@@ -86,9 +92,31 @@ def compare(a: Statement, b: Statement) -> Relation:
             first, second = differing
             return Relation("conflict", first.slot, (first.text, second.text))
     figures = _figures(a, b, 0)
-    if figures.kind == "figures" or len(shared) < AGREE_FRAME * smaller:
+    if figures.kind == "figures":
         return figures
+    aligned = _aligned(a, b)
+    if aligned.kind != "none" or len(shared) < AGREE_FRAME * smaller:
+        return aligned
     return Relation("agree")
+
+
+def _aligned(a: Statement, b: Statement) -> Relation:
+    """Two wordings of one sentence, aligned word by word: a negation one adds, or a short
+    stretch each words differently that holds a name or a number on both sides ("made by Exxon
+    Mobil" / "made by Reports", "won 758" / "won 2,274"), is where they differ."""
+    words_a, words_b = [w for w, _ in a.tokens], [w for w, _ in b.tokens]
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, words_a, words_b, autojunk=False).get_opcodes():
+        if op == "equal" or max(i2 - i1, j2 - j1) > ALIGNED_STRETCH:
+            continue
+        kinds_a, kinds_b = {k for _, k in a.tokens[i1:i2]}, {k for _, k in b.tokens[j1:j2]}
+        values = (" ".join(words_a[i1:i2]), " ".join(words_b[j1:j2]))
+        if ("negation" in kinds_a) != ("negation" in kinds_b):
+            return Relation("conflict", "negation", values)
+        if "name" in kinds_a and "name" in kinds_b:
+            return Relation("conflict", "name", values)
+        if "number" in kinds_a and "number" in kinds_b:
+            return Relation("figures", "number", values)
+    return NONE
 
 
 def _opposed(a: Statement, b: Statement) -> list[str]:

@@ -70,6 +70,9 @@ class Statement:
     asserted: frozenset[str] = frozenset()  # predicate lemmas the content affirms
     words: frozenset[str] = frozenset()  # content lemmas outside names, dates and numbers
     clauses: tuple[frozenset[str], ...] = ()  # each clause's own content lemmas
+    # The content's tokens in order, lower-cased, each with its kind: "name", "number",
+    # "negation" or "word" (for aligning two wordings of one sentence, see `agreement`).
+    tokens: tuple[tuple[str, str], ...] = ()
 
 
 def statements(texts: Sequence[str]) -> list[Statement]:
@@ -99,6 +102,9 @@ def read(doc: Doc) -> Statement:
     names += _unlabelled_names(content, in_slots)
     figures, figure_text, context, number_tokens = _figures(content, inside)
     in_slots |= number_tokens | {t.i for t in content if t.pos_ == "PROPN"}
+    names_at = {t.i for e in ents if e.label_ in NAME_LABELS for t in e} | {
+        t.i for t in content if _looks_like_name(t) or (t.is_title and t.i > content[0].i)
+    }
     negated, asserted = _polarity(content, denied)
     words = frozenset(_lemma(t) for t in content if t.i not in in_slots and _is_content(t))
     return Statement(
@@ -112,6 +118,7 @@ def read(doc: Doc) -> Statement:
         frozenset(asserted),
         words,
         _clauses(content, inside, in_slots),
+        tuple((t.lower_, _kind(t, names_at)) for t in content if not t.is_punct),
     )
 
 
@@ -126,6 +133,8 @@ def _content(doc: Doc) -> tuple[list[Token], bool]:
         for child in root.children:
             if child.dep_ in {"ccomp", "xcomp", "punct"}:
                 continue
+            if child.dep_ == "nsubj" and any(_is_number(t) for t in child.subtree):
+                continue  # "55 percent of voters said ...": the figure is the claim
             frame.update(t.i for t in child.subtree)
         content = [t for t in doc if t.i not in frame and t.dep_ != "punct"]
         return content, root.lemma_.lower() in DENIAL_VERBS
@@ -305,6 +314,14 @@ def _own_subtree(head: Token, heads: list[Token]) -> Iterable[Token]:
             continue
         yield token
         stack.extend(token.children)
+
+
+def _kind(token: Token, names_at: set[int]) -> str:
+    if token.lower_ in NEGATING_WORDS:
+        return "negation"
+    if _is_number(token):
+        return "number"
+    return "name" if token.i in names_at else "word"
 
 
 def _is_number(token: Token) -> bool:
