@@ -42,7 +42,7 @@ MIN_SHARED = 2  # frame words in common, at least
 # soldiers still trapped inside the tunnels").
 FIGURES_CONTEXT = 2
 COVERED = 0.4
-ALIGNED_STRETCH = 6  # words: a longer stretch worded differently is a paraphrase, not one slot
+ALIGNED_STRETCH = 4  # words: a longer stretch worded differently is a paraphrase, not one slot
 # A clause of a model's claim is in its cited text when at least this share of its content
 # lemmas is there ("it is safe" against a sentence without "safe": no).
 CLAUSE_SHARE = 0.5
@@ -85,6 +85,9 @@ def compare(a: Statement, b: Statement) -> Relation:
     for predicate in _opposed(a, b):
         denied = f"not {predicate}"
         said = (denied, predicate) if predicate in a.negated else (predicate, denied)
+        return Relation("conflict", "negation", said)
+    if a.denial != b.denial:  # "Kyiv denied that its forces ..." against "... its forces blew up ..."
+        said = ("denies", "states") if a.denial else ("states", "denies")
         return Relation("conflict", "negation", said)
     for values_a, values_b in ((a.names, b.names), (a.dates, b.dates)):
         differing = _differing(values_a, values_b)
@@ -154,21 +157,23 @@ def departs(claim: Statement, source: Statement, context: Statement | None = Non
 
 
 def _lemmas(statement: Statement) -> frozenset[str]:
-    """Every content lemma of a statement, its names' words and its counted things included."""
-    names = {w for v in statement.names for w in v.key}
-    return statement.words | statement.negated | statement.asserted | set(statement.figures) | names
+    """Every word of a statement (as written and as lemma), its predicates and counted things."""
+    return statement.vocabulary | statement.negated | statement.asserted | set(statement.figures)
 
 
 def _differing(a: Sequence[Value], b: Sequence[Value]) -> tuple[Value, Value] | None:
     """A value of `a` and one of `b` with words the other side lacks ("District of Columbia" /
     "District of Sullivan"; "Tampa, Florida" / "Tampa" have none on one side)."""
     words_a, words_b = {w for v in a for w in v.key}, {w for v in b for w in v.key}
-    only_a = [v for v in a if v.key - words_b]
-    only_b = [w for w in b if w.key - words_a]
-    if not only_a or not only_b:
-        return None
-    same_slot = [(v, w) for v in only_a for w in only_b if v.slot == w.slot]
-    return same_slot[0] if same_slot else (only_a[0], only_b[0])
+    only_a = [v for v in a if v.key - words_b and not any(_compatible(v, w) for w in b)]
+    only_b = [w for w in b if w.key - words_a and not any(_compatible(v, w) for v in a)]
+    same_slot = [(v, w) for v in only_a for w in only_b if v.slot == w.slot or "name" in {v.slot, w.slot}]
+    return same_slot[0] if same_slot else None
+
+
+def _compatible(v: Value, w: Value) -> bool:
+    """One names the other: "Tampa" in "Tampa, Florida", "Palamar" in "Sviatoslav Palamar"."""
+    return bool(v.key) and bool(w.key) and (v.key <= w.key or w.key <= v.key)
 
 
 def speaker_of(quotes: Sequence[Quote], source: str, start: int, end: int) -> Quote | None:

@@ -66,6 +66,7 @@ class Statement:
     figures: dict[str, frozenset[str]] = field(default_factory=dict)  # counted thing -> its numbers
     figure_text: dict[str, str] = field(default_factory=dict)  # counted thing -> as written
     figure_context: dict[str, frozenset[str]] = field(default_factory=dict)  # -> words around it
+    denial: bool = False  # the frame denies the content ("Officials denied that ...")
     negated: frozenset[str] = frozenset()  # predicate lemmas the content negates
     asserted: frozenset[str] = frozenset()  # predicate lemmas the content affirms
     words: frozenset[str] = frozenset()  # content lemmas outside names, dates and numbers
@@ -73,6 +74,7 @@ class Statement:
     # The content's tokens in order, lower-cased, each with its kind: "name", "number",
     # "negation" or "word" (for aligning two wordings of one sentence, see `agreement`).
     tokens: tuple[tuple[str, str], ...] = ()
+    vocabulary: frozenset[str] = frozenset()  # every word of the text, as written and as lemma
 
 
 def statements(texts: Sequence[str]) -> list[Statement]:
@@ -114,32 +116,35 @@ def read(doc: Doc) -> Statement:
         figures,
         figure_text,
         context,
+        denied,
         frozenset(negated),
         frozenset(asserted),
         words,
         _clauses(content, inside, in_slots),
         tuple((t.lower_, _kind(t, names_at)) for t in content if not t.is_punct),
+        frozenset(w for t in doc if t.is_alpha for w in (t.lower_, _lemma(t))),
     )
 
 
 def _content(doc: Doc) -> tuple[list[Token], bool]:
-    """The tokens of what is claimed, and whether the frame denies it ("X denied that ...")."""
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    if root is None:
-        return list(doc), False
-    reported = [c for c in root.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ in {"VERB", "AUX"}]
-    if root.lemma_.lower() in _FRAME_VERBS | DENIAL_VERBS and reported:
-        frame = {root.i}
+    """The tokens of what is claimed, and whether the frame denies it ("X denied that ..."):
+    in each sentence, a reporting verb's own words (its subject, its time and place) are left out."""
+    frame = {t.i for t in doc if t.lower_ == "according" for t in t.subtree}
+    denied = False
+    for sentence in doc.sents:
+        root = sentence.root
+        reported = [c for c in root.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ in {"VERB", "AUX"}]
+        if root.lemma_.lower() not in _FRAME_VERBS | DENIAL_VERBS or not reported:
+            continue
+        denied = denied or root.lemma_.lower() in DENIAL_VERBS
+        frame.add(root.i)
         for child in root.children:
             if child.dep_ in {"ccomp", "xcomp", "punct"}:
                 continue
             if child.dep_ == "nsubj" and any(_is_number(t) for t in child.subtree):
                 continue  # "55 percent of voters said ...": the figure is the claim
             frame.update(t.i for t in child.subtree)
-        content = [t for t in doc if t.i not in frame and t.dep_ != "punct"]
-        return content, root.lemma_.lower() in DENIAL_VERBS
-    according = {t.i for t in doc if t.lower_ == "according" for t in t.subtree}
-    return [t for t in doc if t.i not in according], False
+    return [t for t in doc if t.i not in frame and not t.is_punct], denied
 
 
 def _name(ent: Span) -> Value:
@@ -211,7 +216,7 @@ def _figures(
             continue
         thing, noun = counted
         for n in numbers:
-            found.setdefault(thing, set()).add(_plain(n.text) + (f" {scale}" if scale else ""))
+            found.setdefault(thing, set()).add(_plain(n.lower_) + (f" {scale}" if scale else ""))
         ends = [t.i for t in group] + ([noun.i] if noun is not None else [])
         written.setdefault(thing, top.doc[min(ends) : max(ends) + 1].text)
         around = noun.subtree if noun is not None else top.head.subtree
@@ -255,11 +260,16 @@ def _polarity(content: list[Token], denied: bool) -> tuple[set[str], set[str]]:
     for token in content:
         if token.pos_ not in {"VERB", "AUX", "ADJ"}:
             continue
-        if token.pos_ == "AUX" and token.dep_ == "aux":
+        if token.pos_ == "AUX" and token.dep_ in {"aux", "auxpass"}:
             continue
-        negative = _negates(token, inside)
-        if denied and (token.head.i not in inside or token.dep_ in {"ccomp", "xcomp"}):
-            negative = not negative
+        negative = _negates(token, inside) != denied
+        # A clause under a negated one is negated with it ("was not from an angle that would
+        # show a gun"); a clause joined by "and" is not.
+        current = token
+        while current.dep_ not in {"conj", "parataxis", "ROOT"} and current.head.i in inside:
+            current = current.head
+            if current.pos_ in {"VERB", "AUX", "ADJ"} and _negates(current, inside):
+                negative = not negative
         (negated if negative else asserted).add(_predicate(token))
     return negated, asserted
 
