@@ -74,7 +74,8 @@ def conflicts(
     used: set[int],
 ) -> list[Claim]:
     """Statements relevant to the question (scoring at least `floor`) that conflict with a claim or
-    give other figures for what it counts; one the text says rebuts the claim's speaker first.
+    give other figures for what it counts; one the text says rebuts the claim's speaker, or that
+    calls the claim false right after it ("That comment is a lie."), first.
     A speaker may conflict with himself only when the contents oppose (`agreement.compare`)."""
     sentences = said.sentences
     found: list[Claim] = []
@@ -84,9 +85,13 @@ def conflicts(
     for c, claim in enumerate(list(claims)):
         own = [index[(s.source, s.start_char)] for s in claim.spans[0]]
         candidates = []
-        said.read(own + open_)
+        after = own[-1] + 1  # a refutation right after the claim ("That comment is a lie.") scores low
+        nearby = [after] if after < len(sentences) and after not in used and after not in open_ else []
+        said.read(own + open_ + nearby)
+        if nearby and _refutes(said, own, after) and not looks_like_instruction(sentences[after].text):
+            candidates.append((2, float(scores[after]), after, REBUTTAL))
         for j in open_:
-            if rebuts(list(sentences), j, who[own[0]]):
+            if rebuts(list(sentences), j, who[own[0]]) or _refutes(said, own, j):
                 candidates.append((2, float(scores[j]), j, REBUTTAL))
                 continue
             relations = [compare(said[k], said[j]) for k in own]
@@ -104,6 +109,14 @@ def conflicts(
             used.update(index[(s.source, s.start_char)] for s in span)
             found.append(Claim([span], float(scores[j]), against=c, relation=relation))
     return found
+
+
+def _refutes(said: Statements, own: list[int], j: int) -> bool:
+    """Sentence `j` calls the claim's last sentence, just before it, false ("That comment is a lie.")."""
+    sentences = said.sentences
+    before, after = sentences[own[-1]], sentences[j]
+    adjacent = j == own[-1] + 1 and before.source == after.source and after.start_char - before.end_char <= 3
+    return adjacent and said[j].refutes_before
 
 
 def notes(claims: list[Claim], numbers: list[list[int]], citations: list[Citation]) -> list[Agreement]:

@@ -37,6 +37,7 @@ NAME_LABELS = {
 }
 DENIAL_VERBS = frozenset("deny dispute refute reject".split())
 NEGATING_WORDS = frozenset("no never nobody nothing none neither nor not n't".split())
+FALSEHOODS = frozenset("lie false untrue wrong baseless nonsense fabrication fake misleading".split())
 SCALES = frozenset("hundred thousand million billion trillion".split())
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 _MONTHS = "january february march april may june july august september october november december".split()
@@ -75,6 +76,7 @@ class Statement:
     # "negation" or "word" (for aligning two wordings of one sentence, see `agreement`).
     tokens: tuple[tuple[str, str], ...] = ()
     vocabulary: frozenset[str] = frozenset()  # every word of the text, as written and as lemma
+    refutes_before: bool = False  # it calls what was said before false: "That comment is a lie."
 
 
 def statements(texts: Sequence[str]) -> list[Statement]:
@@ -123,6 +125,7 @@ def read(doc: Doc) -> Statement:
         _clauses(content, inside, in_slots),
         tuple((t.lower_, _kind(t, names_at)) for t in content if not t.is_punct),
         frozenset(w for t in doc if t.is_alpha for w in (t.lower_, _lemma(t))),
+        _refutes_before(doc),
     )
 
 
@@ -145,6 +148,22 @@ def _content(doc: Doc) -> tuple[list[Token], bool]:
                 continue  # "55 percent of voters said ...": the figure is the claim
             frame.update(t.i for t in child.subtree)
     return [t for t in doc if t.i not in frame and not t.is_punct], denied
+
+
+def _refutes_before(doc: Doc) -> bool:
+    """ "That comment is a lie.", "This is simply untrue.": a copula whose subject points back
+    ("that", "this claim") and whose complement calls it false."""
+    root = next(iter(doc.sents)).root
+    if root.lemma_.lower() != "be":
+        return False
+    subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    complement = next((c for c in root.children if c.dep_ in {"attr", "acomp"}), None)
+    if subject is None or complement is None or _negates(root, {t.i for t in doc}):
+        return False
+    pointing = subject.lower_ in {"that", "this"} or any(
+        c.dep_ == "det" and c.lower_ in {"that", "this"} for c in subject.children
+    )
+    return pointing and complement.lemma_.lower() in FALSEHOODS
 
 
 def _name(ent: Span) -> Value:
