@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant.answers.answerability import Missing, check
 from assistant.answers.evidence import cite, looks_like_instruction, neutralize_markers, with_speaker
-from assistant.answers.rendering import NOT_COVERED, agreement_note, claim_lead, conflict_note, figures_note
-from assistant.answers.selection import WEIGHTS, same_paragraph, selection_scores
+from assistant.answers.rendering import (
+    NOT_COVERED,
+    agreement_note,
+    claim_lead,
+    conflict_note,
+    declined_text,
+    figures_note,
+    partial_lead,
+)
+from assistant.answers.selection import WEIGHTS, is_furniture, same_paragraph, selection_scores
 from assistant.answers.speakers import attributed, rebuts
 from assistant.attribution.agreement import relation, speaker_of
 from assistant.models import Agreement, Answer, Citation, Passage, Quote, Sentence
@@ -46,6 +55,16 @@ class Claim:
     score: float
     against: int | None = None  # index of the claim this one contradicts
     figures: bool = False  # `against` gives other figures for the same counted thing, no contradiction
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether the sources answer the question: the claims, and what no sentence meets."""
+
+    claims: list[Claim]
+    status: str = "answered"  # "answered", "partial" or "declined"
+    missing: list[Missing] = field(default_factory=list)
+    near_miss: Sentence | None = None  # a declined question's closest sentence
 
 
 class ExtractiveAnswerer:
@@ -93,28 +112,53 @@ class ExtractiveAnswerer:
         already_said: str = "",
         quotes: Sequence[Quote] = (),
     ) -> list[Claim]:
-        """The claims to answer with, best first; empty when nothing passes the threshold.
+        """The claims to answer with, best first; empty when the sources do not answer it."""
+        verdict = self.judge(question, passages, already_said, quotes)
+        return verdict.claims if verdict.status != "declined" else []
+
+    def judge(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        already_said: str = "",
+        quotes: Sequence[Quote] = (),
+    ) -> Verdict:
+        """The claims to answer with, best first, and whether they answer the question.
 
         Sentences in `already_said` (the previous answer) are left out: a follow-up asks for more.
+        Headlines, bylines and other furniture are never claims, nor is a sentence said twice. The
+        first claim is the selector's best sentence that meets the question's constraints (see
+        `answerability`); one that misses only a year or month makes a partial answer; when no
+        sentence meets them the question is declined, with the closest sentence as a near miss.
         A claim is one speaker's: statements of different speakers (known from `quotes`) are
         never merged. Statements that contradict a claim, by another speaker or source, follow
         it as claims of their own (`against`).
         """
         sentences = sentences_of(passages)
         if not sentences:
-            return []
+            return Verdict([], "declined")
         scores, picks = self._scores(question, sentences, passages)
-        for i, s in enumerate(sentences):  # kept as neighbours' context, never quoted
-            if looks_like_instruction(s.text) or (already_said and s.text in already_said):
+        seen: set[str] = set()
+        for i in np.argsort(-scores, kind="stable"):  # kept as neighbours' context, never quoted
+            s = sentences[i]
+            text = " ".join(s.text.split())
+            if (
+                looks_like_instruction(s.text)
+                or (already_said and s.text in already_said)
+                or is_furniture(s, passages[s.passage])
+                or text in seen
+            ):
                 scores[i] = picks[i] = -np.inf
+            seen.add(text)
         by_score = np.argsort(-scores, kind="stable")
         best = float(scores[by_score[0]])
         if best < self.threshold:
-            return []
+            return Verdict([], "declined")
         vectors = self._vectors(sentences, by_score)
         who = [speaker_of(quotes, s.source, s.start_char, s.end_char) for s in sentences]
         claims: list[Claim] = []
         used: set[int] = set()
+        status, first_missing, near = "answered", [], None
         order = np.argsort(-picks, kind="stable")  # the selector's order (or the score's)
         for i in order:
             if len(claims) == self.max_claims or not np.isfinite(picks[i]):
@@ -125,6 +169,14 @@ class ExtractiveAnswerer:
                 floor = -np.inf if self.eligible is None else max(self.threshold, self.eligible * best)
             if i in used or scores[i] < floor:
                 continue
+            speaker = who[i].speaker if who[i] is not None else None
+            missing = check(question, list(passages), sentences[i], speaker)
+            if near is None:
+                near, first_missing = sentences[i], missing
+            if any(not m.partial for m in missing) or (claims and missing and status == "answered"):
+                continue
+            if not claims and missing:
+                status, first_missing = "partial", missing
             group = [int(i)]
             for j in order:
                 # Another source stating the same thing joins this claim.
@@ -140,7 +192,10 @@ class ExtractiveAnswerer:
             for span in spans:
                 used.update(sentences.index(s) for s in span)
             claims.append(Claim(spans, float(scores[i])))
-        return claims + self._conflicts(claims, sentences, scores, vectors, who, used)
+        if not claims:
+            return Verdict([], "declined", first_missing, near)
+        claims += self._conflicts(claims, sentences, scores, vectors, who, used)
+        return Verdict(claims, status, first_missing if status == "partial" else [])
 
     def _scores(
         self, question: str, sentences: list[Sentence], passages: Sequence[Passage]
@@ -264,19 +319,31 @@ class ExtractiveAnswerer:
         passages: Sequence[Passage],
         already_said: str = "",
         quotes: Sequence[Quote] = (),
+        sources: Sequence[str] = (),
     ) -> Iterator[str | Answer]:
         """Yield the answer claim by claim, then the Answer.
+
+        `sources` is the source filter the passages were retrieved under: a declined answer names it.
 
         A claim whose words are attributed (in `quotes`) opens with who says it, their role and
         the outlet; claims that agree across sources or conflict get a closing note.
         """
-        claims = self.claims(question, passages, already_said, quotes)
-        if not claims:
-            yield NOT_COVERED
-            yield Answer(question, NOT_COVERED, [], list(passages), False, [], "extractive")
+        verdict = self.judge(question, passages, already_said, quotes)
+        claims = verdict.claims
+        if verdict.status == "declined":
+            near = None
+            if verdict.near_miss is not None:
+                near = cite(passages, 0, verdict.near_miss)
+            text = declined_text(verdict.missing, sources) if verdict.missing or sources else NOT_COVERED
+            yield text
+            yield Answer(
+                question, text, [], list(passages), False, [], "extractive", status="declined", near_miss=near
+            )
             return
         citations: list[Citation] = []
-        pieces = []
+        pieces = [partial_lead(verdict.missing)] if verdict.status == "partial" else []
+        if pieces:
+            yield pieces[0]
         numbers: list[list[int]] = []
         for claim in claims:
             markers = ""
@@ -291,12 +358,15 @@ class ExtractiveAnswerer:
                 f"{claim_lead(first, claim.against is not None)}{neutralize_markers(first.quote)} {markers}"
             )
             pieces.append(piece)
-            yield piece if len(pieces) == 1 else "\n\n" + piece
+            yield piece if len(pieces) == 1 else ("\n\n" if claims.index(claim) else " ") + piece
         agreements = _agreements(claims, numbers, citations)
         for agreement in agreements:
             yield f"\n\n{agreement.heading}: {agreement.note}"
+        body = "\n\n".join(pieces)
+        if verdict.status == "partial":
+            body = pieces[0] + " " + "\n\n".join(pieces[1:])
         yield Answer(
-            question, "\n\n".join(pieces), citations, list(passages), True, [], "extractive", agreements
+            question, body, citations, list(passages), True, [], "extractive", agreements, status=verdict.status
         )
 
     def answer(
@@ -305,9 +375,10 @@ class ExtractiveAnswerer:
         passages: Sequence[Passage],
         already_said: str = "",
         quotes: Sequence[Quote] = (),
+        sources: Sequence[str] = (),
     ) -> Answer:
         """The complete Answer."""
-        *_, final = self.stream(question, passages, already_said, quotes)
+        *_, final = self.stream(question, passages, already_said, quotes, sources)
         assert isinstance(final, Answer)
         return final
 

@@ -67,6 +67,35 @@ def opens_paragraph(sentence: Sentence, passage: Passage) -> bool:
     return (passage.start_char == 0 and not before.strip()) or before.rstrip(" \t").endswith("\n")
 
 
+_FURNITURE = re.compile(
+    r"^\W*(?:by\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\W*$|(?:photo|image|video|credit|caption|"
+    r"copyright|getty images|ap photo|reuters/)\b|#)"
+    r"|\b(?:all rights reserved|click here|sign up|subscribe|newsletter|advertisement|read more|"
+    r"share this|follow us|skip to)\b",
+    re.IGNORECASE,
+)
+
+
+def is_furniture(sentence: Sentence, passage: Passage) -> bool:
+    """A headline, byline, dateline, caption or site furniture: never a claim.
+
+    A headline is the source's title standing as its own paragraph, or a line of its own that
+    ends without a full stop and holds no verb-like lower-case run (checked crudely by length).
+    """
+    text = sentence.text.strip()
+    if _FURNITURE.search(text):
+        return True
+    title = sentence.title.strip().rstrip(".!?…")
+    if title and text.rstrip(".!?") == title:
+        return True
+    before = passage.text[: sentence.start_char - passage.start_char]
+    after = passage.text[sentence.end_char - passage.start_char :]
+    alone = (not before.strip() and passage.start_char == 0 or before.rstrip(" \t").endswith("\n")) and (
+        not after.strip() or after.lstrip(" \t").startswith("\n")
+    )
+    return alone and len(text.split()) <= 14 and not text.endswith((".", "!", "?", '"', "”", ":"))
+
+
 def same_paragraph(first: Sentence, second: Sentence) -> bool:
     """No blank line lies between `first` and the `second` sentence that follows it."""
     return second.start_line - first.end_line < 2

@@ -1,0 +1,318 @@
+"""Does a sentence answer the question? The question's constraints, checked against the evidence.
+
+A question names people, organisations and places, years, months and numbers, and asks for a kind
+of answer (who, when, where, how many / how much) about something (the "focus": the viewers of
+"how many viewers", the margin of "what was the margin of error"). Each is read from the spaCy
+parse and entities of the question (`constraints`) and checked against the sentence an answer
+would quote, its paragraph and its article (`unmet`):
+
+- a person the question names must be named in the sentence's paragraph; an organisation, a
+  place, a number in the article (by name, last name or acronym: "CFPB" is met by "Consumer
+  Financial Protection Bureau");
+- a year or month must be met in the paragraph, or in the article when the paragraph names no
+  other year or month ("Who won in 2019?" is not answered by a paragraph about 2018);
+- the kind asked for must be in the sentence: a person or organisation the question does not
+  name, a date, a place, a number the question does not hold;
+- the focus must be in the sentence or its paragraph.
+
+A sentence that misses only a year or month makes a partial answer (what is missing is said);
+one that misses anything else is not an answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.answers.selection import asks_for
+from assistant.attribution.parsing import entity_parser
+from assistant.models import Passage, Sentence
+from assistant.text.dates import MONTHS
+from assistant.text.words import NUMBER_WORDS, PERSON_NOUNS, STOP_WORDS, alternation
+
+_NAMED = {"PERSON": "person", "ORG": "name", "GPE": "name", "LOC": "name", "FAC": "name", "EVENT": "name"}
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_MONTH = re.compile(rf"\b({'|'.join(m.capitalize() for m in MONTHS)})\b")
+_NUMBER = re.compile(rf"\d|\b(?:{alternation(NUMBER_WORDS)})\b", re.IGNORECASE)
+_NUMERAL = re.compile(r"\d(?:[\d,.]*\d)?")
+_WH = re.compile(r"\b(?:who|whom|whose|what|which|when|where|how)\b", re.IGNORECASE)
+_PART = re.compile(r"\?\s*|,?\s+and\s+(?=(?:who|what|which|when|where|how|why)\b)", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_SPEECH_QUESTION = re.compile(
+    r"\b(?:what|how) (?:did|does|do|has|have|had|will|would) (?P<who>.+?) "
+    r"(?:say|tell|think|argue|claim|write|respond|react|explain|answer|justify|describe|call)\b",
+    re.IGNORECASE,
+)
+# Nouns a focus is too general to check ("what figure", "how many people", "what share").
+_GENERIC = frozenset(
+    """figure number amount total share percentage percent rate people person thing things way
+    kind type part time year years day days much many money size level""".split()
+)
+_WHEN_WORDS = re.compile(
+    r"\b(?:today|yesterday|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday|week|weeks|month|months|year|years|decade|century|ago|since|until|\d{1,2}:\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What a question asks for and names."""
+
+    people: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()  # organisations, places, events
+    years: tuple[str, ...] = ()
+    months: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
+    kind: str | None = None  # "who", "when", "where", "number" (see `selection.asks_for`)
+    focus: tuple[str, ...] = ()  # word stems of the thing asked about; any one meets it
+    focus_words: str = ""  # as the question writes them, for a decline's wording
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One constraint the evidence does not meet, and how to say so."""
+
+    what: str  # "person", "name", "year", "month", "number", "answer", "focus"
+    words: str  # "Tim Kaine", "2019", "a number", "viewers"
+
+    @property
+    def partial(self) -> bool:
+        """A year or month: the answer may still be given, saying what it lacks."""
+        return self.what in {"year", "month"}
+
+
+def stem(word: str) -> str:
+    """A crude stem: lower case without a plural or verb ending ("viewers" -> "view")."""
+    word = word.lower().strip("'’")
+    for ending in ("ings", "ing", "ers", "er", "ies", "es", "ed", "s"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+def parts(question: str) -> list[str]:
+    """The questions `question` asks: "X? Y?" and "what ..., and how ..." are two; text in
+    brackets (which outlets to read) is left out."""
+    plain = re.sub(r"\([^)]*\)", " ", question)
+    found = [p.strip(" ,;") for p in _PART.split(plain)]
+    return [p for p in found if len(p.split()) >= 3] or [plain]
+
+
+@lru_cache(maxsize=256)
+def constraints(question: str) -> Constraints:
+    """The constraints of one question (see `parts`), from its parse and entities."""
+    doc = entity_parser()(question)
+    people, names = [], []
+    for ent in doc.ents:
+        kind = _NAMED.get(ent.label_)
+        text = re.sub(r"^(?:the|The)\s+|[’']s$", "", ent.text).strip()
+        if kind == "person":
+            people.append(text)
+        elif kind == "name" and len(text) > 1:
+            names.append(text)
+    numbers = [n for n in _NUMERAL.findall(question) if not _YEAR.fullmatch(n) and any(c.isdigit() for c in n)]
+    focus, words = _focus(doc)
+    return Constraints(
+        people=tuple(dict.fromkeys(people)),
+        names=tuple(dict.fromkeys(n for n in names if n not in people)),
+        years=tuple(dict.fromkeys(_YEAR.findall(question))),
+        months=tuple(dict.fromkeys(_MONTH.findall(question))),
+        numbers=tuple(dict.fromkeys(numbers)),
+        kind=_kind(question, doc),
+        focus=focus,
+        focus_words=words,
+    )
+
+
+def _kind(question: str, doc: object) -> str | None:
+    """What the question's own wh-word asks for (not a "who" inside a relative clause)."""
+    wh = next((w for w in _WH.finditer(question) if not question[: w.start()].strip(" ,") or
+               question[: w.start()].rstrip().endswith(",")), None)
+    if wh is None:
+        return None
+    opening = " ".join(question[wh.start() :].split()[:4])
+    kind = asks_for(opening)
+    if kind is None and wh.group().lower() in {"which", "what"}:
+        tokens = [t for t in doc if t.idx >= wh.start()]  # type: ignore[attr-defined]
+        head = next((t for t in tokens[1:4] if t.pos_ == "NOUN" and t.dep_ != "compound"), None)
+        if head is not None and head.lemma_.lower() in PERSON_NOUNS:
+            return "who"
+    return kind
+
+
+def _focus(doc: object) -> tuple[tuple[str, ...], str]:
+    """The stems of the noun a "how many / how much / what N" question asks about, with its
+    compounds and adjectives ("television viewers"), generic nouns left out."""
+    tokens = list(doc)  # type: ignore[call-overload]
+    for i, token in enumerate(tokens):
+        lowered = token.lower_
+        head = None
+        if lowered in {"many", "much"} and i and tokens[i - 1].lower_ == "how":
+            after = tokens[i + 1 : i + 4]
+            head = next((t for t in after if t.pos_ in {"NOUN", "PROPN"}), None)
+            if head is None and len(after) > 1 and after[0].lower_ == "of":
+                head = next((t for t in tokens[i + 2 : i + 5] if t.pos_ == "NOUN"), None)
+        elif lowered in {"what", "which"} and i + 2 < len(tokens) and tokens[i + 1].lemma_ == "be":
+            # "What was the margin of error ...": the noun after the copula
+            head = next((t for t in tokens[i + 2 : i + 6] if t.pos_ == "NOUN"), None)
+        if head is not None:
+            parts = [t for t in head.children if t.dep_ in {"compound", "amod"} and t.i < head.i]
+            chosen = [*parts, head]
+            kept = [t for t in chosen if t.lower_ not in _GENERIC and t.lower_ not in STOP_WORDS]
+            if head.lemma_.lower() in PERSON_NOUNS:
+                return (), ""
+            if kept:
+                return tuple(stem(t.text) for t in kept), " ".join(t.text for t in chosen)
+            return (), ""
+    return (), ""
+
+
+def speech_subject(question: str) -> str | None:
+    """Whose words "What did X say ..." asks for: X, else None."""
+    found = _SPEECH_QUESTION.search(question)
+    return found.group("who") if found else None
+
+
+def _acronym(words: Iterable[str]) -> str:
+    return "".join(w[0] for w in words if w[:1].isupper())
+
+
+def named(name: str, text: str, person: bool = False) -> bool:
+    """`text` names `name`: in full, by a person's last name, or by acronym either way."""
+    if not name:
+        return True
+    if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE):
+        return True
+    words = _WORD.findall(name)
+    if person and words:
+        return bool(re.search(rf"\b{re.escape(words[-1])}\b", text))
+    compact = name.replace(".", "")
+    if compact.isupper() and 2 <= len(compact) <= 6:  # "CFPB", "U.S.": spelled out in the text?
+        runs = re.findall(r"(?:[A-Z][\w’'-]*(?:\s+(?:of|and|for|the|to|on)\s+|\s+)?)+", text)
+        if any(_acronym(_WORD.findall(run)) == compact for run in runs):
+            return True
+        return bool(re.search(rf"\b{re.escape(compact)}\b", text.replace(".", "")))
+    capitalised = [w for w in words if w[:1].isupper()]
+    if len(capitalised) >= 2:
+        short = _acronym(capitalised)
+        if re.search(rf"\b{re.escape(short)}\b", text.replace(".", "")):
+            return True
+        # the distinctive part of a long name ("the Alliance to Reclaim Our Schools" -> Reclaim)
+        return len(capitalised) >= 3 and all(re.search(rf"\b{re.escape(w)}\b", text) for w in capitalised[-2:])
+    return False
+
+
+def unmet(
+    question: str,
+    sentence: str,
+    paragraph: str,
+    article: str,
+    date: str | None = None,
+    speaker: str | None = None,
+    publisher: str = "",
+) -> list[Missing]:
+    """The constraints of `question` that `sentence` (in `paragraph`, in `article`) does not meet:
+    for a question of several parts, those of the part it meets best.
+
+    `speaker` is who speaks in the sentence, when known: it meets a person the question names and
+    a "who" question. `publisher` (the source's outlet and file name) meets a name as the article does.
+    """
+    found = [_unmet(p, sentence, paragraph, article, date, speaker, publisher) for p in parts(question)]
+    return min(found, key=lambda m: (len([x for x in m if not x.partial]), len(m)))
+
+
+def _unmet(
+    question: str,
+    sentence: str,
+    paragraph: str,
+    article: str,
+    date: str | None,
+    speaker: str | None,
+    publisher: str,
+) -> list[Missing]:
+    asked = constraints(question)
+    missing: list[Missing] = []
+    near = f"{paragraph} {speaker or ''}"
+    by = re.sub(r"[^a-z0-9]", "", publisher.lower())
+    for person in asked.people:
+        if not named(person, near, person=True) and not _publishes(person, by):
+            missing.append(Missing("person", person))
+    for name in asked.names:
+        if not named(name, article) and not _publishes(name, by):
+            missing.append(Missing("name", name))
+    for number in asked.numbers:
+        if number not in article:
+            missing.append(Missing("number", number))
+    dated = f"{article} {date or ''}"
+    for year in asked.years:
+        others = set(_YEAR.findall(paragraph)) - {year}
+        if year not in paragraph and (others or year not in dated):
+            missing.append(Missing("year", year))
+    for month in asked.months:
+        others = set(_MONTH.findall(paragraph)) - {month}
+        if month not in paragraph and (others or month not in article):
+            missing.append(Missing("month", month))
+    if not _holds_kind(asked, question, sentence, speaker):
+        missing.append(Missing("answer", _KIND_WORDS.get(asked.kind or "", "an answer")))
+    if asked.focus:
+        stems = {stem(w) for w in _WORD.findall(paragraph)}
+        if not any(f in stems for f in asked.focus):
+            missing.append(Missing("focus", asked.focus_words))
+    return missing
+
+
+def _publishes(name: str, publisher: str) -> bool:
+    """The source's outlet or file name is `name` ("USA Today" and usa-today_...txt)."""
+    compact = re.sub(r"[^a-z0-9]", "", name.lower())
+    return bool(publisher) and len(compact) >= 3 and (compact in publisher or _acronym(name.split()).lower() in publisher and len(name.split()) >= 3)
+
+
+_KIND_WORDS = {"who": "who it was", "when": "a date", "where": "a place", "number": "a figure"}
+
+
+def _holds_kind(asked: Constraints, question: str, sentence: str, speaker: str | None) -> bool:
+    """The sentence holds what the question word asks for."""
+    if asked.kind == "number":
+        numbers = {n.lower() for n in _NUMBER.findall(sentence)} - {n.lower() for n in _NUMBER.findall(question)}
+        return bool(numbers) or bool(re.search(r"\b(?:percent|per cent|%|\$)", sentence))
+    if asked.kind == "when":
+        return bool(_YEAR.search(sentence) or _MONTH.search(sentence) or _WHEN_WORDS.search(sentence))
+    if asked.kind in {"who", "where"}:
+        labels = {"PERSON", "ORG", "NORP"} if asked.kind == "who" else {"GPE", "LOC", "FAC"}
+        ents = [e.text for e in entity_parser()(sentence).ents if e.label_ in labels]
+        new = [e for e in ents if not named(e, question)]
+        return bool(new) or (asked.kind == "who" and bool(speaker) and not named(speaker or "", question))
+    return True
+
+
+def reason(missing: list[Missing]) -> str:
+    """What the sources do not say, in words: "none names Tim Kaine", "no source gives 2019"."""
+    parts = []
+    for item in missing:
+        if item.what == "person" or item.what == "name":
+            parts.append(f"none of the passages found names {item.words}")
+        elif item.what in {"year", "month", "number"}:
+            parts.append(f"no source gives it for {item.words}")
+        elif item.what == "answer":
+            parts.append(f"the closest passage gives no {item.words.removeprefix('a ')}"
+                         if item.words.startswith("a ") else f"the closest passage does not say {item.words}")
+        else:
+            parts.append(f"the closest passage does not mention the {item.words}")
+    return "; ".join(dict.fromkeys(parts))
+
+
+def check(question: str, passages: list[Passage], sentence: Sentence, speaker: str | None = None) -> list[Missing]:
+    """`unmet` for a sentence of the retrieved `passages`: its paragraph within its passage, and
+    its article as far as it was retrieved (every passage of its source), with its title."""
+    passage = passages[sentence.passage]
+    text, offset = passage.text, passage.start_char
+    start, end = sentence.start_char - offset, sentence.end_char - offset
+    begin = text.rfind("\n\n", 0, start)
+    stop = text.find("\n\n", end)
+    paragraph = text[0 if begin < 0 else begin : len(text) if stop < 0 else stop]
+    article = "\n\n".join([sentence.title, *(p.text for p in passages if p.source == sentence.source)])
+    publisher = f"{passage.outlet or ''} {sentence.source.rsplit('/', 1)[-1]}"
+    return unmet(question, sentence.text, paragraph, article, sentence.date, speaker, publisher)
