@@ -30,13 +30,14 @@ from assistant.answers.selection import asks_for
 from assistant.attribution.parsing import entity_parser
 from assistant.models import Passage, Sentence
 from assistant.text.dates import MONTHS
-from assistant.text.words import NUMBER_WORDS, PERSON_NOUNS, STOP_WORDS, alternation
+from assistant.text.words import NUMBER_WORDS, PERSON_NOUNS, SPEECH_CUES, STOP_WORDS, alternation
 
 _NAMED = {"PERSON": "person", "ORG": "name", "GPE": "name", "LOC": "name", "FAC": "name", "EVENT": "name"}
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MONTH = re.compile(rf"\b({'|'.join(m.capitalize() for m in MONTHS)})\b")
 _NUMBER = re.compile(rf"\d|\b(?:{alternation(NUMBER_WORDS)})\b", re.IGNORECASE)
 _NUMERAL = re.compile(r"\d(?:[\d,.]*\d)?")
+_SPEECH = re.compile(rf"[\"“”]|''|\b(?:{alternation(SPEECH_CUES)})\b", re.IGNORECASE)
 _WH = re.compile(r"\b(?:who|whom|whose|what|which|when|where|how)\b", re.IGNORECASE)
 _PART = re.compile(r"\?\s*|,?\s+and\s+(?=(?:who|what|which|when|where|how|why)\b)", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
@@ -90,7 +91,7 @@ def stem(word: str) -> str:
     for ending in ("ings", "ing", "ers", "er", "ies", "es", "ed", "s"):
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             return word[: -len(ending)]
-    return word
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
 
 
 def parts(question: str) -> list[str]:
@@ -157,7 +158,7 @@ def _focus(doc: object) -> tuple[tuple[str, ...], str]:
                 head = next((t for t in tokens[i + 2 : i + 5] if t.pos_ == "NOUN"), None)
         elif lowered in {"what", "which"} and i + 2 < len(tokens) and tokens[i + 1].lemma_ == "be":
             # "What was the margin of error ...": the noun after the copula
-            head = next((t for t in tokens[i + 2 : i + 6] if t.pos_ == "NOUN"), None)
+            head = next((t for t in tokens[i + 2 : i + 6] if t.pos_ == "NOUN" and t.dep_ != "compound"), None)
         if head is not None:
             parts = [t for t in head.children if t.dep_ in {"compound", "amod"} and t.i < head.i]
             chosen = [*parts, head]
@@ -184,6 +185,8 @@ def named(name: str, text: str, person: bool = False) -> bool:
     """`text` names `name`: in full, by a person's last name, or by acronym either way."""
     if not name:
         return True
+    if "-" in name and " " not in name and all(p[:1].isupper() for p in name.split("-")):
+        return all(named(p, text, person) for p in name.split("-"))  # "Trump-Clinton"
     if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE):
         return True
     words = _WORD.findall(name)
@@ -237,8 +240,16 @@ def _unmet(
     missing: list[Missing] = []
     near = f"{paragraph} {speaker or ''}"
     by = re.sub(r"[^a-z0-9]", "", publisher.lower())
+    subject = speech_subject(question) or ""
     for person in asked.people:
-        if not named(person, near, person=True) and not _publishes(person, by):
+        if _publishes(person, by):
+            continue
+        if person in subject:  # whose words are asked for: named near them, and they speak
+            if not named(person, near, person=True):
+                missing.append(Missing("person", person))
+            elif not _SPEECH.search(sentence):
+                missing.append(Missing("speech", person))
+        elif not named(person, article, person=True):
             missing.append(Missing("person", person))
     for name in asked.names:
         if not named(name, article) and not _publishes(name, by):
@@ -248,12 +259,13 @@ def _unmet(
             missing.append(Missing("number", number))
     dated = f"{article} {date or ''}"
     for year in asked.years:
-        others = set(_YEAR.findall(paragraph)) - {year}
+        others = set(_YEAR.findall(sentence)) - {year}
         if year not in paragraph and (others or year not in dated):
             missing.append(Missing("year", year))
+    published = _month_of(date)
     for month in asked.months:
-        others = set(_MONTH.findall(paragraph)) - {month}
-        if month not in paragraph and (others or month not in article):
+        others = set(_MONTH.findall(sentence)) - {month}
+        if month not in paragraph and month != published and (others or month not in article):
             missing.append(Missing("month", month))
     if not _holds_kind(asked, question, sentence, speaker):
         missing.append(Missing("answer", _KIND_WORDS.get(asked.kind or "", "an answer")))
@@ -262,6 +274,14 @@ def _unmet(
         if not any(f in stems for f in asked.focus):
             missing.append(Missing("focus", asked.focus_words))
     return missing
+
+
+def _month_of(date: str | None) -> str | None:
+    """The month name of an ISO date ("2016-10-04" -> "October")."""
+    found = re.match(r"\d{4}-(\d\d)", date or "")
+    if not found or not 1 <= int(found.group(1)) <= 12:
+        return None
+    return MONTHS[int(found.group(1)) - 1].capitalize()
 
 
 def _publishes(name: str, publisher: str) -> bool:
@@ -294,6 +314,8 @@ def reason(missing: list[Missing]) -> str:
     for item in missing:
         if item.what == "person" or item.what == "name":
             parts.append(f"none of the passages found names {item.words}")
+        elif item.what == "speech":
+            parts.append(f"the closest passage does not quote {item.words}")
         elif item.what in {"year", "month", "number"}:
             parts.append(f"no source gives it for {item.words}")
         elif item.what == "answer":
@@ -314,5 +336,5 @@ def check(question: str, passages: list[Passage], sentence: Sentence, speaker: s
     stop = text.find("\n\n", end)
     paragraph = text[0 if begin < 0 else begin : len(text) if stop < 0 else stop]
     article = "\n\n".join([sentence.title, *(p.text for p in passages if p.source == sentence.source)])
-    publisher = f"{passage.outlet or ''} {sentence.source.rsplit('/', 1)[-1]}"
+    publisher = " ".join(f"{p.outlet or ''} {p.source.rsplit('/', 1)[-1]}" for p in passages)
     return unmet(question, sentence.text, paragraph, article, sentence.date, speaker, publisher)
