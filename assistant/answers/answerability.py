@@ -22,13 +22,15 @@ one that misses anything else is not an answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 from assistant.answers.selection import asks_for
 from assistant.attribution.parsing import entity_parser
-from assistant.models import Passage, Sentence
+from assistant.models import Passage, Quote, Sentence
 from assistant.text.dates import MONTHS
 from assistant.text.words import NUMBER_WORDS, PERSON_NOUNS, SPEECH_CUES, STOP_WORDS, alternation
 
@@ -171,6 +173,16 @@ def _focus(doc: object) -> tuple[tuple[str, ...], str]:
     return (), ""
 
 
+def speaks(person: str, sentence: str, speaker: str | None) -> bool:
+    """`person` says `sentence`: they are its known speaker, or it quotes or reports speech and
+    names them (or a pronoun stands for them: the paragraph names them, checked apart)."""
+    if speaker:
+        return named(person, speaker, person=True)
+    if not _SPEECH.search(sentence):
+        return False
+    return named(person, sentence, person=True) or bool(re.search(r"\b(?:he|she)\b", sentence, re.IGNORECASE))
+
+
 def speech_subject(question: str) -> str | None:
     """Whose words "What did X say ..." asks for: X, else None."""
     found = _SPEECH_QUESTION.search(question)
@@ -191,7 +203,7 @@ def named(name: str, text: str, person: bool = False) -> bool:
         return True
     words = _WORD.findall(name)
     if person and words:
-        return bool(re.search(rf"\b{re.escape(words[-1])}\b", text))
+        return bool(re.search(rf"\b{re.escape(words[-1])}\b", text, 0 if len(words[-1]) < 4 else re.IGNORECASE))
     compact = name.replace(".", "")
     if compact.isupper() and 2 <= len(compact) <= 6:  # "CFPB", "U.S.": spelled out in the text?
         runs = re.findall(r"(?:[A-Z][\w’'-]*(?:\s+(?:of|and|for|the|to|on)\s+|\s+)?)+", text)
@@ -244,10 +256,10 @@ def _unmet(
     for person in asked.people:
         if _publishes(person, by):
             continue
-        if person in subject:  # whose words are asked for: named near them, and they speak
+        if person in subject:  # whose words are asked for: they must be the ones speaking
             if not named(person, near, person=True):
                 missing.append(Missing("person", person))
-            elif not _SPEECH.search(sentence):
+            elif not speaks(person, sentence, speaker):
                 missing.append(Missing("speech", person))
         elif not named(person, article, person=True):
             missing.append(Missing("person", person))
@@ -338,3 +350,15 @@ def check(question: str, passages: list[Passage], sentence: Sentence, speaker: s
     article = "\n\n".join([sentence.title, *(p.text for p in passages if p.source == sentence.source)])
     publisher = " ".join(f"{p.outlet or ''} {p.source.rsplit('/', 1)[-1]}" for p in passages)
     return unmet(question, sentence.text, paragraph, article, sentence.date, speaker, publisher)
+
+
+def own_words_first(question: str, order: np.ndarray, who: Sequence[Quote | None]) -> np.ndarray:
+    """`order` with the statements of the person whose words the question asks for first
+    ("What did Graham tell HuffPost ...": Graham's quotes before the narration about them)."""
+    subject = speech_subject(question)
+    people = [p for part in parts(question) for p in constraints(part).people if subject and p in subject]
+    if not people:
+        return order
+    theirs = [i for i in order if who[i] is not None and who[i].speaker and named(people[0], who[i].speaker, True)]
+    chosen = set(theirs)
+    return np.array(theirs + [i for i in order if i not in chosen], dtype=order.dtype)

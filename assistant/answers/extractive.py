@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answers.answerability import Missing, check
+from assistant.answers.answerability import Missing, check, own_words_first
 from assistant.answers.evidence import cite, looks_like_instruction, neutralize_markers, with_speaker
 from assistant.answers.rendering import (
     NOT_COVERED,
@@ -160,6 +160,7 @@ class ExtractiveAnswerer:
         used: set[int] = set()
         status, first_missing, near = "answered", [], None
         order = np.argsort(-picks, kind="stable")  # the selector's order (or the score's)
+        order = own_words_first(question, order, who)
         for i in order:
             if len(claims) == self.max_claims or not np.isfinite(picks[i]):
                 break
