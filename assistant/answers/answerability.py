@@ -26,7 +26,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
 
 from assistant.answers.selection import asks_for
 from assistant.attribution.parsing import entity_parser
@@ -352,13 +351,15 @@ def check(question: str, passages: list[Passage], sentence: Sentence, speaker: s
     return unmet(question, sentence.text, paragraph, article, sentence.date, speaker, publisher)
 
 
-def own_words_first(question: str, order: np.ndarray, who: Sequence[Quote | None]) -> np.ndarray:
-    """`order` with the statements of the person whose words the question asks for first
-    ("What did Graham tell HuffPost ...": Graham's quotes before the narration about them)."""
+def own_words(question: str, who: Sequence[Quote | None]) -> set[int]:
+    """The sentences that quote, in quotation marks, the person whose words the question asks
+    for ("What did Graham tell HuffPost ...": Graham's quotes, not the narration about them)."""
     subject = speech_subject(question)
     people = [p for part in parts(question) for p in constraints(part).people if subject and p in subject]
     if not people:
-        return order
-    theirs = [i for i in order if who[i] is not None and who[i].speaker and named(people[0], who[i].speaker, True)]
-    chosen = set(theirs)
-    return np.array(theirs + [i for i in order if i not in chosen], dtype=order.dtype)
+        return set()
+    return {
+        i
+        for i, quote in enumerate(who)
+        if quote is not None and quote.kind == "direct" and quote.speaker and named(people[0], quote.speaker, True)
+    }

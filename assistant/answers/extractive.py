@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answers.answerability import Missing, check, own_words_first
+from assistant.answers.answerability import Missing, check, own_words
 from assistant.answers.evidence import cite, looks_like_instruction, neutralize_markers, with_speaker
 from assistant.answers.rendering import (
     NOT_COVERED,
@@ -160,12 +160,15 @@ class ExtractiveAnswerer:
         used: set[int] = set()
         status, first_missing, near = "answered", [], None
         order = np.argsort(-picks, kind="stable")  # the selector's order (or the score's)
-        order = own_words_first(question, order, who)
+        theirs = own_words(question, who)  # asked for someone's words: their quotes come first
+        order = np.array([*(i for i in order if i in theirs), *(i for i in order if i not in theirs)], int)
         for i in order:
             if len(claims) == self.max_claims or not np.isfinite(picks[i]):
                 break
             if claims:
                 floor = max(self.threshold, 0.8 * best)
+            elif i in theirs:
+                floor = self.threshold
             else:  # the first claim: the selector's best of the sentences it may choose from
                 floor = -np.inf if self.eligible is None else max(self.threshold, self.eligible * best)
             if i in used or scores[i] < floor:
