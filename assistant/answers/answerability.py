@@ -64,7 +64,7 @@ class Constraints:
     """What a question asks for and names."""
 
     people: tuple[str, ...] = ()
-    names: tuple[str, ...] = ()  # organisations, places, events
+    names: tuple[str, ...] = ()  # organisations, places, events; "A|B": coordinated, either will do
     years: tuple[str, ...] = ()
     months: tuple[str, ...] = ()
     numbers: tuple[str, ...] = ()
@@ -108,13 +108,21 @@ def constraints(question: str) -> Constraints:
     """The constraints of one question (see `parts`), from its parse and entities."""
     doc = entity_parser()(question)
     people, names = [], []
+    groups: dict[int, list[str]] = {}  # names in one coordination ("in A, B and C"): any one will do
     for ent in doc.ents:
         kind = _NAMED.get(ent.label_)
         text = re.sub(r"^(?:the|The)\s+|[’']s$", "", ent.text).strip()
         if kind == "person":
             people.append(text)
         elif kind == "name" and len(text) > 1:
-            names.append(text)
+            root = ent.root
+            while root.dep_ == "conj" and root.head is not root:
+                root = root.head
+            if root.i not in groups:
+                names.append(text)
+                groups[root.i] = []
+            groups[root.i].append(text)
+    names = [next("|".join(g) for g in groups.values() if g[0] == n) for n in names]
     numbers = [n for n in _NUMERAL.findall(question) if not _YEAR.fullmatch(n) and any(c.isdigit() for c in n)]
     focus, words = _focus(doc)
     return Constraints(
@@ -227,14 +235,16 @@ def unmet(
     date: str | None = None,
     speaker: str | None = None,
     publisher: str = "",
+    earlier: str = "",
 ) -> list[Missing]:
     """The constraints of `question` that `sentence` (in `paragraph`, in `article`) does not meet:
     for a question of several parts, those of the part it meets best.
 
     `speaker` is who speaks in the sentence, when known: it meets a person the question names and
-    a "who" question. `publisher` (the source's outlet and file name) meets a name as the article does.
+    a "who" question. `publisher` (the outlets and file names of the sources) meets a name as the
+    article does; `earlier` (the paragraph before) says who a pronoun of the sentence stands for.
     """
-    found = [_unmet(p, sentence, paragraph, article, date, speaker, publisher) for p in parts(question)]
+    found = [_unmet(p, sentence, paragraph, article, date, speaker, publisher, earlier) for p in parts(question)]
     return min(found, key=lambda m: (len([x for x in m if not x.partial]), len(m)))
 
 
@@ -246,6 +256,7 @@ def _unmet(
     date: str | None,
     speaker: str | None,
     publisher: str,
+    earlier: str,
 ) -> list[Missing]:
     asked = constraints(question)
     missing: list[Missing] = []
@@ -262,9 +273,9 @@ def _unmet(
                 missing.append(Missing("speech", person))
         elif not named(person, article, person=True):
             missing.append(Missing("person", person))
-    for name in asked.names:
-        if not named(name, article) and not _publishes(name, by):
-            missing.append(Missing("name", name))
+    for group in asked.names:
+        if not any(named(name, article) or _publishes(name, by) for name in group.split("|")):
+            missing.append(Missing("name", group.replace("|", " or ")))
     for number in asked.numbers:
         if number not in article:
             missing.append(Missing("number", number))
@@ -278,7 +289,9 @@ def _unmet(
         others = set(_MONTH.findall(sentence)) - {month}
         if month not in paragraph and month != published and (others or month not in article):
             missing.append(Missing("month", month))
-    if not _holds_kind(asked, question, sentence, speaker):
+    # "She is best known for ...": who "she" is, the paragraph says
+    pronoun = asked.kind == "who" and re.search(r"\b(?:he|she|they|his|her)\b", sentence, re.IGNORECASE)
+    if not _holds_kind(asked, question, f"{earlier} {paragraph}" if pronoun else sentence, speaker):
         missing.append(Missing("answer", _KIND_WORDS.get(asked.kind or "", "an answer")))
     if asked.focus:
         stems = {stem(w) for w in _WORD.findall(paragraph)}
@@ -346,9 +359,11 @@ def check(question: str, passages: list[Passage], sentence: Sentence, speaker: s
     begin = text.rfind("\n\n", 0, start)
     stop = text.find("\n\n", end)
     paragraph = text[0 if begin < 0 else begin : len(text) if stop < 0 else stop]
+    before = text.rfind("\n\n", 0, max(begin, 0))  # the paragraph before: who "she" is
+    earlier = text[0 if before < 0 else before : max(begin, 0)]
     article = "\n\n".join([sentence.title, *(p.text for p in passages if p.source == sentence.source)])
     publisher = " ".join(f"{p.outlet or ''} {p.source.rsplit('/', 1)[-1]}" for p in passages)
-    return unmet(question, sentence.text, paragraph, article, sentence.date, speaker, publisher)
+    return unmet(question, sentence.text, paragraph, article, sentence.date, speaker, publisher, earlier)
 
 
 def own_words(question: str, who: Sequence[Quote | None]) -> set[int]:
@@ -363,3 +378,16 @@ def own_words(question: str, who: Sequence[Quote | None]) -> set[int]:
         for i, quote in enumerate(who)
         if quote is not None and quote.kind == "direct" and quote.speaker and named(people[0], quote.speaker, True)
     }
+
+
+def misses_question(question: str, claim: str, passages: Sequence[Passage], sentence: Sentence) -> bool:
+    """A model's `claim` states something the question asks about (a person, a name, a year, a
+    month, a number) that its cited `sentence` does not meet: "Kaine said ... [1]" citing another
+    speaker's words, "the 2019 winner ... [1]" citing a paragraph about 2018."""
+    kinds = {"person", "speech", "name", "year", "month", "number"}
+    for missing in check(question, list(passages), sentence):
+        if missing.what in kinds:
+            names = [w.split()[-1] for w in missing.words.split(" or ") if w.split()]
+            if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", claim, re.IGNORECASE) for n in names):
+                return True
+    return False

@@ -91,8 +91,10 @@ def answer_pieces(steps: AnswerSteps, state: State) -> Iterator[str | Answer]:
         for piece in steps.answerer.stream(state["query"], passages, said, quotes, sources):
             yield replace(piece, question=question) if isinstance(piece, Answer) else piece
         return
-    if steps.answerer.judge(state["query"], passages, quotes=quotes).status == "declined":
-        # No evidence answers it: the model is not asked (it could only guess or repeat a near miss).
+    verdict = steps.answerer.judge(state["query"], passages, quotes=quotes)
+    if not passages or (verdict.status == "declined" and verdict.missing):
+        # No evidence meets the question: the model is not asked (it could only guess, or pass
+        # off a near miss as the answer).
         *_, declined = steps.answerer.stream(state["query"], passages, quotes=quotes, sources=sources)
         assert isinstance(declined, Answer)
         yield declined.body

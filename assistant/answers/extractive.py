@@ -333,6 +333,8 @@ class ExtractiveAnswerer:
         the outlet; claims that agree across sources or conflict get a closing note.
         """
         verdict = self.judge(question, passages, already_said, quotes)
+        if verdict.status == "declined" and already_said:  # a follow-up answered before: say it again
+            verdict = self.judge(question, passages, "", quotes)
         claims = verdict.claims
         if verdict.status == "declined":
             near = None
