@@ -169,7 +169,11 @@ def _focus(doc: object) -> tuple[tuple[str, ...], str]:
             # "What was the margin of error ...": the noun after the copula
             head = next((t for t in tokens[i + 2 : i + 6] if t.pos_ == "NOUN" and t.dep_ != "compound"), None)
         if head is not None:
-            parts = [t for t in head.children if t.dep_ in {"compound", "amod"} and t.i < head.i]
+            parts = [
+                t
+                for t in head.children
+                if t.dep_ in {"compound", "amod"} and t.i < head.i and t.lower_ not in {"many", "much"}
+            ]
             chosen = [*parts, head]
             kept = [t for t in chosen if t.lower_ not in _GENERIC and t.lower_ not in STOP_WORDS]
             if head.lemma_.lower() in PERSON_NOUNS:
@@ -314,6 +318,7 @@ def _publishes(name: str, publisher: str) -> bool:
     return bool(publisher) and len(compact) >= 3 and (compact in publisher or _acronym(name.split()).lower() in publisher and len(name.split()) >= 3)
 
 
+_BODY = re.compile(r"\b(?:team|company|group|organi[sz]ation|party|firm|agency|band|club|country)\b", re.I)
 _KIND_WORDS = {"who": "who it was", "when": "a date", "where": "a place", "number": "a figure"}
 
 
@@ -325,7 +330,9 @@ def _holds_kind(asked: Constraints, question: str, sentence: str, speaker: str |
     if asked.kind == "when":
         return bool(_YEAR.search(sentence) or _MONTH.search(sentence) or _WHEN_WORDS.search(sentence))
     if asked.kind in {"who", "where"}:
-        labels = {"PERSON", "ORG", "NORP"} if asked.kind == "who" else {"GPE", "LOC", "FAC"}
+        labels = {"GPE", "LOC", "FAC"}
+        if asked.kind == "who":  # a person; an organisation only when the question asks for one
+            labels = {"PERSON", "ORG", "NORP"} if _BODY.search(question) else {"PERSON"}
         ents = [e.text for e in entity_parser()(sentence).ents if e.label_ in labels]
         new = [e for e in ents if not named(e, question)]
         return bool(new) or (asked.kind == "who" and bool(speaker) and not named(speaker or "", question))
