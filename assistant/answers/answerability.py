@@ -24,53 +24,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-
-from assistant.answers.selection import asks_for
+from assistant.answers.questions import MONTH, YEAR, Constraints, constraints, parts, speech_subject, stem
 from assistant.attribution.parsing import entity_parser
 from assistant.models import Passage, Quote, Sentence
 from assistant.text.dates import MONTHS
-from assistant.text.words import NUMBER_WORDS, PERSON_NOUNS, SPEECH_CUES, STOP_WORDS, alternation
+from assistant.text.words import NUMBER_WORDS, SPEECH_CUES, alternation
 
-_NAMED = {"PERSON": "person", "ORG": "name", "GPE": "name", "LOC": "name", "FAC": "name", "EVENT": "name"}
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_MONTH = re.compile(rf"\b({'|'.join(m.capitalize() for m in MONTHS)})\b")
 _NUMBER = re.compile(rf"\d|\b(?:{alternation(NUMBER_WORDS)})\b", re.IGNORECASE)
-_NUMERAL = re.compile(r"\d(?:[\d,.]*\d)?")
 _SPEECH = re.compile(rf"[\"“”]|''|\b(?:{alternation(SPEECH_CUES)})\b", re.IGNORECASE)
-_WH = re.compile(r"\b(?:who|whom|whose|what|which|when|where|how)\b", re.IGNORECASE)
-_PART = re.compile(r"\?\s*|,?\s+and\s+(?=(?:who|what|which|when|where|how|why)\b)", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
-_SPEECH_QUESTION = re.compile(
-    r"\b(?:what|how) (?:did|does|do|has|have|had|will|would) (?P<who>.+?) "
-    r"(?:say|tell|think|argue|claim|write|respond|react|explain|answer|justify|describe|call)\b",
-    re.IGNORECASE,
-)
-# Nouns a focus is too general to check ("what figure", "how many people", "what share").
-_GENERIC = frozenset(
-    """figure number amount total share percentage percent rate people person thing things way
-    kind type part time year years day days much many money size level""".split()
-)
 _WHEN_WORDS = re.compile(
     r"\b(?:today|yesterday|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|"
     r"sunday|week|weeks|month|months|year|years|decade|century|ago|since|until|\d{1,2}:\d\d)\b",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class Constraints:
-    """What a question asks for and names."""
-
-    people: tuple[str, ...] = ()
-    names: tuple[str, ...] = ()  # organisations, places, events; "A|B": coordinated, either will do
-    years: tuple[str, ...] = ()
-    months: tuple[str, ...] = ()
-    numbers: tuple[str, ...] = ()
-    kind: str | None = None  # "who", "when", "where", "number" (see `selection.asks_for`)
-    focus: tuple[str, ...] = ()  # word stems of the thing asked about; any one meets it
-    focus_words: str = ""  # as the question writes them, for a decline's wording
 
 
 @dataclass(frozen=True)
@@ -86,104 +54,6 @@ class Missing:
         return self.what in {"year", "month"}
 
 
-def stem(word: str) -> str:
-    """A crude stem: lower case without a plural or verb ending ("viewers" -> "view")."""
-    word = word.lower().strip("'’")
-    for ending in ("ings", "ing", "ers", "er", "ies", "es", "ed", "s"):
-        if word.endswith(ending) and len(word) - len(ending) >= 3:
-            return word[: -len(ending)]
-    return word[:-1] if word.endswith("e") and len(word) > 4 else word
-
-
-def parts(question: str) -> list[str]:
-    """The questions `question` asks: "X? Y?" and "what ..., and how ..." are two; text in
-    brackets (which outlets to read) is left out."""
-    plain = re.sub(r"\([^)]*\)", " ", question)
-    found = [p.strip(" ,;") for p in _PART.split(plain)]
-    return [p for p in found if len(p.split()) >= 3] or [plain]
-
-
-@lru_cache(maxsize=256)
-def constraints(question: str) -> Constraints:
-    """The constraints of one question (see `parts`), from its parse and entities."""
-    doc = entity_parser()(question)
-    people, names = [], []
-    groups: dict[int, list[str]] = {}  # names in one coordination ("in A, B and C"): any one will do
-    for ent in doc.ents:
-        kind = _NAMED.get(ent.label_)
-        text = re.sub(r"^(?:the|The)\s+|[’']s$", "", ent.text).strip()
-        if kind == "person":
-            people.append(text)
-        elif kind == "name" and len(text) > 1:
-            root = ent.root
-            while root.dep_ == "conj" and root.head is not root:
-                root = root.head
-            if root.i not in groups:
-                names.append(text)
-                groups[root.i] = []
-            groups[root.i].append(text)
-    names = [next("|".join(g) for g in groups.values() if g[0] == n) for n in names]
-    numbers = [n for n in _NUMERAL.findall(question) if not _YEAR.fullmatch(n) and any(c.isdigit() for c in n)]
-    focus, words = _focus(doc)
-    return Constraints(
-        people=tuple(dict.fromkeys(people)),
-        names=tuple(dict.fromkeys(n for n in names if n not in people)),
-        years=tuple(dict.fromkeys(_YEAR.findall(question))),
-        months=tuple(dict.fromkeys(_MONTH.findall(question))),
-        numbers=tuple(dict.fromkeys(numbers)),
-        kind=_kind(question, doc),
-        focus=focus,
-        focus_words=words,
-    )
-
-
-def _kind(question: str, doc: object) -> str | None:
-    """What the question's own wh-word asks for (not a "who" inside a relative clause)."""
-    wh = next((w for w in _WH.finditer(question) if not question[: w.start()].strip(" ,") or
-               question[: w.start()].rstrip().endswith(",")), None)
-    if wh is None:
-        return None
-    opening = " ".join(question[wh.start() :].split()[:4])
-    kind = asks_for(opening)
-    if kind is None and wh.group().lower() in {"which", "what"}:
-        tokens = [t for t in doc if t.idx >= wh.start()]  # type: ignore[attr-defined]
-        head = next((t for t in tokens[1:4] if t.pos_ == "NOUN" and t.dep_ != "compound"), None)
-        if head is not None and head.lemma_.lower() in PERSON_NOUNS:
-            return "who"
-    return kind
-
-
-def _focus(doc: object) -> tuple[tuple[str, ...], str]:
-    """The stems of the noun a "how many / how much / what N" question asks about, with its
-    compounds and adjectives ("television viewers"), generic nouns left out."""
-    tokens = list(doc)  # type: ignore[call-overload]
-    for i, token in enumerate(tokens):
-        lowered = token.lower_
-        head = None
-        if lowered in {"many", "much"} and i and tokens[i - 1].lower_ == "how":
-            after = tokens[i + 1 : i + 4]
-            head = next((t for t in after if t.pos_ in {"NOUN", "PROPN"}), None)
-            if head is None and len(after) > 1 and after[0].lower_ == "of":
-                head = next((t for t in tokens[i + 2 : i + 5] if t.pos_ == "NOUN"), None)
-        elif lowered in {"what", "which"} and i + 2 < len(tokens) and tokens[i + 1].lemma_ == "be":
-            # "What was the margin of error ...": the noun after the copula
-            head = next((t for t in tokens[i + 2 : i + 6] if t.pos_ == "NOUN" and t.dep_ != "compound"), None)
-        if head is not None:
-            parts = [
-                t
-                for t in head.children
-                if t.dep_ in {"compound", "amod"} and t.i < head.i and t.lower_ not in {"many", "much"}
-            ]
-            chosen = [*parts, head]
-            kept = [t for t in chosen if t.lower_ not in _GENERIC and t.lower_ not in STOP_WORDS]
-            if head.lemma_.lower() in PERSON_NOUNS:
-                return (), ""
-            if kept:
-                return tuple(stem(t.text) for t in kept), " ".join(t.text for t in chosen)
-            return (), ""
-    return (), ""
-
-
 def speaks(person: str, sentence: str, speaker: str | None) -> bool:
     """`person` says `sentence`: they are its known speaker, or it quotes or reports speech and
     names them (or a pronoun stands for them: the paragraph names them, checked apart)."""
@@ -192,12 +62,6 @@ def speaks(person: str, sentence: str, speaker: str | None) -> bool:
     if not _SPEECH.search(sentence):
         return False
     return named(person, sentence, person=True) or bool(re.search(r"\b(?:he|she)\b", sentence, re.IGNORECASE))
-
-
-def speech_subject(question: str) -> str | None:
-    """Whose words "What did X say ..." asks for: X, else None."""
-    found = _SPEECH_QUESTION.search(question)
-    return found.group("who") if found else None
 
 
 def _acronym(words: Iterable[str]) -> str:
@@ -214,7 +78,9 @@ def named(name: str, text: str, person: bool = False) -> bool:
         return True
     words = _WORD.findall(name)
     if person and words:
-        return bool(re.search(rf"\b{re.escape(words[-1])}\b", text, 0 if len(words[-1]) < 4 else re.IGNORECASE))
+        return bool(
+            re.search(rf"\b{re.escape(words[-1])}\b", text, 0 if len(words[-1]) < 4 else re.IGNORECASE)
+        )
     compact = name.replace(".", "")
     if compact.isupper() and 2 <= len(compact) <= 6:  # "CFPB", "U.S.": spelled out in the text?
         runs = re.findall(r"(?:[A-Z][\w’'-]*(?:\s+(?:of|and|for|the|to|on)\s+|\s+)?)+", text)
@@ -227,7 +93,9 @@ def named(name: str, text: str, person: bool = False) -> bool:
         if re.search(rf"\b{re.escape(short)}\b", text.replace(".", "")):
             return True
         # the distinctive part of a long name ("the Alliance to Reclaim Our Schools" -> Reclaim)
-        return len(capitalised) >= 3 and all(re.search(rf"\b{re.escape(w)}\b", text) for w in capitalised[-2:])
+        return len(capitalised) >= 3 and all(
+            re.search(rf"\b{re.escape(w)}\b", text) for w in capitalised[-2:]
+        )
     return False
 
 
@@ -248,7 +116,9 @@ def unmet(
     a "who" question. `publisher` (the outlets and file names of the sources) meets a name as the
     article does; `earlier` (the paragraph before) says who a pronoun of the sentence stands for.
     """
-    found = [_unmet(p, sentence, paragraph, article, date, speaker, publisher, earlier) for p in parts(question)]
+    found = [
+        _unmet(p, sentence, paragraph, article, date, speaker, publisher, earlier) for p in parts(question)
+    ]
     return min(found, key=lambda m: (len([x for x in m if not x.partial]), len(m)))
 
 
@@ -285,12 +155,12 @@ def _unmet(
             missing.append(Missing("number", number))
     dated = f"{article} {date or ''}"
     for year in asked.years:
-        others = set(_YEAR.findall(sentence)) - {year}
+        others = set(YEAR.findall(sentence)) - {year}
         if year not in paragraph and (others or year not in dated):
             missing.append(Missing("year", year))
     published = _month_of(date)
     for month in asked.months:
-        others = set(_MONTH.findall(sentence)) - {month}
+        others = set(MONTH.findall(sentence)) - {month}
         if month not in paragraph and month != published and (others or month not in article):
             missing.append(Missing("month", month))
     # "She is best known for ...": who "she" is, the paragraph says
@@ -315,7 +185,11 @@ def _month_of(date: str | None) -> str | None:
 def _publishes(name: str, publisher: str) -> bool:
     """The source's outlet or file name is `name` ("USA Today" and usa-today_...txt)."""
     compact = re.sub(r"[^a-z0-9]", "", name.lower())
-    return bool(publisher) and len(compact) >= 3 and (compact in publisher or _acronym(name.split()).lower() in publisher and len(name.split()) >= 3)
+    return (
+        bool(publisher)
+        and len(compact) >= 3
+        and (compact in publisher or (_acronym(name.split()).lower() in publisher and len(name.split()) >= 3))
+    )
 
 
 _BODY = re.compile(r"\b(?:team|company|group|organi[sz]ation|party|firm|agency|band|club|country)\b", re.I)
@@ -325,10 +199,12 @@ _KIND_WORDS = {"who": "who it was", "when": "a date", "where": "a place", "numbe
 def _holds_kind(asked: Constraints, question: str, sentence: str, speaker: str | None) -> bool:
     """The sentence holds what the question word asks for."""
     if asked.kind == "number":
-        numbers = {n.lower() for n in _NUMBER.findall(sentence)} - {n.lower() for n in _NUMBER.findall(question)}
+        numbers = {n.lower() for n in _NUMBER.findall(sentence)} - {
+            n.lower() for n in _NUMBER.findall(question)
+        }
         return bool(numbers) or bool(re.search(r"\b(?:percent|per cent|%|\$)", sentence))
     if asked.kind == "when":
-        return bool(_YEAR.search(sentence) or _MONTH.search(sentence) or _WHEN_WORDS.search(sentence))
+        return bool(YEAR.search(sentence) or MONTH.search(sentence) or _WHEN_WORDS.search(sentence))
     if asked.kind in {"who", "where"}:
         labels = {"GPE", "LOC", "FAC"}
         if asked.kind == "who":  # a person; an organisation only when the question asks for one
@@ -350,14 +226,19 @@ def reason(missing: list[Missing]) -> str:
         elif item.what in {"year", "month", "number"}:
             parts.append(f"no source gives it for {item.words}")
         elif item.what == "answer":
-            parts.append(f"the closest passage gives no {item.words.removeprefix('a ')}"
-                         if item.words.startswith("a ") else f"the closest passage does not say {item.words}")
+            parts.append(
+                f"the closest passage gives no {item.words.removeprefix('a ')}"
+                if item.words.startswith("a ")
+                else f"the closest passage does not say {item.words}"
+            )
         else:
             parts.append(f"the closest passage does not mention the {item.words}")
     return "; ".join(dict.fromkeys(parts))
 
 
-def check(question: str, passages: list[Passage], sentence: Sentence, speaker: str | None = None) -> list[Missing]:
+def check(
+    question: str, passages: list[Passage], sentence: Sentence, speaker: str | None = None
+) -> list[Missing]:
     """`unmet` for a sentence of the retrieved `passages`: its paragraph within its passage, and
     its article as far as it was retrieved (every passage of its source), with its title."""
     passage = passages[sentence.passage]
@@ -383,7 +264,10 @@ def own_words(question: str, who: Sequence[Quote | None]) -> set[int]:
     return {
         i
         for i, quote in enumerate(who)
-        if quote is not None and quote.kind == "direct" and quote.speaker and named(people[0], quote.speaker, True)
+        if quote is not None
+        and quote.kind == "direct"
+        and quote.speaker
+        and named(people[0], quote.speaker, True)
     }
 
 

@@ -11,15 +11,14 @@ import numpy as np
 from assistant.answers.answerability import Missing, check, own_words
 from assistant.answers.evidence import cite, looks_like_instruction, neutralize_markers, with_speaker
 from assistant.answers.rendering import (
-    NOT_COVERED,
     agreement_note,
     claim_lead,
     conflict_note,
-    declined_text,
+    declined_answer,
     figures_note,
     partial_lead,
 )
-from assistant.answers.selection import WEIGHTS, is_furniture, same_paragraph, selection_scores
+from assistant.answers.selection import WEIGHTS, same_paragraph, selection_scores, unquotable
 from assistant.answers.speakers import attributed, rebuts
 from assistant.attribution.agreement import relation, speaker_of
 from assistant.models import Agreement, Answer, Citation, Passage, Quote, Sentence
@@ -106,15 +105,10 @@ class ExtractiveAnswerer:
         self.join_power = join_power
 
     def claims(
-        self,
-        question: str,
-        passages: Sequence[Passage],
-        already_said: str = "",
-        quotes: Sequence[Quote] = (),
+        self, question: str, passages: Sequence[Passage], already_said: str = "", quotes: Sequence[Quote] = ()
     ) -> list[Claim]:
         """The claims to answer with, best first; empty when the sources do not answer it."""
-        verdict = self.judge(question, passages, already_said, quotes)
-        return verdict.claims if verdict.status != "declined" else []
+        return self.judge(question, passages, already_said, quotes).claims
 
     def judge(
         self,
@@ -125,8 +119,7 @@ class ExtractiveAnswerer:
     ) -> Verdict:
         """The claims to answer with, best first, and whether they answer the question.
 
-        Sentences in `already_said` (the previous answer) are left out: a follow-up asks for more.
-        Headlines, bylines and other furniture are never claims, nor is a sentence said twice. The
+        Sentences `unquotable` names are never claims (`already_said`: the previous answer). The
         first claim is the selector's best sentence that meets the question's constraints (see
         `answerability`); one that misses only a year or month makes a partial answer; when no
         sentence meets them the question is declined, with the closest sentence as a near miss.
@@ -138,18 +131,8 @@ class ExtractiveAnswerer:
         if not sentences:
             return Verdict([], "declined")
         scores, picks = self._scores(question, sentences, passages)
-        seen: set[str] = set()
-        for i in np.argsort(-scores, kind="stable"):  # kept as neighbours' context, never quoted
-            s = sentences[i]
-            text = " ".join(s.text.split())
-            if (
-                looks_like_instruction(s.text)
-                or (already_said and s.text in already_said)
-                or is_furniture(s, passages[s.passage])
-                or text in seen
-            ):
-                scores[i] = picks[i] = -np.inf
-            seen.add(text)
+        for i in unquotable(sentences, passages, scores, already_said):  # neighbours' context only
+            scores[i] = picks[i] = -np.inf
         by_score = np.argsort(-scores, kind="stable")
         best = float(scores[by_score[0]])
         if best < self.threshold:
@@ -192,7 +175,7 @@ class ExtractiveAnswerer:
                 if self._same_claim(sentences[i], sentences[j], float(vectors[i] @ vectors[j])):
                     group.append(int(j))
             used.update(group)
-            spans = [self._span(sentences, scores, picks, g) for g in group]
+            spans = [self._span(sentences, scores, picks, g, who) for g in group]
             for span in spans:
                 used.update(sentences.index(s) for s in span)
             claims.append(Claim(spans, float(scores[i])))
@@ -275,7 +258,12 @@ class ExtractiveAnswerer:
         return found
 
     def _span(
-        self, sentences: list[Sentence], scores: np.ndarray, picks: np.ndarray, i: int
+        self,
+        sentences: list[Sentence],
+        scores: np.ndarray,
+        picks: np.ndarray,
+        i: int,
+        who: Sequence[Quote | None] = (),
     ) -> list[Sentence]:
         """Sentence `i` with the other half of its quotation, or else with a neighbour in its
         paragraph that the selector finds nearly as likely to hold the answer (or, without a
@@ -291,6 +279,7 @@ class ExtractiveAnswerer:
             and sentences[j].passage == sentences[i].passage
             and same_paragraph(sentences[min(i, j)], sentences[max(i, j)])
             and self._joins(sentences, scores, picks, i, j)
+            and not (who and who[i] is not None and who[j] is not who[i])  # a quote takes no narration
         ]
         by = scores if self.selector is None else picks
         if not neighbours:
@@ -337,14 +326,10 @@ class ExtractiveAnswerer:
             verdict = self.judge(question, passages, "", quotes)
         claims = verdict.claims
         if verdict.status == "declined":
-            near = None
-            if verdict.near_miss is not None:
-                near = cite(passages, 0, verdict.near_miss)
-            text = declined_text(verdict.missing, sources) if verdict.missing or sources else NOT_COVERED
-            yield text
-            yield Answer(
-                question, text, [], list(passages), False, [], "extractive", status="declined", near_miss=near
-            )
+            near = cite(passages, 0, verdict.near_miss) if verdict.near_miss is not None else None
+            declined = declined_answer(question, passages, verdict.missing, near, sources)
+            yield declined.body
+            yield declined
             return
         citations: list[Citation] = []
         pieces = [partial_lead(verdict.missing)] if verdict.status == "partial" else []
@@ -372,7 +357,15 @@ class ExtractiveAnswerer:
         if verdict.status == "partial":
             body = pieces[0] + " " + "\n\n".join(pieces[1:])
         yield Answer(
-            question, body, citations, list(passages), True, [], "extractive", agreements, status=verdict.status
+            question,
+            body,
+            citations,
+            list(passages),
+            True,
+            [],
+            "extractive",
+            agreements,
+            status=verdict.status,
         )
 
     def answer(

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.answers.answerability import Missing, reason
-from assistant.models import Answer, Citation
+from assistant.models import Answer, Citation, Passage
 
 NOT_COVERED = "The indexed sources do not cover this question."
 NOT_FOUND = "No answer found in the indexed sources."
@@ -53,13 +53,27 @@ def declined_text(missing: list[Missing], sources: Sequence[str] = ()) -> str:
     return f"The sources do not say this{within}{why}."
 
 
+def declined_answer(
+    question: str,
+    passages: Sequence[Passage],
+    missing: list[Missing],
+    near: Citation | None = None,
+    sources: Sequence[str] = (),
+) -> Answer:
+    """The Answer of a question the sources do not answer: why, and the closest passage apart."""
+    text = declined_text(missing, sources) if missing or sources else NOT_COVERED
+    return Answer(
+        question, text, [], list(passages), False, [], "extractive", status="declined", near_miss=near
+    )
+
+
 def partial_lead(missing: list[Missing]) -> str:
     """How a partial answer opens: what no source gives, then what they do give."""
     return f"Only in part: {reason(missing)}. What the sources give:"
 
 
 def near_miss_line(answer: Answer) -> str | None:
-    """ 'Not an answer (closest passage): "..." (a.txt, lines 3-4)' for a declined answer."""
+    """'Not an answer (closest passage): "..." (a.txt, lines 3-4)' for a declined answer."""
     near = answer.near_miss
     if near is None:
         return None

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from assistant.answers.evidence import looks_like_instruction
 from assistant.models import Passage, Sentence
 from assistant.text.dates import MONTHS
 from assistant.text.names import entities
@@ -90,10 +91,31 @@ def is_furniture(sentence: Sentence, passage: Passage) -> bool:
         return True
     before = passage.text[: sentence.start_char - passage.start_char]
     after = passage.text[sentence.end_char - passage.start_char :]
-    alone = (not before.strip() and passage.start_char == 0 or before.rstrip(" \t").endswith("\n")) and (
+    alone = ((not before.strip() and passage.start_char == 0) or before.rstrip(" \t").endswith("\n")) and (
         not after.strip() or after.lstrip(" \t").startswith("\n")
     )
     return alone and len(text.split()) <= 14 and not text.endswith((".", "!", "?", '"', "”", ":"))
+
+
+def unquotable(
+    sentences: Sequence[Sentence], passages: Sequence[Passage], scores: np.ndarray, already_said: str = ""
+) -> list[int]:
+    """The sentences never quoted as a claim: text addressed to an AI, what the previous answer
+    said (a follow-up asks for more), headlines and other furniture, and a sentence said twice
+    (the same words in another place: only the best scoring one is kept)."""
+    found, seen = [], set()
+    for i in np.argsort(-scores, kind="stable"):
+        sentence = sentences[i]
+        words = " ".join(sentence.text.split())
+        if (
+            looks_like_instruction(sentence.text)
+            or (already_said and sentence.text in already_said)
+            or is_furniture(sentence, passages[sentence.passage])
+            or words in seen
+        ):
+            found.append(int(i))
+        seen.add(words)
+    return found
 
 
 def same_paragraph(first: Sentence, second: Sentence) -> bool:

@@ -161,7 +161,9 @@ def judge(
     score.first_citation.append(not declined and first_cover(cited, question, 1))
     score.right.append(not declined and first_cover(cited, question, len(cited)))
     if question.kind in "df":
-        score.both_sides.append(not declined and all(any(covers(c, g) for c in cited) for g in question.spans))
+        score.both_sides.append(
+            not declined and all(any(covers(c, g) for c in cited) for g in question.spans)
+        )
     if question.kind in "bc":
         score.speaker.append(not declined and speaker_named(answer, question))
 
@@ -238,7 +240,9 @@ def evaluate_newsqa(
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "results.json").write_text(json.dumps(report, indent=2))
-        (out_dir / "results.md").write_text(f"newsqa {path.name}, {report['date']}\n\n{newsqa_table(report)}\n")
+        (out_dir / "results.md").write_text(
+            f"newsqa {path.name}, {report['date']}\n\n{newsqa_table(report)}\n"
+        )
     return report
 
 
