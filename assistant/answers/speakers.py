@@ -9,8 +9,12 @@ from dataclasses import replace
 from assistant.attribution.agreement import speaker_of
 from assistant.models import Answer, Citation, Quote, Sentence
 from assistant.text.sentences import sentence_spans
-from assistant.text.words import REBUTTALS, ROLE_NOUNS, alternation
+from assistant.text.words import PERSONAL_PRONOUNS, REBUTTALS, ROLE_NOUNS, alternation
 
+# A statement whose speaker the cited sentence names is theirs when its words are at least this
+# share of the citation: the rest is the attribution (", said Leslie Wimes, a ..."), not narration
+# quoting a phrase ("compared Trump to a coach who is "working the referees"").
+NAMED_SHARE = 0.25
 _REBUTTAL = re.compile(rf"\b(?:{alternation(REBUTTALS)})\b")
 
 
@@ -46,6 +50,9 @@ def speaking(citation: Citation, quotes: Sequence[Quote]) -> Quote | None:
             and citation.start_char <= q.start_char
             and q.end_char <= citation.end_char
             and citation.start_char <= q.speaker_start < citation.end_char
+            and q.mention[:1].isupper()
+            and q.mention.lower() not in PERSONAL_PRONOUNS  # named here, not "he" resolved elsewhere
+            and q.end_char - q.start_char >= NAMED_SHARE * (citation.end_char - citation.start_char)
         ]
         quote = max(inside, key=lambda q: q.end_char - q.start_char, default=None)
     if quote is None:
