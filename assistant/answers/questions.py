@@ -128,9 +128,12 @@ def _focus(doc: object) -> tuple[tuple[str, ...], str]:
         head = None
         if lowered in {"many", "much"} and i and tokens[i - 1].lower_ == "how":
             after = tokens[i + 1 : i + 4]
-            head = next((t for t in after if t.pos_ in {"NOUN", "PROPN"}), None)
-            if head is None and len(after) > 1 and after[0].lower_ == "of":
-                head = next((t for t in tokens[i + 2 : i + 5] if t.pos_ == "NOUN"), None)
+            if after and after[0].lower_ == "of":  # "how much of his pay"
+                after = [t for t in tokens[i + 2 : i + 5] if t.pos_ not in {"PRON", "DET"}]
+            # the noun right after ("how many television viewers"), not a name further on
+            stop = next((k for k, t in enumerate(after) if t.pos_ not in {"NOUN", "ADJ"}), 3)
+            run = after[:stop]
+            head = next((t for t in reversed(run) if t.pos_ == "NOUN"), None)
         elif lowered in {"what", "which"} and i + 2 < len(tokens) and tokens[i + 1].lemma_ == "be":
             # "What was the margin of error ...": the noun after the copula
             head = next((t for t in tokens[i + 2 : i + 6] if t.pos_ == "NOUN" and t.dep_ != "compound"), None)
