@@ -18,6 +18,8 @@ _NOT_NAME = re.compile(r"[<>{}\[\]/\\=|@#$%^*+~`\"“”]")
 # not their words ('the meeting "ended at nine" and left the room').
 _NARRATION_AFTER = re.compile(r"^[,]?\s+(?:and|but|then|before|after)\s+\w")
 _CLOSING = '"”'
+# "The notice", "A spokesman": a description, not a name ("What did The notice say?" reads wrong).
+_DESCRIBED = re.compile(r"^(?:the|a|an|this|that|these|those|its|their|his|her|our)\s+[a-z]", re.IGNORECASE)
 
 
 def screened(quotes: list[Quote], text: str) -> list[Quote]:
@@ -26,8 +28,9 @@ def screened(quotes: list[Quote], text: str) -> list[Quote]:
 
 
 def tidy(quote: Quote, text: str) -> Quote:
-    """`quote` with a speaker cut where markup starts, a role without a dateline or stray quotation
-    marks, and its words ended at the closing quotation mark that narration follows."""
+    """`quote` with a speaker cut where markup starts (and marked `unnamed` when it is a description,
+    "The notice"), a role without a dateline or stray quotation marks, and its words ended at the
+    closing quotation mark that narration follows."""
     speaker = quote.speaker
     if speaker is not None:
         speaker = _NOT_NAME.split(speaker, maxsplit=1)[0].strip(" ,.;:-") or None
@@ -48,6 +51,9 @@ def tidy(quote: Quote, text: str) -> Quote:
                 mark.start() if starts_open and before.count('"') % 2 == 0 else mark.end()
             )
             break
-    if (speaker, role, end) == (quote.speaker, quote.role, quote.end_char):
+    unnamed = quote.unnamed or bool(speaker and _DESCRIBED.match(speaker) and speaker.split()[1][:1].islower())
+    if (speaker, role, end, unnamed) == (quote.speaker, quote.role, quote.end_char, quote.unnamed):
         return quote
-    return replace(quote, speaker=speaker, role=role, end_char=end, quote=text[quote.start_char : end])
+    return replace(
+        quote, speaker=speaker, role=role, end_char=end, quote=text[quote.start_char : end], unnamed=unnamed
+    )

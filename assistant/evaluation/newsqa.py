@@ -145,7 +145,7 @@ def judge(
     question: NewsQuestion,
     answer: Answer,
     retrieved: Sequence[GoldSpan],
-    tutorial: Sequence[GoldSpan],
+    tutorial: Sequence[GoldSpan] | None,
     score: KindScore,
 ) -> None:
     """Add one question's outcomes to its kind's `score`."""
@@ -156,8 +156,9 @@ def judge(
     cited = [(Path(c.source).name, c.start_char, c.end_char) for c in answer.citations]
     score.hit1.append(first_cover(retrieved, question, 1))
     score.hit5.append(first_cover(retrieved, question, 5))
-    score.tutorial_hit1.append(first_cover(tutorial, question, 1))
-    score.tutorial_hit5.append(first_cover(tutorial, question, 5))
+    if tutorial is not None:
+        score.tutorial_hit1.append(first_cover(tutorial, question, 1))
+        score.tutorial_hit5.append(first_cover(tutorial, question, 5))
     score.first_citation.append(not declined and first_cover(cited, question, 1))
     score.right.append(not declined and first_cover(cited, question, len(cited)))
     if question.kind in "df":
@@ -225,7 +226,7 @@ def evaluate_newsqa(
         for question in questions:
             passages = assistant.retrieve(question.text, k=10)
             retrieved = [(Path(p.source).name, p.start_char, p.end_char) for p in passages]
-            chunks = search(question.text, 10) if search else []
+            chunks = search(question.text, 10) if search else None
             answer = assistant.ask(question.text)
             judge(question, answer, retrieved, chunks, scores.setdefault(question.kind, KindScore()))
             details.append({"question": question.text, "kind": question.kind, "answer": answer.text})
