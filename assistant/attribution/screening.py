@@ -51,7 +51,8 @@ def tidy(quote: Quote, text: str) -> Quote:
                 mark.start() if starts_open and before.count('"') % 2 == 0 else mark.end()
             )
             break
-    unnamed = quote.unnamed or bool(speaker and _DESCRIBED.match(speaker) and speaker.split()[1][:1].islower())
+    described = bool(speaker and _DESCRIBED.match(speaker) and speaker.split()[1][:1].islower())
+    unnamed = quote.unnamed or described
     if (speaker, role, end, unnamed) == (quote.speaker, quote.role, quote.end_char, quote.unnamed):
         return quote
     return replace(
