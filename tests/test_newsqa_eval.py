@@ -18,8 +18,7 @@ TEXTS = {
         "“We will dredge the east basin next spring,” said harbor master Jonas Berg.\n"
     ),
     "bridge.txt": (
-        "Bridge works\n\n"
-        "The Orrin bridge reopened on Monday after repairs that cost 12 million euros.\n"
+        "Bridge works\n\nThe Orrin bridge reopened on Monday after repairs that cost 12 million euros.\n"
     ),
 }
 
@@ -64,7 +63,7 @@ def test_eval_newsqa_judges_each_kind(tmp_path: Path) -> None:
 def test_a_bad_line_is_named(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text('{"question": "Why?", "kind": "z", "answers": []}\n', encoding="utf-8")
-    with pytest.raises(InputError, match="line 1: .*kind 'z'"):
+    with pytest.raises(InputError, match=r"line 1: .*kind 'z'"):
         load_newsqa(path)
 
 
@@ -81,5 +80,5 @@ def test_remove_gold_takes_out_the_paragraph_and_moves_the_rest(tmp_path: Path) 
     rewritten = (tmp_path / "a.txt").read_text(encoding="utf-8")
     assert "bridges" not in rewritten and not (tmp_path / "b.txt").exists()
     for question in answerable:
-        (name, start, end) = question.spans[0]
+        _, start, end = question.spans[0]
         assert rewritten[start:end] in {"First", "ferries"}
