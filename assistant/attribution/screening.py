@@ -16,7 +16,12 @@ from assistant.models import Quote
 _NOT_NAME = re.compile(r"[<>{}\[\]/\\=|@#$%^*+~`\"“”]")
 # After a closing quotation mark, narration joined by "and"/"but"/"then" is the speaker's act,
 # not their words ('the meeting "ended at nine" and left the room').
-_NARRATION_AFTER = re.compile(r"^[,]?\s+(?:and|but|then|before|after)\s+\w")
+# Only a verb in the past tense of its own (the speaker's next act) ends the words there: "and
+# should be scrapped" still continues what was said.
+_NARRATION_AFTER = re.compile(
+    r"^,?\s+(?:and|but|then)\s+(?:then\s+)?(?:\w+ed|left|went|took|gave|made|came|sat|stood|ran|got|"
+    r"put|hung|shook|held|walked|hurried|turned)\b(?!\s+(?:to|that)\b)"
+)
 _CLOSING = '"”'
 # "The notice", "A spokesman": a description, not a name ("What did The notice say?" reads wrong).
 _DESCRIBED = re.compile(r"^(?:the|a|an|this|that|these|those|its|their|his|her|our)\s+[a-z]", re.IGNORECASE)
