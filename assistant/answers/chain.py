@@ -77,17 +77,28 @@ def answer_pieces(steps: AnswerSteps, state: State) -> Iterator[str | Answer]:
     """The answer to a retrieved state as it is written, then the final Answer.
 
     Offline, the extractive answerer's claims; with a model, its raw words, then its draft
-    verified (every citation checked and narrowed). Either way citations say who speaks.
+    verified (every citation checked and narrowed). Either way citations say who speaks. A
+    question no retrieved sentence answers (see `answerability`) is declined before any model call.
     """
     model = state.get("model", steps.model)
     question, passages = state["question"], state["passages"]
+    sources = state.get("sources") or ()
     quotes = steps.quotes_within(passages)
     if model is None:
         history = state.get("history")
         said = history[-1][1] if history else ""
         # Rank by the standalone query (it carries a follow-up's entities), report the question.
-        for piece in steps.answerer.stream(state["query"], passages, said, quotes):
+        for piece in steps.answerer.stream(state["query"], passages, said, quotes, sources):
             yield replace(piece, question=question) if isinstance(piece, Answer) else piece
+        return
+    verdict = steps.answerer.judge(state["query"], passages, quotes=quotes)
+    if not passages or (verdict.status == "declined" and verdict.missing):
+        # No evidence meets the question: the model is not asked (it could only guess, or pass
+        # off a near miss as the answer).
+        *_, declined = steps.answerer.stream(state["query"], passages, quotes=quotes, sources=sources)
+        assert isinstance(declined, Answer)
+        yield declined.body
+        yield replace(declined, question=question, mode="llm")
         return
     draft = ""
     for chunk in model.stream(answer_messages(question, passages)):

@@ -15,7 +15,7 @@ _MACHINE = (
     r"summari[sz]ers?|summari[sz]ation tools?|crawlers?|agents?|models?|gpt\w*)"
 )
 _INSTRUCTION_LIKE = re.compile(
-    r"(?i)\b(ignore|disregard|forget|override)\b.{0,40}"
+    r"(?im)\b(ignore|disregard|forget|override)\b.{0,40}"
     r"\b(instructions?|prompts?|rules|above|previous|prior|earlier|everything|context)\b"
     r"|\b(system prompt|as an ai|you are (an? )?(ai|assistant|language model|chatbot))\b"
     r"|\bnew (task|instructions?|directive|objective|role)\b(?!\s+force)"
@@ -26,6 +26,19 @@ _INSTRUCTION_LIKE = re.compile(
     r"|\bwhen (you are |you're )?asked\b[^.;]{0,120},\s*(answer|reply|respond|say|state|write|output|tell)\b"
     r"|\b(answer|reply|respond|output)\s+(only|just|exactly|solely)\b"
     r"|\b(tell|inform|assure|convince)\s+(the\s+)?(users?|readers?|audience)\s+that\b"
+    # A role prefix of a chat transcript ("SYSTEM:", "ASSISTANT:", "<|im_start|>", "[INST]").
+    r"|(?:^|[\n.!?]\s*)(?:system|assistant|developer|instructions?|ai)\s*:"
+    r"|<\|?(?:im_start|im_end|system|endoftext)\|?>|\[/?inst\]|#{2,}\s*(?:instruction|system)"
+    # Text that tells its reader what mode it is in or what it is now.
+    r"|\byou\s+are\s+now\s+(?:in\s+|an?\s+|operating\s+(?:in\s+)?)?(?:\w+\s+)?(?:mode|assistant|ai|model|bot)\b"
+    r"|\b(?:developer|debug|god|jailbreak|unrestricted)\s+mode\b"
+    r"|\bfrom\s+now\s+on,?\s+(?:you|always|never|answer|reply|respond)\b"
+    # Instructions about answering or citing.
+    r"|(?:^|[.!?:]\s+|\byou\s+(?:must|should|will)\s+)(?:please\s+)?(?:answer|reply\s+to|respond\s+to)\s+"
+    r"(?:every|all|any|each)\s+(?:\w+\s+)?(?:questions?|quer(?:y|ies)|prompts?|users?)\b"
+    r"|\b(?:cite|quote|reference)\s+(?:only\s+)?(?:passage|source|document|chunk|context)s?\s*(?:\[|#|\d|number)"
+    r"|\b(?:in|with)\s+your\s+(?:answers?|responses?|replies|output|summary)\b"
+    r"|\b(?:always|never)\s+(?:answer|reply|respond|cite|say|mention|reveal)\b"
 )
 
 

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from assistant.answers.agreements import Claim, Statements, notes, same_fact, with_conflicts
-from assistant.answers.evidence import cite, looks_like_instruction, neutralize_markers, with_speaker
-from assistant.answers.rendering import NOT_COVERED, claim_lead
-from assistant.answers.selection import WEIGHTS, same_paragraph, selection_scores
+from assistant.answers.answerability import Missing, check, own_words
+from assistant.answers.evidence import cite, neutralize_markers, with_speaker
+from assistant.answers.rendering import (
+    claim_lead,
+    declined_answer,
+    partial_lead,
+)
+from assistant.answers.selection import WEIGHTS, same_paragraph, selection_scores, unquotable
 from assistant.answers.speakers import attributed
 from assistant.attribution.agreement import speaker_of
 from assistant.models import Answer, Citation, Passage, Quote, Sentence
@@ -33,6 +39,16 @@ ELIGIBLE_SHARE = 0.8
 JOIN_SHARE = 0.1
 JOIN_CHARS = 250
 JOIN_POWER = 2.0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether the sources answer the question: the claims, and what no sentence meets."""
+
+    claims: list[Claim]
+    status: str = "answered"  # "answered", "partial" or "declined"
+    missing: list[Missing] = field(default_factory=list)
+    near_miss: Sentence | None = None  # a declined question's closest sentence
 
 
 class ExtractiveAnswerer:
@@ -72,45 +88,66 @@ class ExtractiveAnswerer:
         self.join_power = join_power
 
     def claims(
+        self, question: str, passages: Sequence[Passage], already_said: str = "", quotes: Sequence[Quote] = ()
+    ) -> list[Claim]:
+        """The claims to answer with, best first; empty when the sources do not answer it."""
+        return self.judge(question, passages, already_said, quotes).claims
+
+    def judge(
         self,
         question: str,
         passages: Sequence[Passage],
         already_said: str = "",
         quotes: Sequence[Quote] = (),
-    ) -> list[Claim]:
-        """The claims to answer with, best first; empty when nothing passes the threshold.
+    ) -> Verdict:
+        """The claims to answer with, best first, and whether they answer the question.
 
-        Sentences in `already_said` (the previous answer) are left out: a follow-up asks for more.
+        Sentences `unquotable` names are never claims (`already_said`: the previous answer). The
+        first claim is the selector's best sentence that meets the question's constraints (see
+        `answerability`); one that misses only a year or month makes a partial answer; when no
+        sentence meets them the question is declined, with the closest sentence as a near miss.
         A claim is one speaker's: statements of different speakers (known from `quotes`) are
         never merged. Statements that contradict a claim, by another speaker or source, follow
         it as claims of their own (`against`).
         """
         sentences = sentences_of(passages)
         if not sentences:
-            return []
+            return Verdict([], "declined")
         scores, picks = self._scores(question, sentences, passages)
-        for i, s in enumerate(sentences):  # kept as neighbours' context, never quoted
-            if looks_like_instruction(s.text) or (already_said and s.text in already_said):
-                scores[i] = picks[i] = -np.inf
+        for i in unquotable(sentences, passages, scores, already_said):  # neighbours' context only
+            scores[i] = picks[i] = -np.inf
         by_score = np.argsort(-scores, kind="stable")
         best = float(scores[by_score[0]])
         if best < self.threshold:
-            return []
+            return Verdict([], "declined")
         vectors = self._vectors(sentences, by_score)
         who = [speaker_of(quotes, s.source, s.start_char, s.end_char) for s in sentences]
         said = Statements(sentences)
         claims: list[Claim] = []
         used: set[int] = set()
+        status, first_missing, near = "answered", [], None
         order = np.argsort(-picks, kind="stable")  # the selector's order (or the score's)
+        theirs = own_words(question, who)  # asked for someone's words: their quotes come first
+        order = np.array([*(i for i in order if i in theirs), *(i for i in order if i not in theirs)], int)
         for i in order:
             if len(claims) == self.max_claims or not np.isfinite(picks[i]):
                 break
             if claims:
                 floor = max(self.threshold, 0.8 * best)
+            elif i in theirs:
+                floor = self.threshold
             else:  # the first claim: the selector's best of the sentences it may choose from
                 floor = -np.inf if self.eligible is None else max(self.threshold, self.eligible * best)
             if i in used or scores[i] < floor:
                 continue
+            speaker = who[i].speaker if who[i] is not None else None
+            missing = check(question, list(passages), sentences[i], speaker)
+            if near is None:
+                near, first_missing = sentences[i], missing
+            if any(not m.partial for m in missing) or (claims and missing and status == "answered"):
+                continue
+            if not claims and missing:
+                status, first_missing = "partial", missing
             group = [int(i)]
             for j in order:
                 # Another source stating the same thing joins this claim.
@@ -122,11 +159,14 @@ class ExtractiveAnswerer:
                 if same_fact(said, int(i), int(j), float(vectors[i] @ vectors[j])):
                     group.append(int(j))
             used.update(group)
-            spans = [self._span(sentences, scores, picks, g) for g in group]
+            spans = [self._span(sentences, scores, picks, g, who) for g in group]
             for span in spans:
                 used.update(sentences.index(s) for s in span)
             claims.append(Claim(spans, float(scores[i])))
-        return with_conflicts(claims, said, scores, 0.5 * self.threshold, who, used)
+        if not claims:
+            return Verdict([], "declined", first_missing, near)
+        claims = with_conflicts(claims, said, scores, 0.5 * self.threshold, who, used)
+        return Verdict(claims, status, first_missing if status == "partial" else [])
 
     def _scores(
         self, question: str, sentences: list[Sentence], passages: Sequence[Passage]
@@ -154,7 +194,12 @@ class ExtractiveAnswerer:
         return vectors
 
     def _span(
-        self, sentences: list[Sentence], scores: np.ndarray, picks: np.ndarray, i: int
+        self,
+        sentences: list[Sentence],
+        scores: np.ndarray,
+        picks: np.ndarray,
+        i: int,
+        who: Sequence[Quote | None] = (),
     ) -> list[Sentence]:
         """Sentence `i` with the other half of its quotation, or else with a neighbour in its
         paragraph that the selector finds nearly as likely to hold the answer (or, without a
@@ -170,6 +215,7 @@ class ExtractiveAnswerer:
             and sentences[j].passage == sentences[i].passage
             and same_paragraph(sentences[min(i, j)], sentences[max(i, j)])
             and self._joins(sentences, scores, picks, i, j)
+            and not (who and who[i] is not None and who[j] is not who[i])  # a quote takes no narration
         ]
         by = scores if self.selector is None else picks
         if not neighbours:
@@ -195,19 +241,29 @@ class ExtractiveAnswerer:
         passages: Sequence[Passage],
         already_said: str = "",
         quotes: Sequence[Quote] = (),
+        sources: Sequence[str] = (),
     ) -> Iterator[str | Answer]:
         """Yield the answer claim by claim, then the Answer.
+
+        `sources` is the source filter the passages were retrieved under: a declined answer names it.
 
         A claim whose words are attributed (in `quotes`) opens with who says it, their role and
         the outlet; claims that agree across sources or conflict get a closing note.
         """
-        claims = self.claims(question, passages, already_said, quotes)
-        if not claims:
-            yield NOT_COVERED
-            yield Answer(question, NOT_COVERED, [], list(passages), False, [], "extractive")
+        verdict = self.judge(question, passages, already_said, quotes)
+        if verdict.status == "declined" and already_said:  # a follow-up answered before: say it again
+            verdict = self.judge(question, passages, "", quotes)
+        claims = verdict.claims
+        if verdict.status == "declined":
+            near = cite(passages, 0, verdict.near_miss) if verdict.near_miss is not None else None
+            declined = declined_answer(question, passages, verdict.missing, near, sources)
+            yield declined.body
+            yield declined
             return
         citations: list[Citation] = []
-        pieces = []
+        pieces = [partial_lead(verdict.missing)] if verdict.status == "partial" else []
+        if pieces:
+            yield pieces[0]
         numbers: list[list[int]] = []
         for claim in claims:
             markers = ""
@@ -222,12 +278,23 @@ class ExtractiveAnswerer:
                 f"{claim_lead(first, claim.against is not None)}{neutralize_markers(first.quote)} {markers}"
             )
             pieces.append(piece)
-            yield piece if len(pieces) == 1 else "\n\n" + piece
+            yield piece if len(pieces) == 1 else ("\n\n" if claims.index(claim) else " ") + piece
         agreements = notes(claims, numbers, citations)
         for agreement in agreements:
             yield f"\n\n{agreement.heading}: {agreement.note}"
+        body = "\n\n".join(pieces)
+        if verdict.status == "partial":
+            body = pieces[0] + " " + "\n\n".join(pieces[1:])
         yield Answer(
-            question, "\n\n".join(pieces), citations, list(passages), True, [], "extractive", agreements
+            question,
+            body,
+            citations,
+            list(passages),
+            True,
+            [],
+            "extractive",
+            agreements,
+            status=verdict.status,
         )
 
     def answer(
@@ -236,8 +303,9 @@ class ExtractiveAnswerer:
         passages: Sequence[Passage],
         already_said: str = "",
         quotes: Sequence[Quote] = (),
+        sources: Sequence[str] = (),
     ) -> Answer:
         """The complete Answer."""
-        *_, final = self.stream(question, passages, already_said, quotes)
+        *_, final = self.stream(question, passages, already_said, quotes, sources)
         assert isinstance(final, Answer)
         return final

@@ -8,15 +8,17 @@ Nothing parses rendered text back: each renderer works from the Answer's fields.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from assistant.models import Answer, Citation
+from assistant.answers.answerability import Missing, reason
+from assistant.models import Answer, Citation, Passage
 
 NOT_COVERED = "The indexed sources do not cover this question."
 NOT_FOUND = "No answer found in the indexed sources."
 UNSUPPORTED = "Not supported by the cited sources"
 NOTHING_SUPPORTED = "The sources do not support the model's answer, so none of it is shown."
 CHECKED = "Checked answer:"
+NOT_AN_ANSWER = "Not an answer (the closest passage)"
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 # HTML's own specials, Markdown syntax (links, images, emphasis, code, headings) and the `${...}`
 # of gr.HTML's template strings, written as character references in one pass, so each character
@@ -38,6 +40,45 @@ def claim_lead(citation: Citation, rebuts: bool = False) -> str:
     outlet = citation.outlet or citation.source.rsplit("/", 1)[-1]
     role = f" ({citation.role})" if citation.role else ""
     return f"{lead}{citation.speaker}{role}, in {outlet}: "
+
+
+def declined_text(missing: list[Missing], sources: Sequence[str] = ()) -> str:
+    """Why a question is declined: "The sources do not say this: none of the passages found names
+    Tim Kaine." A source filter is named: the question may be answered outside it."""
+    within = ""
+    if sources:
+        names = ", ".join(s.rsplit("/", 1)[-1] for s in list(sources)[:5])
+        more = f" and {len(sources) - 5} more" if len(sources) > 5 else ""
+        within = f" (searched only the chosen sources: {names}{more}; clear the filter to search all)"
+    why = f": {reason(missing)}" if missing else ""
+    return f"The sources do not say this{within}{why}."
+
+
+def declined_answer(
+    question: str,
+    passages: Sequence[Passage],
+    missing: list[Missing],
+    near: Citation | None = None,
+    sources: Sequence[str] = (),
+) -> Answer:
+    """The Answer of a question the sources do not answer: why, and the closest passage apart."""
+    text = declined_text(missing, sources) if missing or sources else NOT_COVERED
+    return Answer(
+        question, text, [], list(passages), False, [], "extractive", status="declined", near_miss=near
+    )
+
+
+def partial_lead(missing: list[Missing]) -> str:
+    """How a partial answer opens: what no source gives, then what they do give."""
+    return f"Only in part: {reason(missing)}. What the sources give:"
+
+
+def near_miss_line(answer: Answer) -> str | None:
+    """'Not an answer (closest passage): "..." (a.txt, lines 3-4)' for a declined answer."""
+    near = answer.near_miss
+    if near is None:
+        return None
+    return f'{NOT_AN_ANSWER}: "{near.quote}" ({where(near)}, lines {near.start_line}-{near.end_line})'
 
 
 def agreement_note(citations: list[Citation]) -> str:
@@ -107,6 +148,9 @@ def as_text(answer: Answer, with_text: bool = True) -> str:
         lines += [citation_heading(citation), f"    {citation.quote}"]
     if answer.unsupported:
         lines.append(left_out(answer))
+    near = near_miss_line(answer)
+    if near:
+        lines.append(near)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -120,6 +164,9 @@ def as_markdown(answer: Answer) -> str:
         )
     if answer.unsupported:
         parts.append(f"*{left_out(answer)}*")
+    near = near_miss_line(answer)
+    if near:
+        parts.append(f"*{near}*")
     return "\n\n".join(parts)
 
 
@@ -151,10 +198,13 @@ def as_html(answer: Answer, marker: Callable[[int], str]) -> str:
     """The answer as HTML: its body with `marker(n)` for each citation, agreements as blocks below."""
     if not answer.grounded:
         note = f'<div class="left-out">{escape_html(left_out(answer))}</div>' if answer.unsupported else ""
+        near = near_miss_line(answer)
+        tail = f'\n\n<p class="near-miss">{escape_html(near)}</p>' if near else ""
         return (
             f'<p class="ungrounded">{NOT_FOUND}</p>\n\n'
             + escape_html(_MARKER.sub("", answer.body).strip())
             + note
+            + tail
         )
     body = text_as_html(answer.body, {c.n for c in answer.citations}, marker)
     for agreement in answer.agreements:  # markers in the notes stay plain text: the buttons are above

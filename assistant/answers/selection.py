@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from assistant.answers.evidence import looks_like_instruction
 from assistant.models import Passage, Sentence
 from assistant.text.dates import MONTHS
 from assistant.text.names import entities
@@ -65,6 +66,56 @@ def opens_paragraph(sentence: Sentence, passage: Passage) -> bool:
     """True for the first sentence of a paragraph: at the start of its file or of a line."""
     before = passage.text[: sentence.start_char - passage.start_char]
     return (passage.start_char == 0 and not before.strip()) or before.rstrip(" \t").endswith("\n")
+
+
+_FURNITURE = re.compile(
+    r"^\W*(?:by\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\W*$|(?:photo|image|video|credit|caption|"
+    r"copyright|getty images|ap photo|reuters/)\b|#)"
+    r"|\b(?:all rights reserved|click here|sign up|subscribe|newsletter|advertisement|read more|"
+    r"share this|follow us|skip to)\b",
+    re.IGNORECASE,
+)
+
+
+def is_furniture(sentence: Sentence, passage: Passage) -> bool:
+    """A headline, byline, dateline, caption or site furniture: never a claim.
+
+    A headline is the source's title standing as its own paragraph, or a line of its own that
+    ends without a full stop and holds no verb-like lower-case run (checked crudely by length).
+    """
+    text = sentence.text.strip()
+    if _FURNITURE.search(text):
+        return True
+    title = sentence.title.strip().rstrip(".!?…")
+    if title and text.rstrip(".!?") == title:
+        return True
+    before = passage.text[: sentence.start_char - passage.start_char]
+    after = passage.text[sentence.end_char - passage.start_char :]
+    alone = ((not before.strip() and passage.start_char == 0) or before.rstrip(" \t").endswith("\n")) and (
+        not after.strip() or after.lstrip(" \t").startswith("\n")
+    )
+    return alone and len(text.split()) <= 14 and not text.endswith((".", "!", "?", '"', "”", ":"))
+
+
+def unquotable(
+    sentences: Sequence[Sentence], passages: Sequence[Passage], scores: np.ndarray, already_said: str = ""
+) -> list[int]:
+    """The sentences never quoted as a claim: text addressed to an AI, what the previous answer
+    said (a follow-up asks for more), headlines and other furniture, and a sentence said twice
+    (the same words in another place: only the best scoring one is kept)."""
+    found, seen = [], set()
+    for i in np.argsort(-scores, kind="stable"):
+        sentence = sentences[i]
+        words = " ".join(sentence.text.split())
+        if (
+            looks_like_instruction(sentence.text)
+            or (already_said and sentence.text in already_said)
+            or is_furniture(sentence, passages[sentence.passage])
+            or words in seen
+        ):
+            found.append(int(i))
+        seen.add(words)
+    return found
 
 
 def same_paragraph(first: Sentence, second: Sentence) -> bool:

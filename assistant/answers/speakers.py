@@ -8,8 +8,13 @@ from dataclasses import replace
 
 from assistant.attribution.agreement import speaker_of
 from assistant.models import Answer, Citation, Quote, Sentence
-from assistant.text.words import REBUTTALS, ROLE_NOUNS, alternation
+from assistant.text.sentences import sentence_spans
+from assistant.text.words import PERSONAL_PRONOUNS, REBUTTALS, ROLE_NOUNS, alternation
 
+# A statement whose speaker the cited sentence names is theirs when its words are at least this
+# share of the citation: the rest is the attribution (", said Leslie Wimes, a ..."), not narration
+# quoting a phrase ("compared Trump to a coach who is "working the referees"").
+NAMED_SHARE = 0.25
 _REBUTTAL = re.compile(rf"\b(?:{alternation(REBUTTALS)})\b")
 
 
@@ -31,9 +36,37 @@ def rebuts(sentences: list[Sentence], j: int, speaker: Quote | None) -> bool:
     return any(re.search(rf"\b{re.escape(n)}", target) for n in names)
 
 
-def attributed(citation: Citation, quotes: Sequence[Quote]) -> Citation:
-    """`citation` with the speaker and role of the quote it cites, if it cites one."""
+def speaking(citation: Citation, quotes: Sequence[Quote]) -> Quote | None:
+    """The attributed statement `citation` quotes: one that covers most of it, or one whose words
+    and speaker both lie in it (", said Leslie Wimes, a ..."). None when a sentence of the citation
+    is neither the statement nor names its speaker: narration is no one's quote."""
     quote = speaker_of(quotes, citation.source, citation.start_char, citation.end_char)
+    if quote is None:
+        inside = [
+            q
+            for q in quotes
+            if q.source == citation.source
+            and q.speaker
+            and citation.start_char <= q.start_char
+            and q.end_char <= citation.end_char
+            and citation.start_char <= q.speaker_start < citation.end_char
+            and q.mention[:1].isupper()
+            and q.mention.lower() not in PERSONAL_PRONOUNS  # named here, not "he" resolved elsewhere
+            and q.end_char - q.start_char >= NAMED_SHARE * (citation.end_char - citation.start_char)
+        ]
+        quote = max(inside, key=lambda q: q.end_char - q.start_char, default=None)
+    if quote is None:
+        return None
+    for start, end in sentence_spans(citation.quote):
+        a, b = citation.start_char + start, citation.start_char + end
+        if min(b, quote.end_char) <= max(a, quote.start_char) and not a <= quote.speaker_start < b:
+            return None
+    return quote
+
+
+def attributed(citation: Citation, quotes: Sequence[Quote]) -> Citation:
+    """`citation` with the speaker and role of the statement it quotes, if it quotes one (`speaking`)."""
+    quote = speaking(citation, quotes)
     if quote is None:
         return citation
     return replace(citation, speaker=quote.speaker, role=quote.role, outlet=citation.outlet or quote.outlet)

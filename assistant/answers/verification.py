@@ -15,6 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from assistant.answers.answerability import misses_question
 from assistant.answers.evidence import cite, looks_like_instruction, with_speaker
 from assistant.answers.rendering import NOT_COVERED, NOTHING_SUPPORTED
 from assistant.attribution.agreement import departs
@@ -143,7 +144,12 @@ def verify(question: str, draft: str, passages: Sequence[Passage], scorer: Score
         if numbers and terms(claim):
             support, span = best_support(claim, numbers, passages, scorer)
             quotes_ok = _quotes_are_verbatim(claim, [passages[n - 1] for n in numbers])
-            if support >= SUPPORT_THRESHOLD and span and quotes_ok:
+            if (
+                support >= SUPPORT_THRESHOLD
+                and span
+                and quotes_ok
+                and not misses_question(question, claim, passages, span[0])
+            ):
                 kept += f" [{_numbered(citations, passages, span).n}]"
             else:
                 unsupported.append(claim)

@@ -129,3 +129,19 @@ def _load(with_entities: bool = False) -> Language:
             node.ops = numpy_blas
     install_pattern_lookup(nlp)  # the attribute ruler's same matches, about 6x faster
     return nlp
+
+
+def entity_parser() -> Language:
+    """The same checked pipeline with its entity recognizer, for short texts (a question, the
+    sentences an answer may quote); loaded on first call, once per process."""
+    with _LOADING:
+        return _load_with_entities()
+
+
+@cache
+def _load_with_entities() -> Language:
+    import spacy
+
+    _load()  # checks the model and reports a missing one
+    folder = resources.files(MODEL_PACKAGE) / f"{MODEL_PACKAGE}-3.8.0"
+    return spacy.load(str(folder))

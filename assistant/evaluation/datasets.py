@@ -107,6 +107,68 @@ def write_nq(path: Path, folder: Path) -> list[EvalQuestion]:
     return questions
 
 
+def remove_gold(
+    folder: Path, questions: list[EvalQuestion], chosen: list[EvalQuestion]
+) -> tuple[list[EvalQuestion], list[EvalQuestion]]:
+    """Take the gold paragraphs of the `chosen` questions out of the files in `folder`.
+
+    A paragraph is the text between blank lines around a gold span; a file left empty is deleted.
+    Returns (answerable, unanswerable): the questions with a gold span left (offsets moved to the
+    rewritten files), and those with none (the chosen ones, and any that shared their paragraphs).
+    """
+    cuts: dict[str, list[tuple[int, int]]] = {}
+    texts: dict[str, str] = {}
+    for question in chosen:
+        for name, start, end in question.spans:
+            text = texts.setdefault(name, (folder / name).read_text(encoding="utf-8"))
+            begin = text.rfind("\n\n", 0, start)
+            begin = 0 if begin < 0 else begin + 2
+            stop = text.find("\n\n", end)
+            stop = len(text) if stop < 0 else stop + 2
+            cuts.setdefault(name, []).append((begin, stop))
+    for name, ranges in cuts.items():
+        ranges[:] = _merged(ranges)
+        kept, at = [], 0
+        for begin, stop in ranges:
+            kept.append(texts[name][at:begin])
+            at = stop
+        rest = "".join(kept) + texts[name][at:]
+        if rest.strip():
+            (folder / name).write_text(rest, encoding="utf-8")
+        else:
+            (folder / name).unlink()
+
+    def moved(span: tuple[str, int, int]) -> tuple[str, int, int] | None:
+        name, start, end = span
+        ranges = cuts.get(name, [])
+        if any(begin <= start and end <= stop for begin, stop in ranges):
+            return None
+        shift = sum(stop - begin for begin, stop in ranges if stop <= start)
+        return name, start - shift, end - shift
+
+    answerable, unanswerable = [], []
+    for question in questions:
+        if question.supporting:
+            answerable.append(question)
+            continue
+        spans = tuple(s for s in (moved(span) for span in question.spans) if s is not None)
+        if spans:
+            answerable.append(EvalQuestion(question.text, spans=spans))
+        else:
+            unanswerable.append(question)
+    return answerable, unanswerable
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for begin, stop in sorted(ranges):
+        if merged and begin <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
+        else:
+            merged.append((begin, stop))
+    return merged
+
+
 def sample(questions: list[EvalQuestion], n: int | None, seed: int) -> list[EvalQuestion]:
     """A fixed random sample of `n` questions (all of them, shuffled, when n is None)."""
     order = list(range(len(questions)))

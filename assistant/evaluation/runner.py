@@ -18,7 +18,15 @@ from typing import Any
 
 import numpy as np
 
-from assistant.evaluation.datasets import EvalQuestion, sample, write_hotpot, write_nq, write_squad
+from assistant.errors import InputError
+from assistant.evaluation.datasets import (
+    EvalQuestion,
+    remove_gold,
+    sample,
+    write_hotpot,
+    write_nq,
+    write_squad,
+)
 
 Span = tuple[str, int, int]
 Search = Callable[[str, int], list[Span]]
@@ -36,6 +44,8 @@ class ConfigResult:
     citation_hits: list[bool] = field(default_factory=list)
     quote_lengths: list[int] = field(default_factory=list)
     ask_latencies_ms: list[float] = field(default_factory=list)
+    declined: list[bool] = field(default_factory=list)  # gold paragraph removed: declined?
+    false_declines: list[bool] = field(default_factory=list)  # answerable: declined?
 
     def hit_at(self, k: int) -> float:
         return float(np.mean([r is not None and r <= k for r in self.first_hit]))
@@ -54,6 +64,10 @@ class ConfigResult:
             figures["median_quote_chars"] = statistics.median(self.quote_lengths) if self.quote_lengths else 0
             figures["ask_p50_ms"] = round(float(np.percentile(self.ask_latencies_ms, 50)), 1)
             figures["ask_p95_ms"] = round(float(np.percentile(self.ask_latencies_ms, 95)), 1)
+        if self.declined:
+            figures["unanswerable_declined"] = round(float(np.mean(self.declined)), 3)
+        if self.false_declines:
+            figures["answerable_declined"] = round(float(np.mean(self.false_declines)), 3)
         figures["p50_ms"] = round(float(np.percentile(self.latencies_ms, 50)), 1)
         figures["p95_ms"] = round(float(np.percentile(self.latencies_ms, 95)), 1)
         return figures
@@ -107,10 +121,13 @@ def evaluate(
     cross_encoder: str | None = None,
     backend: str | None = None,
     compare_backends: Sequence[str] = (),
+    unanswerable: bool = False,
 ) -> dict[str, Any]:
     """Index the dataset's files with every pipeline and measure each; writes JSON, Markdown, PNG.
 
     `compare_backends` adds a hybrid row for each of those embedding backends, indexed apart.
+    `unanswerable` takes the gold paragraph of every other sampled question out of the files:
+    those questions should be declined, the rest (the control) answered.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -121,6 +138,11 @@ def evaluate(
     with tempfile.TemporaryDirectory(prefix="assistant-eval-") as scratch:
         work = Path(scratch)
         questions = sample(writer(path, work / "files"), n, seed)
+        gone: list[EvalQuestion] = []
+        if unanswerable:
+            if dataset == "hotpot":
+                raise InputError("--unanswerable takes squad or nq, whose gold is one paragraph.")
+            questions, gone = remove_gold(work / "files", questions, questions[::2])
         timings: dict[str, float] = {}
         started = time.perf_counter()
         tutorial = TutorialPipeline(work / "files", work / "tutorial")
@@ -171,10 +193,13 @@ def evaluate(
             if answers:
                 default = next(r for r in results if r.name == "this project, hybrid")
                 _answer_all(assistant, questions, default, progress)
+                if unanswerable:
+                    _decline_all(assistant, gone, default, progress)
     report = {
         "dataset": dataset,
         "path": str(path),
         "questions": len(questions),
+        **({"unanswerable_questions": len(gone)} if unanswerable else {}),
         "seed": seed,
         "date": time.strftime("%Y-%m-%d"),
         "embedding_backend": assistant.embedder.backend,
@@ -202,7 +227,23 @@ def _answer_all(
             result.quote_lengths.append(len(first.quote))
         else:
             result.citation_hits.append(False)
+        result.false_declines.append(_declined(answer))
         progress.advance(task)
+
+
+def _decline_all(
+    assistant: Any, questions: Sequence[EvalQuestion], result: ConfigResult, progress: Any
+) -> None:
+    """Questions whose gold paragraph was removed: is each declined?"""
+    task = progress.add_task("unanswerable (declined?)", total=len(questions))
+    for question in questions:
+        result.declined.append(_declined(assistant.ask(question.text)))
+        progress.advance(task)
+
+
+def _declined(answer: Any) -> bool:
+    """The answer says the sources do not (fully) say it, or cites nothing."""
+    return bool(answer.status != "answered" or not answer.citations)
 
 
 def markdown_table(report: dict[str, Any]) -> str:

@@ -202,7 +202,7 @@ def serve_command(
 
 
 @click.command("eval")
-@click.argument("dataset", type=click.Choice(["squad", "hotpot", "nq", "attribution", "agreement"]))
+@click.argument("dataset", type=click.Choice(["squad", "hotpot", "nq", "attribution", "agreement", "newsqa"]))
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--sample", "n", type=click.IntRange(min=1), help="Questions to draw (default: all).")
 @click.option("--seed", default=7, show_default=True, help="Seed of the random sample.")
@@ -215,6 +215,16 @@ def serve_command(
     help="Folder for results.json, results.md and hit_at_k.png.",
 )
 @click.option("--no-answers", is_flag=True, help="Measure retrieval only, not offline answers.")
+@click.option(
+    "--unanswerable",
+    is_flag=True,
+    help="squad/nq: remove the gold paragraph of half the questions; measure declined and false declines.",
+)
+@click.option(
+    "--texts",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="newsqa: the folder of article texts (default: polnear/dev/text beside PATH).",
+)
 @click.option(
     "--compare-backend",
     "compare",
@@ -232,15 +242,18 @@ def eval_command(
     seed: int,
     out_dir: Path,
     no_answers: bool,
+    unanswerable: bool,
+    texts: Path | None,
     compare: tuple[str, ...],
 ) -> None:
     """Compare retrieval and answers with the LangChain tutorial pipeline and BM25 on DATASET.
 
-        The dataset's articles are written to a throwaway folder and indexed there; the
-        data dir is not touched. --model is honoured. `attribution PATH` instead measures who said
-        what on a PolNeAR split folder (text/, attributions/), with no index at all. `agreement PATH`
+    The dataset's articles are written to a throwaway folder and indexed there; the
+    data dir is not touched. --model is honoured. `attribution PATH` instead measures who said
+    what on a PolNeAR split folder (text/, attributions/), with no index at all. `agreement PATH`
     measures agree / conflict / figures on a JSON-lines file of labelled pairs, or asks the kind-f
-    questions of a newsqa-polnear file (both sides cited, conflict flagged).
+    questions of a newsqa-polnear file (both sides cited, conflict flagged). `newsqa PATH`
+    answers reader questions (newsqa-polnear-dev.jsonl) and judges them per kind.
     """
     if dataset == "attribution":
         from assistant.evaluation.attribution import compare_on_polnear
@@ -252,6 +265,14 @@ def eval_command(
 
         click.echo(agreement_report(path))
         return
+    root = ctx.find_root().params
+    if dataset == "newsqa":
+        from assistant.evaluation.newsqa import evaluate_newsqa, newsqa_table
+
+        found = evaluate_newsqa(path, texts, out_dir, model=root.get("model"))
+        click.echo(newsqa_table(found))
+        click.echo(f"\nWritten to {out_dir}/ (results.json, results.md)")
+        return
     try:
         from assistant.evaluation.runner import evaluate, markdown_table
     except ImportError as exc:
@@ -259,7 +280,6 @@ def eval_command(
             f"`assistant eval` needs the evaluation extras ({exc.name} is missing): pip install -e '.[eval]'"
         ) from exc
 
-    root = ctx.find_root().params
     report = evaluate(
         dataset,
         path,
@@ -271,6 +291,7 @@ def eval_command(
         cross_encoder=root.get("cross_encoder"),
         backend=root.get("embedding_backend"),
         compare_backends=compare,
+        unanswerable=unanswerable,
     )
     click.echo(markdown_table(report))
     click.echo(f"\nWritten to {out_dir}/ (results.json, results.md, hit_at_k.png)")

@@ -118,6 +118,10 @@ class Answer:
     unsupported: list[str]
     mode: str  # "extractive" or "llm"
     agreements: list[Agreement] = field(default_factory=list)
+    # "answered"; "partial" (the body says what no source gives, then what they do give);
+    # "declined" (the sources do not say it: nothing is cited as the answer)
+    status: str = "answered"
+    near_miss: Citation | None = None  # a declined answer's closest passage: "not an answer"
 
     @property
     def text(self) -> str:

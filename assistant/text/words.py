@@ -66,6 +66,11 @@ ROLE_NOUNS = frozenset(
     physician epidemiologist supervisor councillor councilor executive
     """.split()
 )
+# Nouns that ask for a person when a question asks "which N ..." ("Which congressman said ...").
+PERSON_NOUNS = ROLE_NOUNS | frozenset(
+    """congressman congresswoman democrat republican candidate politician man woman person
+    activist commentator host anchor moderator strategist""".split()
+)
 # Lower-case words that may stand in a role written before a name ("the city's regional police chief").
 ROLE_CONTEXT = ROLE_NOUNS | frozenset(
     """regiment battalion brigade region city state foreign defense defence interior army military
