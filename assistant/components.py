@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ from assistant.retrieval.scoring import Scorer
 from assistant.settings import Settings, local_path
 from vectorstore import ChromaStore, Embedder
 from vectorstore.embeddings import DEFAULT_BACKEND, backend_for
+from vectorstore.errors import IndexDamagedError
 from vectorstore.store import COLLECTION
 
 if TYPE_CHECKING:
@@ -49,11 +51,12 @@ class Components:
     chat_model: BaseChatModel | None
 
     @classmethod
-    def build(cls, settings: Settings) -> Components:
+    def build(cls, settings: Settings, rebuilding: bool = False) -> Components:
         """Open the index the settings name and build every part over it.
 
         With `embedding_backend` unset, an existing index keeps the backend its vectors were
-        made with; an index built with another model is refused now rather than later.
+        made with; an index built with another model is refused now rather than later, and so
+        is one that lost sources `sources.json` records (unless `rebuilding` it).
         """
         embedder = embedder_of(settings, settings.embedding_backend or DEFAULT_BACKEND)
         store = open_store(settings, embedder.name)
@@ -63,6 +66,8 @@ class Components:
                 embedder = embedder_of(settings, backend)
                 store.model_name = embedder.name
         store.count()  # refuses an index built with another model
+        if not rebuilding:
+            check_sources_kept(settings, store)
         scorer = Scorer(embedder)
         lexical = LexicalIndex(store, local_path(settings, "lexical"))
         reranker: Reranker = (
@@ -123,9 +128,48 @@ def open_store(settings: Settings, model_name: str, collection: str = COLLECTION
     return ChromaStore(model_name, timeout=settings.chroma_timeout, collection=collection, **where)
 
 
-def remember_sources(settings: Settings, store: ChromaStore) -> None:
-    """Write the manifest's source paths to the data dir (atomically; best effort)."""
-    paths = {source: str(record.get("path", "")) for source, record in store.manifest().items()}
+def check_sources_kept(settings: Settings, store: ChromaStore) -> None:
+    """Refuse an index that lost files `sources.json` records (emptied or deleted database).
+
+    Only `remove`, `--prune` and `reindex` take a file out of that record, so a recorded file
+    the manifest does not hold (by name or path) means the manifest was lost, not emptied
+    on purpose: using the index as it is would make the next ingest forget those files.
+    """
+    remembered = remembered_sources(settings)
+    if not remembered:
+        return
+    manifest = store.manifest()
+    paths = {str(record.get("path", "")) for record in manifest.values()}
+    lost = sorted(name for name, path in remembered.items() if name not in manifest and path not in paths)
+    if lost:
+        raise IndexDamagedError(
+            f"The index in {store.location} is damaged: it has lost {len(lost)} of the "
+            f"{len(remembered)} source files recorded in {local_path(settings, 'sources.json')} "
+            f"({', '.join(lost[:3])}{', ...' if len(lost) > 3 else ''}); its database was emptied "
+            "or deleted. Run `assistant reindex` to rebuild it from the source files."
+        )
+
+
+def remember_sources(
+    settings: Settings, store: ChromaStore, forgotten: Iterable[str] = (), exact: bool = False
+) -> None:
+    """Write the manifest's source paths to the data dir (atomically; best effort).
+
+    The record only grows: a file it lists stays until named in `forgotten` (by `remove` or
+    `--prune`), or `exact` (a `reindex`) writes the manifest as it is.
+    """
+    dropped = set(forgotten)
+    paths = {s: str(record.get("path", "")) for s, record in store.manifest().items() if s not in dropped}
+    if not exact:
+        kept = set(paths.values())
+        for source, path in remembered_sources(settings).items():
+            if source not in dropped and source not in paths and path not in kept:
+                paths[source] = path
+    write_sources(settings, paths)
+
+
+def write_sources(settings: Settings, paths: dict[str, str]) -> None:
+    """Replace `sources.json` with `paths` (source name -> file path), atomically; best effort."""
     target = local_path(settings, "sources.json")
     partial = target.with_name(target.name + ".partial")
     try:

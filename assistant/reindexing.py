@@ -49,17 +49,18 @@ def reindex(
             if settings.chroma_host:
                 raise
             set_aside = _set_aside(Path(settings.data_dir))
+        # the manifest and the copy beside it: either may have lost files the other still lists
         targets = (
             [str(p) for p in paths]
             if paths
-            else sorted(set((recorded or remembered_sources(settings)).values()))
+            else sorted({p for p in [*recorded.values(), *remembered_sources(settings).values()] if p})
         )
         if not targets:
             raise InputError(
                 "The index records no source files to rebuild from: name them, as in "
                 "`assistant reindex PATH...`."
             )
-        parts = Components.build(settings)
+        parts = Components.build(settings, rebuilding=True)
         report = ingest(
             targets,
             parts.store,
@@ -70,7 +71,7 @@ def reindex(
             quotes=parts.quote_index,
             extracted_dir=Path(settings.data_dir) / "extracted",
         )
-        remember_sources(settings, parts.store)
+        remember_sources(settings, parts.store, exact=True)  # what was rebuilt; failures are reported
     return dataclasses.replace(report, set_aside=str(set_aside) if set_aside else None)
 
 
