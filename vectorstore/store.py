@@ -96,7 +96,7 @@ class ChromaStore:
             raise self._failure(doing, exc) from exc
 
     def _failure(self, doing: str, exc: Exception) -> VectorStoreError:
-        return classify_failure(exc, doing, self.location, self.embedded, self.timeout)
+        return classify_failure(exc, doing, self.location, self.embedded, self.timeout, self._where[0])
 
     def _existing(self) -> Any:
         """The collection if it exists, after checking its model; else None."""
