@@ -9,6 +9,7 @@ an index whose files can no longer be read at all.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,18 +22,22 @@ from assistant.answers.providers import chat_model
 from assistant.attribution.quote_index import COLLECTION as QUOTES
 from assistant.attribution.quote_index import QuoteIndex
 from assistant.ingest.chunking import SPECIAL_TOKENS, Chunker
+from assistant.ingest.sentence_vectors import rebuild_sentence_vectors
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.rerankers import CrossEncoderReranker, Reranker, SentenceReranker
 from assistant.retrieval.scoring import Scorer
 from assistant.settings import Settings, local_path
 from vectorstore import ChromaStore, Embedder
+from vectorstore.cache import cache_damage, drop_cache
 from vectorstore.embeddings import DEFAULT_BACKEND, backend_for
 from vectorstore.errors import IndexDamagedError
 from vectorstore.store import COLLECTION
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -58,6 +63,10 @@ class Components:
         made with; an index built with another model is refused now rather than later, and so
         is one that lost sources `sources.json` records (unless `rebuilding` it).
         """
+        cache = vector_cache_of(settings)
+        damage = cache_damage(cache)
+        if damage is not None:
+            drop_cache(cache)  # before any embedder opens it
         embedder = embedder_of(settings, settings.embedding_backend or DEFAULT_BACKEND)
         store = open_store(settings, embedder.name)
         if settings.embedding_backend is None:
@@ -68,6 +77,15 @@ class Components:
         store.count()  # refuses an index built with another model
         if not rebuilding:
             check_sources_kept(settings, store)
+        if damage is not None:
+            logger.warning(
+                "The vector cache %s failed SQLite's integrity check (%s): it was dropped and is "
+                "being rebuilt from the stored passages.",
+                cache,
+                damage,
+            )
+            rebuilt = rebuild_sentence_vectors(store, embedder)
+            logger.warning("The vector cache %s is rebuilt (%d passages).", cache, rebuilt)
         scorer = Scorer(embedder)
         lexical = LexicalIndex(store, local_path(settings, "lexical"))
         reranker: Reranker = (
@@ -114,8 +132,13 @@ def embedder_of(settings: Settings, backend: str) -> Embedder:
         settings.model,
         backend=backend,
         cache_dir=Path(settings.cache_dir),
-        vector_cache=Path(settings.data_dir) / "vectors.sqlite",
+        vector_cache=vector_cache_of(settings),
     )
+
+
+def vector_cache_of(settings: Settings) -> Path:
+    """The vector cache file of the data dir (see `vectorstore.cache`)."""
+    return Path(settings.data_dir) / "vectors.sqlite"
 
 
 def open_store(settings: Settings, model_name: str, collection: str = COLLECTION) -> ChromaStore:

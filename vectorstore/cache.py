@@ -84,6 +84,28 @@ class VectorCache:
         self._database.flush()
 
 
+def cache_damage(path: Path) -> str | None:
+    """What SQLite's `PRAGMA integrity_check` finds wrong with the cache file at `path`; None when
+    it passes, is absent, or cannot be opened at all (then the cache is simply not used)."""
+    if not path.is_file():
+        return None
+    try:
+        with contextlib.closing(sqlite3.connect(path, timeout=30)) as db:
+            found = [str(row[0]) for row in db.execute("PRAGMA integrity_check")]
+    except sqlite3.OperationalError:
+        return None  # locked for longer than the timeout, or not ours to open: not damage
+    except sqlite3.DatabaseError as exc:  # "file is not a database", "disk image is malformed"
+        return str(exc)
+    problems = [line for line in found if line != "ok"]
+    return "; ".join(problems[:3]) + (" ..." if len(problems) > 3 else "") if problems else None
+
+
+def drop_cache(path: Path) -> None:
+    """Delete the cache file and its journal files (the next use starts an empty cache)."""
+    for name in (path.name, path.name + "-wal", path.name + "-shm"):
+        path.with_name(name).unlink(missing_ok=True)
+
+
 class _Database:
     """One SQLite connection to a cache file, and the lock its users take turns by."""
 
