@@ -318,20 +318,32 @@ class ChromaStore:
 
     def _committed(self, hits: list[Hit]) -> list[Hit]:
         """The hits of file versions the manifest records: a file is seen whole or not at all, so
-        chunks an ingest stored before it was killed stay hidden until the file is recorded."""
+        chunks an ingest stored before it was killed stay hidden until the file is recorded.
+        Each hit's metadata gains the file's canonical `path` from its record."""
         if not hits:
             return hits
-        committed = self.committed_versions({str(h.metadata.get("source")) for h in hits})
-        return [h for h in hits if (h.metadata.get("source"), h.metadata.get("sha256")) in committed]
+        records = self._records({str(h.metadata.get("source")) for h in hits})
+        kept = []
+        for hit in hits:
+            record = records.get(str(hit.metadata.get("source")))
+            if record is not None and str(record.get("sha256")) == hit.metadata.get("sha256"):
+                if record.get("path"):
+                    hit.metadata["path"] = str(record["path"])
+                kept.append(hit)
+        return kept
 
     def committed_versions(self, sources: set[str]) -> set[tuple[str, str]]:
         """(source, sha256) of those `sources` whose manifest record says they are stored whole."""
+        return {(source, str(record.get("sha256"))) for source, record in self._records(sources).items()}
+
+    def _records(self, sources: set[str]) -> dict[str, dict[str, Any]]:
+        """The manifest records of those `sources` that have one, by source."""
         collection = self._manifest(create=False)
         if collection is None or not sources:
-            return set()
+            return {}
         with self._guard("reading the sources manifest"):
             records = collection.get(ids=[_source_id(s) for s in sorted(sources)], include=["metadatas"])
-        return {(str(m["source"]), str(m.get("sha256"))) for m in records["metadatas"] or [] if m}
+        return {str(m["source"]): dict(m) for m in records["metadatas"] or [] if m}
 
     def _check_room(self, payload: int) -> None:
         """Refuse a write that the data dir's disk has no room for, before Chroma starts it."""
