@@ -16,7 +16,6 @@ import hashlib
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +29,7 @@ from vectorstore.chroma import (
 )
 from vectorstore.embeddings import options_for_index
 from vectorstore.errors import ModelMismatchError, VectorStoreError
+from vectorstore.hits import Hit
 
 if TYPE_CHECKING:
     import numpy as np
@@ -37,16 +37,6 @@ if TYPE_CHECKING:
 COLLECTION = "passages"
 SOURCES = "sources"
 Metadata = Mapping[str, str | int | float | bool]
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One stored passage returned by a query; `score` is cosine similarity."""
-
-    id: str
-    text: str
-    metadata: dict[str, Any]
-    score: float
 
 
 class ChromaStore:
@@ -323,13 +313,13 @@ class ChromaStore:
         if not hits:
             return hits
         records = self._records({str(h.metadata.get("source")) for h in hits})
-        kept = []
-        for hit in hits:
-            record = records.get(str(hit.metadata.get("source")))
-            if record is not None and str(record.get("sha256")) == hit.metadata.get("sha256"):
-                if record.get("path"):
-                    hit.metadata["path"] = str(record["path"])
-                kept.append(hit)
+        kept = [
+            h
+            for h in hits
+            if records.get(str(h.metadata.get("source")), {}).get("sha256") == h.metadata.get("sha256")
+        ]
+        for hit in kept:
+            hit.metadata["path"] = records[str(hit.metadata["source"])].get("path")
         return kept
 
     def committed_versions(self, sources: set[str]) -> set[tuple[str, str]]:
