@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answers.chain import State, answer_pieces, build_chain, retrieve_step, standalone_step
 from assistant.answers.followups import History
-from assistant.components import Components, remember_sources
+from assistant.components import Components, check_sources_kept, remember_sources
 from assistant.errors import AssistantError, InputError, LanguageModelError
 from assistant.ingest.locking import writer_lock
 from assistant.ingest.pipeline import Progress, ingest, remove
@@ -181,6 +181,7 @@ class Assistant:
         if not paths:
             raise InputError("No paths given: name at least one file or folder to ingest.")
         with writer_lock(local_path(self.settings, "ingest.lock"), self.store.location, wait):
+            check_sources_kept(self.settings, self.store)  # never ingest into a lost manifest
             report = ingest(
                 paths,
                 self.store,
@@ -193,7 +194,7 @@ class Assistant:
                 outlet=outlet,
                 extracted_dir=Path(self.settings.data_dir) / "extracted",
             )
-            remember_sources(self.settings, self.store)
+            remember_sources(self.settings, self.store, forgotten=report.removed)
         return report
 
     def remove(self, sources: Iterable[str], wait: float = 0.0) -> list[str]:
@@ -202,8 +203,11 @@ class Assistant:
         if not names:
             raise InputError("No sources given: name at least one, as `assistant sources` lists them.")
         with writer_lock(local_path(self.settings, "ingest.lock"), self.store.location, wait):
+            check_sources_kept(self.settings, self.store)
+            # the record first: a crash before the manifest follows leaves it a subset, not damage
+            remember_sources(self.settings, self.store, forgotten=names)
             removed = remove(names, self.store, self.quote_index)
-            remember_sources(self.settings, self.store)
+            remember_sources(self.settings, self.store, forgotten=names)
         return removed
 
     def quotes(

@@ -9,7 +9,9 @@ an index whose files can no longer be read at all.
 from __future__ import annotations
 
 import json
+import logging
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,17 +22,22 @@ from assistant.answers.providers import chat_model
 from assistant.attribution.quote_index import COLLECTION as QUOTES
 from assistant.attribution.quote_index import QuoteIndex
 from assistant.ingest.chunking import SPECIAL_TOKENS, Chunker
+from assistant.ingest.sentence_vectors import rebuild_sentence_vectors
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.rerankers import CrossEncoderReranker, Reranker, SentenceReranker
 from assistant.retrieval.scoring import Scorer
 from assistant.settings import Settings, local_path
 from vectorstore import ChromaStore, Embedder
+from vectorstore.cache import cache_damage, drop_cache
 from vectorstore.embeddings import DEFAULT_BACKEND, backend_for
+from vectorstore.errors import IndexDamagedError
 from vectorstore.store import COLLECTION
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -49,12 +56,17 @@ class Components:
     chat_model: BaseChatModel | None
 
     @classmethod
-    def build(cls, settings: Settings) -> Components:
+    def build(cls, settings: Settings, rebuilding: bool = False) -> Components:
         """Open the index the settings name and build every part over it.
 
         With `embedding_backend` unset, an existing index keeps the backend its vectors were
-        made with; an index built with another model is refused now rather than later.
+        made with; an index built with another model is refused now rather than later, and so
+        is one that lost sources `sources.json` records (unless `rebuilding` it).
         """
+        cache = vector_cache_of(settings)
+        damage = cache_damage(cache)
+        if damage is not None:
+            drop_cache(cache)  # before any embedder opens it
         embedder = embedder_of(settings, settings.embedding_backend or DEFAULT_BACKEND)
         store = open_store(settings, embedder.name)
         if settings.embedding_backend is None:
@@ -63,6 +75,17 @@ class Components:
                 embedder = embedder_of(settings, backend)
                 store.model_name = embedder.name
         store.count()  # refuses an index built with another model
+        if not rebuilding:
+            check_sources_kept(settings, store)
+        if damage is not None:
+            logger.warning(
+                "The vector cache %s failed SQLite's integrity check (%s): it was dropped and is "
+                "being rebuilt from the stored passages.",
+                cache,
+                damage,
+            )
+            rebuilt = rebuild_sentence_vectors(store, embedder)
+            logger.warning("The vector cache %s is rebuilt (%d passages).", cache, rebuilt)
         scorer = Scorer(embedder)
         lexical = LexicalIndex(store, local_path(settings, "lexical"))
         reranker: Reranker = (
@@ -109,8 +132,13 @@ def embedder_of(settings: Settings, backend: str) -> Embedder:
         settings.model,
         backend=backend,
         cache_dir=Path(settings.cache_dir),
-        vector_cache=Path(settings.data_dir) / "vectors.sqlite",
+        vector_cache=vector_cache_of(settings),
     )
+
+
+def vector_cache_of(settings: Settings) -> Path:
+    """The vector cache file of the data dir (see `vectorstore.cache`)."""
+    return Path(settings.data_dir) / "vectors.sqlite"
 
 
 def open_store(settings: Settings, model_name: str, collection: str = COLLECTION) -> ChromaStore:
@@ -123,9 +151,48 @@ def open_store(settings: Settings, model_name: str, collection: str = COLLECTION
     return ChromaStore(model_name, timeout=settings.chroma_timeout, collection=collection, **where)
 
 
-def remember_sources(settings: Settings, store: ChromaStore) -> None:
-    """Write the manifest's source paths to the data dir (atomically; best effort)."""
-    paths = {source: str(record.get("path", "")) for source, record in store.manifest().items()}
+def check_sources_kept(settings: Settings, store: ChromaStore) -> None:
+    """Refuse an index that lost files `sources.json` records (emptied or deleted database).
+
+    Only `remove`, `--prune` and `reindex` take a file out of that record, so a recorded file
+    the manifest does not hold (by name or path) means the manifest was lost, not emptied
+    on purpose: using the index as it is would make the next ingest forget those files.
+    """
+    remembered = remembered_sources(settings)
+    if not remembered:
+        return
+    manifest = store.manifest()
+    paths = {str(record.get("path", "")) for record in manifest.values()}
+    lost = sorted(name for name, path in remembered.items() if name not in manifest and path not in paths)
+    if lost:
+        raise IndexDamagedError(
+            f"The index in {store.location} is damaged: it has lost {len(lost)} of the "
+            f"{len(remembered)} source files recorded in {local_path(settings, 'sources.json')} "
+            f"({', '.join(lost[:3])}{', ...' if len(lost) > 3 else ''}); its database was emptied "
+            "or deleted. Run `assistant reindex` to rebuild it from the source files."
+        )
+
+
+def remember_sources(
+    settings: Settings, store: ChromaStore, forgotten: Iterable[str] = (), exact: bool = False
+) -> None:
+    """Write the manifest's source paths to the data dir (atomically; best effort).
+
+    The record only grows: a file it lists stays until named in `forgotten` (by `remove` or
+    `--prune`), or `exact` (a `reindex`) writes the manifest as it is.
+    """
+    dropped = set(forgotten)
+    paths = {s: str(record.get("path", "")) for s, record in store.manifest().items() if s not in dropped}
+    if not exact:
+        kept = set(paths.values())
+        for source, path in remembered_sources(settings).items():
+            if source not in dropped and source not in paths and path not in kept:
+                paths[source] = path
+    write_sources(settings, paths)
+
+
+def write_sources(settings: Settings, paths: dict[str, str]) -> None:
+    """Replace `sources.json` with `paths` (source name -> file path), atomically; best effort."""
     target = local_path(settings, "sources.json")
     partial = target.with_name(target.name + ".partial")
     try:

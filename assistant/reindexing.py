@@ -49,17 +49,15 @@ def reindex(
             if settings.chroma_host:
                 raise
             set_aside = _set_aside(Path(settings.data_dir))
-        targets = (
-            [str(p) for p in paths]
-            if paths
-            else sorted(set((recorded or remembered_sources(settings)).values()))
-        )
+        # the manifest and the copy beside it: either may have lost files the other still lists
+        known = {**remembered_sources(settings), **recorded}
+        targets = [str(p) for p in paths] if paths else sorted({p for p in known.values() if p})
         if not targets:
             raise InputError(
                 "The index records no source files to rebuild from: name them, as in "
                 "`assistant reindex PATH...`."
             )
-        parts = Components.build(settings)
+        parts = Components.build(settings, rebuilding=True)
         report = ingest(
             targets,
             parts.store,
@@ -69,8 +67,9 @@ def reindex(
             max_bytes=int(settings.max_file_mb * 1_000_000),
             quotes=parts.quote_index,
             extracted_dir=Path(settings.data_dir) / "extracted",
+            names={source: path for source, path in known.items() if path},  # never renamed by the cwd
         )
-        remember_sources(settings, parts.store)
+        remember_sources(settings, parts.store, exact=True)  # what was rebuilt; failures are reported
     return dataclasses.replace(report, set_aside=str(set_aside) if set_aside else None)
 
 

@@ -155,8 +155,10 @@ def assert_citations_exact(answer: Answer) -> None:
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
     assert markers == {c.n for c in answer.citations}, (answer.text, answer.citations)
     for citation in answer.citations:
-        # HTML and PDF: offsets count in the stored extracted text that the citation names.
-        text = (Path.cwd() / (citation.extracted or citation.source)).read_bytes().decode("utf-8-sig")
+        # HTML and PDF: offsets count in the stored extracted text that the citation names;
+        # else the file, by its canonical path (the source name may be relative to another folder).
+        where = citation.extracted or citation.path or citation.source
+        text = (Path.cwd() / where).read_bytes().decode("utf-8-sig")
         assert text[citation.start_char : citation.end_char] == citation.quote
         assert citation.start_line == line_of(text, citation.start_char)
         assert citation.end_line == line_of(text, citation.end_char - 1)

@@ -103,7 +103,7 @@ def test_sources_filter_and_langchain_retriever(store_options: dict, seeds: Path
     documents = retriever.invoke(QUESTION)
     assert len(documents) == 2
     meta = documents[0].metadata
-    assert set(meta) - {"outlet", "dateline", "extracted", "page_starts"} == {
+    assert set(meta) - {"outlet", "dateline", "extracted", "page_starts", "path"} == {
         "source",
         "title",
         "date",

@@ -81,6 +81,30 @@ def test_html_main_text_and_metadata(articles: Path) -> None:
     assert "Subscribe now" not in document.text and "Cookie settings" not in document.text
 
 
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Ferry service to Aska resumes - Coast Courier", "Ferry service to Aska resumes"),
+        ("Coast Courier | Ferry service to Aska resumes", "Ferry service to Aska resumes"),
+        ("Ferry service to Aska resumes", "Ferry service to Aska resumes"),
+        ("Coast Courier", "Live updates"),  # a title that is only the site's name: the heading
+    ],
+)
+def test_the_html_title_is_the_pages_title_not_its_heading(tmp_path: Path, title: str, expected: str) -> None:
+    page = tmp_path / "ferry.html"
+    page.write_text(
+        f"<html><head><title>{title}</title>"
+        '<meta property="og:site_name" content="Coast Courier"></head><body><article>'
+        "<h1>Live updates</h1><p>The ferry to Aska sailed again on Tuesday after a week in the dock, "
+        "the operator said, and the timetable of the summer will apply from next week.</p>"
+        "<p>Passengers who bought tickets for the cancelled crossings will get their money back.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    document = read_document(page)
+    assert document.title == expected and document.outlet == "Coast Courier"
+
+
 def test_pdf_text_is_reflowed_with_a_page_map(articles: Path) -> None:
     document = read_document(articles / "grain.pdf")
     assert document.title == "Grain corridor talks resume in Istanbul"

@@ -21,7 +21,7 @@ from assistant.errors import IndexWriteError
 from assistant.settings import Settings
 from tests.conftest import ChromaServer, add_filler, run_cli, start_chroma_server
 from tests.test_ingest import expected_contents, index_contents, write_corpus
-from vectorstore import StoreUnavailableError, VectorStoreError
+from vectorstore import ChromaStore, StoreUnavailableError, VectorStoreError
 
 QUESTION = "Who said Russian troops were driven out of Azovstal?"
 
@@ -181,6 +181,51 @@ def test_a_full_disk_fails_the_ingest_cleanly_and_keeps_what_was_stored(
     assert {s: c for s, c in index_contents(reopened).items() if s.startswith("seeds/")} == before
     report = reopened.ingest([tmp_path / "corpus"])  # space again: the ingest completes
     assert not report.failed and len(report.added) == 1
+
+
+def test_a_disk_another_program_fills_mid_write_says_no_space_and_the_index_stays_fine(
+    tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=80m", "tmpfs", str(disk)], check=True)
+    try:
+        assistant = Assistant(data_dir=disk / "index")
+        assistant.ingest([seeds])
+        add_filler(assistant, 3000)  # the vector index in files of its own, compacted on writes
+        filler = disk / "filler"
+
+        bump = ChromaStore._bump_generation
+
+        def another_program_fills_the_disk(store: ChromaStore, collection: object) -> None:
+            """Once the write's room was checked and it began, as a program writing elsewhere would."""
+            bump(store, collection)
+            if not filler.exists():
+                left = shutil.disk_usage(disk).free - 300_000
+                subprocess.run(["fallocate", "-l", str(left), str(filler)], check=True)
+
+        monkeypatch.setattr(ChromaStore, "_bump_generation", another_program_fills_the_disk)
+        vectors = np.random.default_rng(2).normal(size=(2000, 384)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        with pytest.raises(StoreUnavailableError, match="no space") as failure:
+            assistant.store.add(
+                ids=[f"more-{i}" for i in range(2000)],
+                texts=["more"] * 2000,
+                metadatas=[{"source": "more", "start_char": i} for i in range(2000)],
+                embeddings=vectors,
+            )
+        assert "damaged" not in str(failure.value)
+        monkeypatch.undo()
+        filler.unlink()
+
+        found = json.loads(
+            run_cli("--data-dir", str(disk / "index"), "search", QUESTION, "--json", cwd=tmp_path).stdout
+        )
+        assert found[0]["source"] == "seeds/002_33031038dede83a4.txt"
+        reopened = Assistant(data_dir=disk / "index")
+        assert {s.source for s in reopened.sources()} == {f"seeds/{p.name}" for p in seeds.iterdir()}
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
 def test_a_read_only_data_dir_refuses_to_ingest_and_still_answers(

@@ -9,7 +9,8 @@ from vectorstore.errors import (
     VectorStoreError,
 )
 from vectorstore.filters import source_filter
-from vectorstore.store import ChromaStore, Hit
+from vectorstore.hits import Hit
+from vectorstore.store import ChromaStore
 
 __all__ = [
     "DEFAULT_MODEL",

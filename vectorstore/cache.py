@@ -84,6 +84,53 @@ class VectorCache:
         self._database.flush()
 
 
+def cache_damage(path: Path) -> str | None:
+    """What SQLite's `PRAGMA integrity_check` finds wrong with the cache file at `path`; None when
+    it passes, is absent, or cannot be opened at all (then the cache is simply not used).
+
+    The check reads the whole file (seconds for a cache of a few hundred MB), so a file unchanged
+    since it last passed (same size and modification time, its journal too) is not read again.
+    """
+    if not path.is_file():
+        return None
+    checked = path.with_name(path.name + ".checked")
+    with contextlib.suppress(OSError):
+        if checked.read_text() == _stamp(path):
+            return None
+    try:
+        with contextlib.closing(sqlite3.connect(path, timeout=30)) as db:
+            found = [str(row[0]) for row in db.execute("PRAGMA integrity_check")]
+    except sqlite3.OperationalError:
+        return None  # locked for longer than the timeout, or not ours to open: not damage
+    except sqlite3.DatabaseError as exc:  # "file is not a database", "disk image is malformed"
+        return str(exc)
+    problems = [line for line in found if line != "ok"]
+    if problems:
+        return "; ".join(problems[:3]) + (" ..." if len(problems) > 3 else "")
+    with contextlib.suppress(OSError):
+        checked.write_text(_stamp(path))
+    return None
+
+
+def _stamp(path: Path) -> str:
+    """Size and modification time of the cache file and its write-ahead log."""
+    parts = []
+    for name in (path.name, path.name + "-wal"):
+        try:
+            stat = path.with_name(name).stat()
+        except OSError:
+            parts.append("-")
+        else:
+            parts.append(f"{stat.st_size}:{stat.st_mtime_ns}")
+    return " ".join(parts)
+
+
+def drop_cache(path: Path) -> None:
+    """Delete the cache file, its journal files and its check mark (the next use starts empty)."""
+    for name in (path.name, path.name + "-wal", path.name + "-shm", path.name + ".checked"):
+        path.with_name(name).unlink(missing_ok=True)
+
+
 class _Database:
     """One SQLite connection to a cache file, and the lock its users take turns by."""
 

@@ -167,9 +167,14 @@ def unavailable(location: str, exc: Exception) -> VectorStoreError:
 
 
 def classify_failure(
-    exc: Exception, doing: str, location: str, embedded: bool, timeout: float
+    exc: Exception, doing: str, location: str, embedded: bool, timeout: float, data_dir: Path | None = None
 ) -> VectorStoreError:
-    """The error that says what really happened when Chroma failed while `doing` something."""
+    """The error that says what really happened when Chroma failed while `doing` something.
+
+    Embedded Chroma reports a disk that filled up during its work in a dozen ways, some naming
+    no cause ("Error in compaction: Failed to apply logs to the metadata segment"): a failure
+    while the data dir's disk has next to no room left is put down to that, not to damage.
+    """
     detail = f"{type(exc).__name__}: {exc}"
     if isinstance(exc, chroma_errors().DuplicateIDError):
         return DuplicateEntryError(
@@ -190,7 +195,23 @@ def classify_failure(
             "full or read-only. What was stored before is unchanged; free space or fix the "
             "permissions, then ingest again."
         )
+    free = _free_bytes(data_dir)
+    if free is not None and free < MIN_FREE_BYTES:
+        return StoreUnavailableError(
+            f"Cannot write to the index in {location} while {doing} ({detail}): no space left, "
+            f"the disk holds only {free / 1e6:.1f} MB free (another program may have filled it). "
+            "What was stored before is unchanged; free space, then ingest again (if the same "
+            "error comes back with space free, run `assistant reindex`)."
+        )
     return IndexDamagedError(
         f"The index in {location} is damaged ({doing} failed: {detail}). "
         "Run `assistant reindex` to rebuild it from the source files."
     )
+
+
+def _free_bytes(data_dir: Path | None) -> int | None:
+    """Free bytes on the data dir's disk, or None when it cannot be told."""
+    try:
+        return shutil.disk_usage(data_dir).free if data_dir is not None else None
+    except OSError:
+        return None

@@ -16,7 +16,6 @@ import hashlib
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +29,7 @@ from vectorstore.chroma import (
 )
 from vectorstore.embeddings import options_for_index
 from vectorstore.errors import ModelMismatchError, VectorStoreError
+from vectorstore.hits import Hit
 
 if TYPE_CHECKING:
     import numpy as np
@@ -37,16 +37,6 @@ if TYPE_CHECKING:
 COLLECTION = "passages"
 SOURCES = "sources"
 Metadata = Mapping[str, str | int | float | bool]
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One stored passage returned by a query; `score` is cosine similarity."""
-
-    id: str
-    text: str
-    metadata: dict[str, Any]
-    score: float
 
 
 class ChromaStore:
@@ -96,7 +86,7 @@ class ChromaStore:
             raise self._failure(doing, exc) from exc
 
     def _failure(self, doing: str, exc: Exception) -> VectorStoreError:
-        return classify_failure(exc, doing, self.location, self.embedded, self.timeout)
+        return classify_failure(exc, doing, self.location, self.embedded, self.timeout, self._where[0])
 
     def _existing(self) -> Any:
         """The collection if it exists, after checking its model; else None."""
@@ -318,20 +308,32 @@ class ChromaStore:
 
     def _committed(self, hits: list[Hit]) -> list[Hit]:
         """The hits of file versions the manifest records: a file is seen whole or not at all, so
-        chunks an ingest stored before it was killed stay hidden until the file is recorded."""
+        chunks an ingest stored before it was killed stay hidden until the file is recorded.
+        Each hit's metadata gains the file's canonical `path` from its record."""
         if not hits:
             return hits
-        committed = self.committed_versions({str(h.metadata.get("source")) for h in hits})
-        return [h for h in hits if (h.metadata.get("source"), h.metadata.get("sha256")) in committed]
+        records = self._records({str(h.metadata.get("source")) for h in hits})
+        kept = [
+            h
+            for h in hits
+            if records.get(str(h.metadata.get("source")), {}).get("sha256") == h.metadata.get("sha256")
+        ]
+        for hit in kept:
+            hit.metadata["path"] = records[str(hit.metadata["source"])].get("path")
+        return kept
 
     def committed_versions(self, sources: set[str]) -> set[tuple[str, str]]:
         """(source, sha256) of those `sources` whose manifest record says they are stored whole."""
+        return {(source, str(record.get("sha256"))) for source, record in self._records(sources).items()}
+
+    def _records(self, sources: set[str]) -> dict[str, dict[str, Any]]:
+        """The manifest records of those `sources` that have one, by source."""
         collection = self._manifest(create=False)
         if collection is None or not sources:
-            return set()
+            return {}
         with self._guard("reading the sources manifest"):
             records = collection.get(ids=[_source_id(s) for s in sorted(sources)], include=["metadatas"])
-        return {(str(m["source"]), str(m.get("sha256"))) for m in records["metadatas"] or [] if m}
+        return {str(m["source"]): dict(m) for m in records["metadatas"] or [] if m}
 
     def _check_room(self, payload: int) -> None:
         """Refuse a write that the data dir's disk has no room for, before Chroma starts it."""

@@ -61,6 +61,7 @@ def cite(passages: Sequence[Passage], n: int, first: Sentence, last: Sentence | 
         quote=passage.text[first.start_char - offset : last.end_char - offset],
         outlet=passage.outlet,
         extracted=passage.extracted,
+        path=passage.path,
         page=page_of(passage.page_starts, first.start_char),
         end_page=page_of(passage.page_starts, last.end_char - 1),
     )

@@ -8,14 +8,14 @@ import os
 import tempfile
 from pathlib import Path
 
-from assistant.ingest.discovery import source_name
+from assistant.ingest.discovery import canonical_path
 from assistant.models import Document
 
 
 def store_extracted(document: Document, folder: Path) -> str:
     """Write the extracted text to `folder` (atomically, once per content); return its name.
 
-    The name is relative to the working directory when inside it, like sources.
+    The name is the file's canonical path: a process started elsewhere opens it too.
     """
     key = hashlib.sha1(document.source.encode("utf-8")).hexdigest()[:16]
     target = folder / f"{key}-{document.sha256[:16]}.txt"
@@ -25,4 +25,4 @@ def store_extracted(document: Document, folder: Path) -> str:
         with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as tmp:
             tmp.write(data)
         os.replace(tmp.name, target)
-    return source_name(target)
+    return canonical_path(target)

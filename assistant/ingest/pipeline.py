@@ -27,7 +27,7 @@ from typing import Any
 from assistant.errors import InputError, SkippedFile
 from assistant.ingest.batching import Batch, Companion, Pending, quick_handover
 from assistant.ingest.chunking import Chunker
-from assistant.ingest.discovery import find_files, source_name
+from assistant.ingest.discovery import SourceNames, find_files
 from assistant.ingest.extracted import store_extracted
 from assistant.ingest.metadata import with_metadata
 from assistant.ingest.reading import CONVERTED, read_document
@@ -52,6 +52,7 @@ def ingest(
     quotes: Companion | None = None,
     outlet: str | None = None,
     extracted_dir: Path = Path(".assistant") / "extracted",
+    names: dict[str, str] | None = None,
 ) -> IngestReport:
     """Index the .txt/.md/.html/.pdf files at `paths`; unchanged files cost nothing.
 
@@ -59,7 +60,8 @@ def ingest(
     Files over `max_bytes` are refused; chunks are embedded `batch_chunks` at a time
     (default BATCH_CHUNKS). `quotes` keeps the quote index in step; `outlet` names the
     outlet of files whose text or sidecar does not; extracted text of HTML/PDF files is
-    stored in `extracted_dir`.
+    stored in `extracted_dir`. A file keeps the name the index records it under, wherever
+    this runs (`names`, source name -> path, keeps those of an index being rebuilt).
     """
     started = time.perf_counter()
     batch_chunks = batch_chunks or BATCH_CHUNKS
@@ -70,6 +72,8 @@ def ingest(
     encodings: dict[str, str] = {}
     files = list(find_files(paths))
     manifest = store.manifest()
+    naming = SourceNames(manifest, names)
+    duplicates: list[str] = []
     batch = Batch(store, embedder, quotes)
     done = 0
 
@@ -83,11 +87,12 @@ def ingest(
     with quick_handover():
         try:
             for path, problem in files:
-                source = source_name(path)
+                source = naming.of(path)
+                duplicates += naming.duplicates(path)
                 try:
                     if problem is not None:
                         raise InputError(problem)
-                    document = with_metadata(read_document(path, max_bytes), path, outlet)
+                    document = with_metadata(read_document(path, max_bytes, source), path, outlet)
                     if path.suffix.lower() in CONVERTED:  # offsets count in the extracted text: keep it
                         document = replace(document, extracted=store_extracted(document, extracted_dir))
                     pending = _plan(document, path, manifest.get(source), store, chunker, quotes)
@@ -108,6 +113,8 @@ def ingest(
             report_done(_record(batch.finish(), outcomes))
         finally:
             batch.close()  # after an error too: no quote search or write left running
+    if duplicates:  # one file recorded under two names (two working directories): one source now
+        _delete_sources(duplicates, store, quotes)
     removed = _prune(paths, store, quotes) if prune else []
     return IngestReport(
         added=outcomes["added"],

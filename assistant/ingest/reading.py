@@ -16,12 +16,14 @@ from assistant.text.dates import date_of
 CONVERTED = html.SUFFIXES + pdf.SUFFIXES  # offsets count in their extracted text
 
 
-def read_document(path: Path, max_bytes: int | None = None) -> Document:
+def read_document(path: Path, max_bytes: int | None = None, source: str | None = None) -> Document:
     """Read a text file, detecting its encoding; newlines are kept as they are (HTML, PDF: their own readers).
 
     UTF-8 (a BOM is dropped) and UTF-16/32 with a BOM are read as such; anything else is
     decoded with the encoding charset-normalizer finds (cp1252, Latin-1, ...), recorded
     in `Document.encoding`. Offsets always count characters of the decoded text.
+
+    `source` names the file in the index (default: `source_name(path)`).
 
     Raises:
         SkippedFile: binary, empty or whitespace only: nothing to index.
@@ -38,15 +40,16 @@ def read_document(path: Path, max_bytes: int | None = None) -> Document:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     sha = hashlib.sha256(raw).hexdigest()
+    source = source or source_name(path)
     if path.suffix.lower() in html.SUFFIXES:
-        return html.read_html(path, raw, source_name(path), sha)
+        return html.read_html(path, raw, source, sha)
     if path.suffix.lower() in pdf.SUFFIXES:
-        return pdf.read_pdf(path, raw, source_name(path), sha)
+        return pdf.read_pdf(path, raw, source, sha)
     text, encoding = decode(raw, path)
     if not text.strip():
         raise SkippedFile(f"{path}: empty or whitespace only, nothing to index")
     return Document(
-        source=source_name(path),
+        source=source,
         text=text,
         sha256=sha,
         title=title_of(text),

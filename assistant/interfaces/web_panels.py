@@ -61,7 +61,8 @@ def highlighted(text: str, start: int, end: int, context: int | None = None) -> 
 
 def quote_in_file(citation: Citation) -> tuple[str | None, str | None]:
     """The file's text and None, or None and why the quote cannot be shown in place."""
-    path = citation.extracted or citation.source  # HTML/PDF: the stored extracted text
+    # HTML/PDF: the stored extracted text; else the file, by its canonical path when known
+    path = citation.extracted or citation.path or citation.source
     try:
         text = read_text(Path(path))
     except OSError as exc:

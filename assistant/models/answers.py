@@ -20,6 +20,7 @@ class Passage(Span):
     dateline: str | None = None
     extracted: str | None = None  # the stored extracted text offsets refer to (HTML, PDF)
     page_starts: tuple[int, ...] = ()
+    path: str | None = None  # the file's canonical path (the source name may be relative)
 
     @classmethod
     def from_stored(cls, text: str, metadata: dict[str, Any], score: float) -> Passage:
@@ -38,6 +39,7 @@ class Passage(Span):
             dateline=metadata.get("dateline"),
             extracted=metadata.get("extracted"),
             page_starts=tuple(int(p) for p in str(metadata.get("page_starts") or "").split(",") if p),
+            path=metadata.get("path"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,6 +71,7 @@ class Citation(Span):
     extracted: str | None = None  # offsets count in this stored text (HTML, PDF), not the file
     page: int | None = None
     end_page: int | None = None
+    path: str | None = None  # the file's canonical path (the source name may be relative)
 
     def label(self) -> str:
         """ "Palamar (deputy commander), quoted in a.txt, lines 3-4": who speaks, where."""

@@ -36,7 +36,8 @@ class PassageRetriever(BaseRetriever):
         for passage in self.search(query, self.k, self.sources):
             metadata = passage.to_dict()
             text = metadata.pop("text")
-            for optional in ("outlet", "dateline", "extracted", "page_starts"):  # only where they apply
+            # only where they apply
+            for optional in ("outlet", "dateline", "extracted", "page_starts", "path"):
                 if not metadata[optional]:
                     del metadata[optional]
             documents.append(Document(page_content=text, metadata=metadata))
