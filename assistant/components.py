@@ -77,7 +77,12 @@ class Components:
             settings=settings,
             embedder=embedder,
             store=store,
-            quote_index=QuoteIndex(open_store(settings, embedder.name, QUOTES), store, embedder),
+            quote_index=QuoteIndex(
+                open_store(settings, embedder.name, QUOTES),
+                store,
+                embedder,
+                cpu_seconds=settings.quote_seconds,
+            ),
             lexical=lexical,
             scorer=scorer,
             retriever=HybridRetriever(store, embedder, lexical, reranker),

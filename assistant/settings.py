@@ -36,6 +36,9 @@ class Settings(BaseSettings):
         default_factory=default_cache_dir, description="Folder for the local ONNX exports of the model."
     )
     max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are refused.")
+    quote_seconds: float = Field(
+        60.0, gt=0, description="CPU seconds at most for one file's quotes; past them it is indexed without."
+    )
     chunk_tokens: int = Field(180, ge=16, le=512, description="Target chunk size in word pieces.")
     cross_encoder: str | None = Field(None, description="Local CrossEncoder folder to rerank with.")
     answer_passages: int = Field(12, ge=1, le=50, description="Passages retrieved for an answer.")

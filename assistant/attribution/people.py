@@ -15,6 +15,7 @@ import bisect
 import re
 
 from assistant.attribution.antecedents import antecedent
+from assistant.attribution.budget import spend
 from assistant.attribution.mentions import Mention, has_role_noun, mention_at
 from assistant.attribution.occurrences import Occurrences, Openings
 from assistant.text.words import (
@@ -124,6 +125,7 @@ class People:
     def _find_roles(self, names: list[str]) -> None:
         """Roles given where a name stands: before it ("Kremlin spokesman ...") or after it (", the ...")."""
         for name in names:
+            spend()
             for start in self._found.literal(name):
                 if self.roles[name]:
                     break
@@ -162,6 +164,7 @@ class People:
                 ranks.setdefault(key, rank)
         openings = Openings(ranks)
         for m in _SENTENCE_OPENING.finditer(self.text):
+            spend()
             head = self.text[m.end() : m.end() + 90]
             person = self._person_at_start(head, m.end(), openings, names)
             if person:
@@ -170,6 +173,7 @@ class People:
         quoted = [(q.start(), q.end()) for q in _QUOTATION.finditer(self.text)]
         starts = [a for a, _ in quoted]
         for name in names:
+            spend()
             for start, end in self._found.words(name):
                 n = bisect.bisect_right(starts, start) - 1
                 if n < 0 or start >= quoted[n][1]:
@@ -217,6 +221,7 @@ class People:
             found: set[str] = set()
             end = 0
             for space in self._found.starts(" " + surname):
+                spend()
                 start = space
                 while start > end and _NAME_CHAR.match(self.text, start - 1):
                     start -= 1  # back over the word before the space: the match starts in it
@@ -254,6 +259,7 @@ class People:
         found: list[str] = []
         for word in heads:
             for end, name, around in self._described_by.get(word, ()):
+                spend()
                 if name not in found and end <= at and all(w in around for w in modifiers):
                     found.append(name)
                     if len(found) == 2:
@@ -290,6 +296,7 @@ class People:
         fitting: list[str] = []
         for word in ROLE_SYNONYMS.get(head, {head}):
             for name in self._with_role_word.get(word, ()):
+                spend()
                 role_words = self._role_words[name]
                 if name in fitting or self.first_seen.get(name, 0) > at:
                     continue
@@ -321,6 +328,7 @@ class People:
         """(speaker, role, unnamed) of a mention; speaker None when it cannot be told without
         guessing; unnamed True when the speaker is a description of someone the article does not
         name ("a senior Democrat", "a spokesman for the campaign"), given as the article gives it."""
+        spend()
         if mention.pronoun:
             person = self.salient(mention.start) or self._antecedent(mention.start)
             return (person, self.roles.get(person), False) if person else (None, None, False)
