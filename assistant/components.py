@@ -27,6 +27,7 @@ from assistant.retrieval.scoring import Scorer
 from assistant.settings import Settings, local_path
 from vectorstore import ChromaStore, Embedder
 from vectorstore.embeddings import DEFAULT_BACKEND, backend_for
+from vectorstore.isa import choose_backend
 from vectorstore.store import COLLECTION
 
 if TYPE_CHECKING:
@@ -53,12 +54,16 @@ class Components:
         """Open the index the settings name and build every part over it.
 
         With `embedding_backend` unset, an existing index keeps the backend its vectors were
-        made with; an index built with another model is refused now rather than later.
+        made with, and a new one gets the backend chosen for this CPU (`isa.choose_backend`);
+        an index built with another model is refused now rather than later.
         """
         embedder = embedder_of(settings, settings.embedding_backend or DEFAULT_BACKEND)
         store = open_store(settings, embedder.name)
         if settings.embedding_backend is None:
-            backend = backend_for(store.recorded_model(), embedder.model_name)
+            recorded = store.recorded_model()
+            backend = backend_for(recorded, embedder.model_name)
+            if recorded is None:
+                backend = choose_backend(Path(settings.cache_dir))
             if backend is not None and backend != embedder.backend:
                 embedder = embedder_of(settings, backend)
                 store.model_name = embedder.name

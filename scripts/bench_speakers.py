@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+WORDS = "We will repair bridge {} before the winter comes."
 FIRST = (
     "Anna Boris Clara David Elena Farid Greta Hugo Irina Jonas Karin Leon Maria Nikolai Olga Pavel".split()
 )
@@ -41,7 +42,7 @@ def surname(i: int) -> str:
 def speakers(n: int, first: int = 0) -> str:
     """`n` one-line quotes, each by a different named person (numbered from `first`)."""
     return "".join(
-        f'{FIRST[i % len(FIRST)]} {surname(i)} said "We will repair bridge {i % 100} before the winter comes."\n'
+        f'{FIRST[i % len(FIRST)]} {surname(i)} said "{WORDS.format(i % 100)}"\n'
         for i in range(first, first + n)
     )
 
@@ -95,15 +96,16 @@ def ingest_three(files: int, people: int) -> None:
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         quotes = len(assistant.quotes())
         print(
-            f"\n`Assistant.ingest` of {files} files of {people:,} speakers each ({', '.join(map(str, sizes))} KB)\n"
+            f"\n`Assistant.ingest` of {files} files of {people:,} speakers each "
+            f"({', '.join(map(str, sizes))} KB)\n"
         )
         print(
             "| backend | files | quotes stored | chunks | wall s | CPU s of this process | quotes stopped |"
         )
         print("|---|---|---|---|---|---|---|")
         print(
-            f"| {assistant.embedder.backend} | {len(report.added)} | {quotes:,} | {report.chunks} | {wall:.1f} "
-            f"| {cpu:.1f} | {len(report.quotes_stopped)} |",
+            f"| {assistant.embedder.backend} | {len(report.added)} | {quotes:,} | {report.chunks} "
+            f"| {wall:.1f} | {cpu:.1f} | {len(report.quotes_stopped)} |",
             flush=True,
         )
 
