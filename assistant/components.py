@@ -32,6 +32,7 @@ from vectorstore import ChromaStore, Embedder
 from vectorstore.cache import cache_damage, drop_cache
 from vectorstore.embeddings import DEFAULT_BACKEND, backend_for
 from vectorstore.errors import IndexDamagedError
+from vectorstore.isa import choose_backend
 from vectorstore.store import COLLECTION
 
 if TYPE_CHECKING:
@@ -60,8 +61,9 @@ class Components:
         """Open the index the settings name and build every part over it.
 
         With `embedding_backend` unset, an existing index keeps the backend its vectors were
-        made with; an index built with another model is refused now rather than later, and so
-        is one that lost sources `sources.json` records (unless `rebuilding` it).
+        made with, and a new one gets the backend chosen for this CPU (`isa.choose_backend`);
+        an index built with another model is refused now rather than later, and so is one that
+        lost sources `sources.json` records (unless `rebuilding` it).
         """
         cache = vector_cache_of(settings)
         damage = cache_damage(cache)
@@ -70,7 +72,10 @@ class Components:
         embedder = embedder_of(settings, settings.embedding_backend or DEFAULT_BACKEND)
         store = open_store(settings, embedder.name)
         if settings.embedding_backend is None:
-            backend = backend_for(store.recorded_model(), embedder.model_name)
+            recorded = store.recorded_model()
+            backend = backend_for(recorded, embedder.model_name)
+            if recorded is None:
+                backend = choose_backend(Path(settings.cache_dir))
             if backend is not None and backend != embedder.backend:
                 embedder = embedder_of(settings, backend)
                 store.model_name = embedder.name
@@ -100,7 +105,12 @@ class Components:
             settings=settings,
             embedder=embedder,
             store=store,
-            quote_index=QuoteIndex(open_store(settings, embedder.name, QUOTES), store, embedder),
+            quote_index=QuoteIndex(
+                open_store(settings, embedder.name, QUOTES),
+                store,
+                embedder,
+                cpu_seconds=settings.quote_seconds,
+            ),
             lexical=lexical,
             scorer=scorer,
             retriever=HybridRetriever(store, embedder, lexical, reranker),

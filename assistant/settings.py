@@ -29,13 +29,17 @@ class Settings(BaseSettings):
     chroma_port: int = Field(8000, ge=1, le=65535, description="Chroma server port.")
     chroma_timeout: float = Field(5.0, gt=0, description="Seconds to wait for a Chroma server reply.")
     model: str | None = Field(None, description="Local sentence-transformers folder; unset = MiniLM.")
-    embedding_backend: Literal["torch", "onnx", "onnx-int8"] | None = Field(
-        None, description="torch, onnx (fp32) or onnx-int8; unset = the index's own, else onnx-int8."
+    embedding_backend: Literal["torch", "onnx", "onnx-int8", "torch-bf16"] | None = Field(
+        None,
+        description="torch, onnx, onnx-int8 or torch-bf16; unset = the index's own, else this CPU's choice.",
     )
     cache_dir: Path = Field(
         default_factory=default_cache_dir, description="Folder for the local ONNX exports of the model."
     )
     max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are refused.")
+    quote_seconds: float = Field(
+        60.0, gt=0, description="CPU seconds at most for one file's quotes; past them it is indexed without."
+    )
     chunk_tokens: int = Field(180, ge=16, le=512, description="Target chunk size in word pieces.")
     cross_encoder: str | None = Field(None, description="Local CrossEncoder folder to rerank with.")
     answer_passages: int = Field(12, ge=1, le=50, description="Passages retrieved for an answer.")

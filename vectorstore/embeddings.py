@@ -11,6 +11,9 @@ vectors within about 0.996 cosine of fp32). fp32 vectors of both fp32 backends a
 so they share an index; int8 vectors are another family and their index records a model name
 ending in `+int8-rows`. Indexes built before that hold the vectors of ONNX Runtime's dynamic
 quantization (name ending in `+int8`): they open with `onnx-int8-dynamic`, one text per call.
+`torch-bf16` runs the torch model in bfloat16 (`bf16`; within 0.99997 cosine of fp32, its
+index's model name ends in `+bf16`). A new index gets the backend `isa.choose_backend` picks for
+the CPU; an index keeps the backend its vectors were made with.
 
 With the ONNX backends, `embed_in_context` also gives each sentence of a chunk its vector from
 the chunk's own pass (the mean of its word pieces there), stored for `span_vectors`; a query is
@@ -28,6 +31,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vectorstore.bf16 import encode_bf16
 from vectorstore.cache import VectorCache
 from vectorstore.errors import ModelError
 from vectorstore.export import exported_model
@@ -46,11 +50,13 @@ if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-BACKENDS = ("torch", "onnx", "onnx-int8", "onnx-int8-dynamic")
+BACKENDS = ("torch", "onnx", "onnx-int8", "onnx-int8-dynamic", "torch-bf16")
 DEFAULT_BACKEND = "onnx-int8"
+TORCH_BACKENDS = ("torch", "torch-bf16")
 INT8_SUFFIX = "+int8-rows"
 DYNAMIC_INT8_SUFFIX = "+int8"  # indexes built before per-row quantization
-SUFFIXES = {"onnx-int8": INT8_SUFFIX, "onnx-int8-dynamic": DYNAMIC_INT8_SUFFIX}
+BF16_SUFFIX = "+bf16"
+SUFFIXES = {"onnx-int8": INT8_SUFFIX, "onnx-int8-dynamic": DYNAMIC_INT8_SUFFIX, "torch-bf16": BF16_SUFFIX}
 _DEFAULT_ALIASES = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
 IN_CONTEXT = "in-context"  # the cache key's suffix of span vectors pooled within their chunk
 QUERIES = 256  # query vectors kept in memory (never on disk)
@@ -74,6 +80,8 @@ def options_for_index(built_with: str) -> str:
     """The options that open an index built with `built_with` (int8 vectors end in +int8)."""
     if built_with.endswith(INT8_SUFFIX):
         return f"Use --model {built_with.removesuffix(INT8_SUFFIX)} with --embedding-backend onnx-int8"
+    if built_with.endswith(BF16_SUFFIX):
+        return f"Use --model {built_with.removesuffix(BF16_SUFFIX)} with --embedding-backend torch-bf16"
     if built_with.endswith(DYNAMIC_INT8_SUFFIX):
         return (
             "It holds the int8 vectors of an earlier version: leave --embedding-backend unset to open "
@@ -111,7 +119,7 @@ class Embedder:
         # call, so batch-mates would change a text's vector: it runs one text a call. The
         # per-row int8 graph is cut by word pieces: its elementwise passes, most of its time,
         # run from cache when a call holds about 640 (three or four chunks, twenty quotes).
-        sizes = {"torch": 64, "onnx": 8, "onnx-int8": 64, "onnx-int8-dynamic": 1}
+        sizes = {"torch": 64, "onnx": 8, "onnx-int8": 64, "onnx-int8-dynamic": 1, "torch-bf16": 64}
         self.batch_size = batch_size or sizes[backend]
         self.max_pieces = PIECES_PER_CALL if backend == "onnx-int8" else None
         self.cache_dir = cache_dir or default_cache_dir()
@@ -194,7 +202,7 @@ class Embedder:
 
     def _load(self) -> Any:
         if self._model is None:
-            if self.backend == "torch":
+            if self.backend in TORCH_BACKENDS:
                 self._model = _load_model(self.folder, self._expected_sha256)
             else:
                 self._model = _load_onnx(self)
@@ -204,14 +212,14 @@ class Embedder:
     def dimension(self) -> int:
         """Length of the vectors this model makes."""
         model = self._load()
-        if self.backend == "torch":
+        if self.backend in TORCH_BACKENDS:
             return int(model.get_sentence_embedding_dimension())
         return int(model.dimension)
 
     def model_usage(self) -> tuple[int, float]:
         """Word pieces run through this ONNX model by this process so far, and the seconds it took
         (0, 0.0 with torch, whose calls are not timed); loads the model."""
-        if self.backend == "torch":
+        if self.backend in TORCH_BACKENDS:
             return 0, 0.0
         model = self._load()  # shared by the process: counts every embedder's calls
         return int(model.word_pieces), float(model.seconds)
@@ -265,7 +273,7 @@ class Embedder:
         """
         import numpy as np
 
-        if self._vectors is None or self._in_context is None or self.backend == "torch" or not texts:
+        if self._vectors is None or self._in_context is None or self.backend in TORCH_BACKENDS or not texts:
             return self.embed(texts)
         span_texts = [[text[s:e] for s, e in ranges] for text, ranges in zip(texts, spans, strict=True)]
         known = self._vectors.get(texts)
@@ -310,6 +318,8 @@ class Embedder:
         import numpy as np
 
         model = self._load()
+        if self.backend == "torch-bf16":
+            return encode_bf16(model, self.tokenizer, texts, self.batch_size, self.max_tokens)
         if self.backend != "torch":
             return model.encode(texts, batch_size=self.batch_size, max_pieces=self.max_pieces, beside=beside)
         vectors = model.encode(

@@ -17,7 +17,7 @@ import re
 from dataclasses import replace
 
 from assistant.models import Quote
-from assistant.text.sentences import sentence_spans
+from assistant.text.sentences import line_at, newlines, sentence_spans, span_at
 
 MOST_WORDS = 8  # a longer quotation is a statement of its own
 _OWN_CUE = re.compile(r"[,”\"\s]*(?:he|she|they|[A-Z]\w+)?\s*(?:said|says|added|told|wrote|stated)\b")
@@ -26,9 +26,10 @@ _OWN_CUE = re.compile(r"[,”\"\s]*(?:he|she|they|[A-Z]\w+)?\s*(?:said|says|adde
 def run_on(quotes: list[Quote], text: str) -> list[Quote]:
     """`quotes` with each short quotation inside a sentence run on to the sentence's end."""
     spans = sentence_spans(text)
+    breaks = newlines(text) if quotes else []
     found = []
     for quote in quotes:
-        sentence = next(((s, e) for s, e in spans if s <= quote.start_char < e), None)
+        sentence = span_at(spans, quote.start_char)
         if sentence is None or not _runs_on(quote, text, *sentence):
             found.append(quote)
             continue
@@ -38,7 +39,7 @@ def run_on(quotes: list[Quote], text: str) -> list[Quote]:
                 quote,
                 quote=text[quote.start_char : end],
                 end_char=end,
-                end_line=text.count("\n", 0, end - 1) + 1,
+                end_line=line_at(breaks, end - 1),
             )
         )
     return found

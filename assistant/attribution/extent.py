@@ -20,6 +20,7 @@ from dataclasses import replace
 import numpy as np
 
 from assistant.models import Quote
+from assistant.text.sentences import line_at, newlines
 from assistant.text.words import (
     COORDINATORS,
     DETERMINERS,
@@ -101,7 +102,7 @@ def ended(
 ) -> list[Quote]:
     """`quotes` with each reported statement ended at its first clause boundary where the model
     says what was said ends."""
-    found = []
+    found, breaks = [], newlines(text) if quotes else []
     for quote in quotes:
         boundary = first_boundary(quote, text)
         if boundary is not None and ends_there(quote, text, boundary, weights) >= threshold:
@@ -110,7 +111,7 @@ def ended(
                 quote,
                 quote=text[quote.start_char : end],
                 end_char=end,
-                end_line=text.count("\n", 0, end - 1) + 1,
+                end_line=line_at(breaks, end - 1),
             )
         found.append(quote)
     return found

@@ -16,6 +16,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from assistant.attribution.budget import spend
 from assistant.attribution.ruler import install as install_pattern_lookup
 from assistant.errors import ParserError
 
@@ -39,8 +40,12 @@ def parses(texts: Iterable[str]) -> list[Doc]:
     (0.71 s against 1.0-1.1 s). On two BLAS threads the parser's many small products cost more
     than on one, and ingest keeps the other core busy with the embedding model.
     """
+    docs = []
     with _blas().limit(limits=1, user_api="blas"):
-        return list(parser().pipe(texts))
+        for doc in parser().pipe(texts):
+            spend()  # one sentence window parsed, against the file's budget (`budget`)
+            docs.append(doc)
+    return docs
 
 
 def entity_parses(texts: Iterable[str]) -> list[Doc]:

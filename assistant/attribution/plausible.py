@@ -17,7 +17,7 @@ import re
 import numpy as np
 
 from assistant.models import Quote
-from assistant.text.sentences import sentence_spans
+from assistant.text.sentences import sentence_spans, span_at
 from assistant.text.words import SPEECH_CUES, SPEECH_VERBS
 
 FEATURES = (
@@ -76,7 +76,7 @@ def speech_verb(cue: str) -> bool:
 
 
 def _sentence(spans: Spans, i: int) -> tuple[int, int]:
-    return next(((s, e) for s, e in spans if s <= i < e), (i, i))
+    return span_at(spans, i) or (i, i)
 
 
 def quoted_share(quote: Quote, text: str) -> float:

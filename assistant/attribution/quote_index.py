@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
+from assistant.attribution.budget import CPU_SECONDS, QuotesStopped, limited
 from assistant.attribution.parsing import load_parser_in_background
 from assistant.attribution.quotes import RULES_VERSION, find_quotes
 from assistant.models import Document, Passage, Quote
@@ -34,10 +35,13 @@ _FIELDS = {f.name for f in fields(Quote)}
 
 @dataclass
 class QuoteUpdate:
-    """What one file's quotes need: records to add, ids to delete."""
+    """What one file's quotes need: records to add, ids to delete; `stopped` the reason why
+    finding them was stopped (the file's budget, `budget`), if it was."""
 
     missing: list[tuple[str, Quote, str]]  # (id, quote, content sha256)
     stale: list[str]
+    source: str = ""
+    stopped: str | None = None
 
 
 @dataclass
@@ -47,6 +51,7 @@ class PreparedQuotes:
     missing: list[tuple[str, Quote, str]]
     vectors: Any
     stale: list[str]
+    stopped: dict[str, str]  # source -> why its quotes were not all found
 
 
 class QuoteIndex:
@@ -59,10 +64,19 @@ class QuoteIndex:
 
     version = f"quotes={RULES_VERSION}"  # in each file's manifest record: new rules re-index
 
-    def __init__(self, store: ChromaStore, passages: ChromaStore, embedder: Embedder) -> None:
+    def __init__(
+        self,
+        store: ChromaStore,
+        passages: ChromaStore,
+        embedder: Embedder,
+        cpu_seconds: float | None = CPU_SECONDS,
+        steps: int | None = None,
+    ) -> None:
         self.store = store
         self.passages = passages
         self.embedder = embedder
+        self.cpu_seconds = cpu_seconds  # a file's budget for finding its quotes (`budget`)
+        self.steps = steps
         self._spans: OrderedDict[tuple[str, str], tuple[list[int], list[int], list[str]]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -73,15 +87,22 @@ class QuoteIndex:
         return document
 
     def find(self, document: Document) -> QuoteUpdate | None:
-        """The quotes `document` needs stored; None when they are stored already."""
-        quotes = find_quotes(
-            document.text,
-            document.source,
-            outlet=document.outlet,
-            title=document.title,
-            date=document.date,
-            page_starts=document.page_starts,
-        )
+        """The quotes `document` needs stored; None when they are stored already. A file whose
+        quotes cost more than its budget keeps none, and the update says why."""
+        try:
+            with limited(self.steps, self.cpu_seconds):
+                quotes = find_quotes(
+                    document.text,
+                    document.source,
+                    outlet=document.outlet,
+                    title=document.title,
+                    date=document.date,
+                    page_starts=document.page_starts,
+                )
+        except QuotesStopped as stopped:
+            return QuoteUpdate(
+                [], sorted(self.store.ids_where({"source": document.source})), document.source, str(stopped)
+            )
         if document.extracted:
             quotes = [replace(q, extracted=document.extracted) for q in quotes]
         key = hashlib.sha1(document.source.encode("utf-8")).hexdigest()[:16]
@@ -90,14 +111,15 @@ class QuoteIndex:
         if stored == set(ids):
             return None
         missing = [(i, q, document.sha256) for i, q in zip(ids, quotes, strict=True) if i not in stored]
-        return QuoteUpdate(missing, sorted(stored - set(ids)))
+        return QuoteUpdate(missing, sorted(stored - set(ids)), document.source)
 
     def prepare(self, updates: Sequence[QuoteUpdate | None]) -> PreparedQuotes:
         """Embed the new quotes that `find` found in a batch's files (done before any write)."""
         missing = [m for u in updates if u for m in u.missing]
         texts = [_embedded_text(q) for _, q, _ in missing]
         vectors = self.embedder.embed(texts, beside=True) if missing else None  # beside the chunks' pass
-        return PreparedQuotes(missing, vectors, [i for u in updates if u for i in u.stale])
+        stopped = {u.source: u.stopped for u in updates if u and u.stopped}
+        return PreparedQuotes(missing, vectors, [i for u in updates if u for i in u.stale], stopped)
 
     def write(self, prepared: PreparedQuotes) -> None:
         """Store the new quotes, then delete the stale ones."""
@@ -109,6 +131,10 @@ class QuoteIndex:
                 embeddings=prepared.vectors,
             )
         self.store.delete(prepared.stale)
+
+    def stopped(self, prepared: PreparedQuotes | None) -> dict[str, str]:
+        """Files of a prepared batch whose quote finding was stopped, with the reason."""
+        return prepared.stopped if prepared is not None else {}
 
     def search(
         self,

@@ -39,7 +39,7 @@ from assistant.attribution.speech import (
     said_content,
 )
 from assistant.models import Quote, page_of
-from assistant.text.sentences import sentence_around
+from assistant.text.sentences import line_at, newlines, sentence_around
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -360,7 +360,7 @@ def _resolve(
     """Give each attribution its speaker: names made full, pronouns and descriptions resolved."""
     people = People(text, [r.mention for r in raws if r.mention and r.mention.name] + persons)
     quotes: list[Quote] = []
-    previous: Quote | None = None
+    previous, breaks = None, newlines(text)
     for raw in raws:
         mention = raw.mention
         if mention is None:
@@ -381,12 +381,12 @@ def _resolve(
             quote=text[raw.start : raw.end],
             start_char=raw.start,
             end_char=raw.end,
-            start_line=text.count("\n", 0, raw.start) + 1,
-            end_line=text.count("\n", 0, max(raw.start, raw.end - 1)) + 1,
+            start_line=line_at(breaks, raw.start),
+            end_line=line_at(breaks, max(raw.start, raw.end - 1)),
             mention=m_text,
             speaker_start=m_start,
             speaker_end=m_end,
-            speaker_line=text.count("\n", 0, m_start) + 1,
+            speaker_line=line_at(breaks, m_start),
             outlet=outlet,
             title=title,
             date=date,

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from assistant.attribution.budget import spend
 from assistant.attribution.cues import CUE, CUE_WORDS, subject_of
 from assistant.attribution.mentions import Mention, has_role_noun, is_body, mention_at, trim_adverbials
 from assistant.text.sentences import inside, sentences_outside
@@ -39,6 +40,7 @@ class Found:
 
 def reported_speech(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]]) -> list[Found]:
     """`X said (that) CLAUSE` and `CLAUSE, according to X` outside quotation marks."""
+    spend()  # one paragraph read, against the file's budget (`budget`)
     found: list[Found] = []
     for s_start, s_end in sentences_outside(text, p_start, p_end, marks):
         sentence = text[s_start:s_end]

@@ -48,6 +48,10 @@ class Companion(Protocol):
 
     def write(self, prepared: Any) -> None: ...
 
+    def stopped(self, prepared: Any) -> dict[str, str]:
+        """Files of a prepared batch whose records were cut short, with the reason."""
+        ...
+
 
 IN_FLIGHT = 2  # batches the ingesting thread may run ahead of the writes
 # How long a thread running Python (the quote finder) keeps the interpreter from one waiting for it
@@ -88,6 +92,7 @@ class Pending:
     stale: list[str]
     record: dict[str, Any]
     quotes: Any = None  # what the companion plans for this file
+    stopped: str | None = None  # why the companion's records of this file were cut short
 
 
 class Batch:
@@ -166,6 +171,8 @@ class Batch:
                 )
             if self.quotes is not None:  # after the chunks they belong to; stale ones go with theirs
                 self.quotes.write(prepared)
+                for pending in files:
+                    pending.stopped = self.quotes.stopped(prepared).get(pending.source)
             self.store.delete([i for pending in files for i in pending.stale])
             self.store.record_sources([pending.record for pending in files])
             return files

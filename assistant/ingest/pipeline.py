@@ -67,6 +67,7 @@ def ingest(
     batch_chunks = batch_chunks or BATCH_CHUNKS
     paths = list(paths)
     outcomes: dict[str, list[str]] = {"added": [], "replaced": [], "unchanged": []}
+    stopped: list[FileProblem] = []  # indexed, but their quotes not all found
     failed: list[FileProblem] = []
     skipped: list[FileProblem] = []
     encodings: dict[str, str] = {}
@@ -109,8 +110,8 @@ def ingest(
                     continue
                 batch.add(pending)
                 if batch.size() >= batch_chunks:
-                    report_done(_record(batch.flush(), outcomes))
-            report_done(_record(batch.finish(), outcomes))
+                    report_done(_record(batch.flush(), outcomes, stopped))
+            report_done(_record(batch.finish(), outcomes, stopped))
         finally:
             batch.close()  # after an error too: no quote search or write left running
     if duplicates:  # one file recorded under two names (two working directories): one source now
@@ -124,6 +125,7 @@ def ingest(
         skipped=skipped,
         failed=failed,
         encodings=encodings,
+        quotes_stopped=stopped,
         chunks=batch.embedded,
         seconds=round(time.perf_counter() - started, 3),
     )
@@ -211,7 +213,9 @@ def _within(path: str, roots: list[str]) -> bool:
     return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
-def _record(done: list[Pending], outcomes: dict[str, list[str]]) -> list[str]:
+def _record(done: list[Pending], outcomes: dict[str, list[str]], stopped: list[FileProblem]) -> list[str]:
     for pending in done:
         outcomes[pending.outcome].append(pending.source)
+        if pending.stopped:
+            stopped.append(FileProblem(pending.source, pending.stopped))
     return [pending.source for pending in done]

@@ -47,8 +47,8 @@ if TYPE_CHECKING:
 @click.option(
     "--embedding-backend",
     envvar="ASSISTANT_EMBEDDING_BACKEND",
-    type=click.Choice(["torch", "onnx", "onnx-int8"]),
-    help="What computes the vectors (default onnx-int8; an index keeps the one it was built with).",
+    type=click.Choice(["torch", "onnx", "onnx-int8", "torch-bf16"]),
+    help="What computes the vectors (default: chosen for this CPU; an index keeps its own).",
 )
 @click.pass_context
 def cli(

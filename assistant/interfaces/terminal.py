@@ -64,6 +64,8 @@ def print_report(report: IngestReport) -> None:
         console.print(f"decoded as {encoding}: {source}", markup=False, highlight=False)
     for source in report.removed:
         console.print(f"removed {source} (its file is gone)", markup=False, highlight=False)
+    for problem in report.quotes_stopped:
+        console.print(f"no quotes for {problem.source}: {problem.reason}", markup=False, highlight=False)
     for problem in report.skipped:
         console.print(f"skipped {problem.source}: {problem.reason}", markup=False, highlight=False)
     for problem in report.failed:

@@ -20,7 +20,9 @@ class IngestReport:
 
     `skipped` files hold nothing to index (binary, empty): listed, but not failures.
     `removed` are sources dropped because their files are gone (`prune`), and
-    `encodings` names the encoding of every file that was not UTF-8.
+    `encodings` names the encoding of every file that was not UTF-8. `quotes_stopped` files
+    are indexed with their passages, but finding their quotes was stopped (the reason says
+    why: the file's work budget), so they have no quotes.
     """
 
     added: list[str] = field(default_factory=list)
@@ -30,6 +32,7 @@ class IngestReport:
     skipped: list[FileProblem] = field(default_factory=list)
     failed: list[FileProblem] = field(default_factory=list)
     encodings: dict[str, str] = field(default_factory=dict)
+    quotes_stopped: list[FileProblem] = field(default_factory=list)
     chunks: int = 0
     seconds: float = 0.0
     set_aside: str | None = None  # reindex: where the damaged index files were moved

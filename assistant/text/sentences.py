@@ -7,6 +7,7 @@ digit, quote or bracket, unless the word before is a known abbreviation or an in
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from assistant.text.words import ABBREVIATIONS
@@ -60,6 +61,23 @@ def inside(spans: list[tuple[int, int]], i: int) -> bool:
         if a <= i < b:
             return True
     return False
+
+
+def span_at(spans: list[tuple[int, int]], i: int) -> tuple[int, int] | None:
+    """The span of `spans` (in order, none overlapping, as `sentence_spans` gives them) that
+    holds offset `i`, found by bisection; None when none does."""
+    n = bisect.bisect_right(spans, (i, float("inf"))) - 1
+    return spans[n] if n >= 0 and spans[n][0] <= i < spans[n][1] else None
+
+
+def newlines(text: str) -> list[int]:
+    """Offsets of the line breaks of `text`, for `line_at`."""
+    return [m.start() for m in re.finditer("\n", text)]
+
+
+def line_at(breaks: list[int], i: int) -> int:
+    """The line (1-based) of offset `i`, from `newlines(text)`: `text.count("\\n", 0, i) + 1`."""
+    return bisect.bisect_left(breaks, i) + 1
 
 
 def sentence_around(
