@@ -477,38 +477,6 @@ def _table_rows(page) -> list[str]:  # type: ignore[no-untyped-def]
     return list(page.locator("#sources-table tbody tr").all_inner_texts())
 
 
-def test_same_name_uploads_are_kept_apart_and_never_follow_links(
-    browser: object, app_server: AppServer, tmp_path: Path, viewport: str
-) -> None:
-    place = PLACE[viewport]
-    name = f"report-{place}.txt"
-    first = _article(tmp_path / "a", name, f"{place} grain report\n\nThe {place} silo holds 400 tonnes.\n")
-    second = _article(tmp_path / "b", name, f"{place} grain report\n\nThe {place} mill ground 90 tonnes.\n")
-    uploads = app_server.cwd / "index" / "uploads"
-    uploads.mkdir(parents=True, exist_ok=True)
-    outside = tmp_path / "outside.txt"
-    outside.write_text("not yours\n")
-    (uploads / name).symlink_to(outside)  # a planted link under the name being uploaded
-    page = open_page(browser, app_server, viewport)
-    status = upload(page, [first, second])
-    assert "2 added" in status and "not ingested" not in status
-    rows = [r for r in _table_rows(page) if name in r]
-    assert len(rows) == 2, rows
-    kept = sorted(p.read_text() for p in uploads.glob(f"*/{name}"))
-    assert kept == sorted([first.read_text(), second.read_text()])
-    assert outside.read_text() == "not yours\n"
-
-    third = _article(
-        tmp_path / "c", name, f"{place} grain report\n\nThe {place} silo now holds 650 tonnes.\n"
-    )
-    status = upload(page, [third])
-    assert "2 replaced" in status or "1 replaced" in status, status
-    rows = [r for r in _table_rows(page) if name in r]
-    assert len(rows) == 1, rows
-    assert [p.read_text() for p in uploads.glob(f"*/{name}")] == [third.read_text()]
-    assert outside.read_text() == "not yours\n" and (uploads / name).is_symlink()
-
-
 def test_sources_and_choices_are_read_from_the_index(
     browser: object, app_server: AppServer, tmp_path: Path, viewport: str
 ) -> None:

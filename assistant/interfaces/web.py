@@ -18,7 +18,7 @@ from assistant.interfaces.web_auth import LoginThrottle
 from assistant.interfaces.web_chat import ChatApp
 from assistant.interfaces.web_panels import NO_ARTICLE, NO_CITATIONS
 from assistant.interfaces.web_sources import EXAMPLES, SourcesTab
-from assistant.interfaces.web_uploads import ACCEPTED
+from assistant.interfaces.web_uploads import ACCEPTED, private_temp_dir
 
 MAX_UPLOAD_BYTES = 2_000_000
 QUEUE_SIZE = 32
@@ -64,6 +64,7 @@ def build_app(
     if llm_available is None:
         llm_available = getattr(assistant, "mode", "extractive") == "llm"
     upload_dir = upload_dir or Path(assistant.settings.data_dir) / "uploads"
+    private_temp_dir(Path(assistant.settings.data_dir))
     chat_handlers = ChatApp(assistant)
     source_handlers = SourcesTab(assistant, upload_dir, max_upload_bytes)
     modes = [("Offline (sentences of the sources)", "offline")]
@@ -71,7 +72,8 @@ def build_app(
         modes.append((f"Language model ({assistant.settings.llm})", "llm"))
     default_k = getattr(assistant.settings, "answer_passages", 5)
 
-    with gr.Blocks(title="News source assistant", analytics_enabled=False) as app:
+    # Files picked but never ingested are deleted after an hour (and all of them at a restart).
+    with gr.Blocks(title="News source assistant", analytics_enabled=False, delete_cache=(600, 3600)) as app:
         turns = gr.State([])
         gr.Markdown("# News source assistant", elem_id="title")
         gr.Markdown(INTRO, elem_id="intro")

@@ -119,4 +119,6 @@ class ChatApp:
         try:
             return self.assistant.ask(question).to_dict()
         except Exception as exc:
-            raise gr.Error(error_message(exc)) from exc
+            # A bad question is the caller's to fix: no traceback in the server's log for it.
+            ordinary = isinstance(exc, AssistantError)
+            raise gr.Error(error_message(exc), print_exception=not ordinary) from exc

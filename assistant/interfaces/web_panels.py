@@ -6,6 +6,7 @@ it, and every article is read with the decode function ingest used, so offsets m
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.answers.rendering import as_html, as_text, citation_reference, pending_marker, text_as_html
@@ -152,10 +153,31 @@ def render_problem(text: str) -> str:
     return f"<p class='problem'>{inert(text)}</p>"
 
 
-def render_ingest_result(added: int, replaced: int, unchanged: int, problems: list[tuple[str, str]]) -> str:
-    """What an upload did, file by file for the failures."""
-    summary = f"<p>Ingested: {added} added, {replaced} replaced, {unchanged} unchanged.</p>"
-    if not problems:
-        return summary
-    items = "".join(f"<li><b>{inert(name)}</b>: {inert(reason)}</li>" for name, reason in problems)
-    return summary + f"<p class='problem'>{len(problems)} not ingested:</p><ul class='problem'>{items}</ul>"
+@dataclass
+class Outcome:
+    """What one upload did: counts of sources added, replaced and unchanged, and notes by file name.
+
+    `problems` are files not ingested; `notes` say what happened to an ingested one (replaced
+    its earlier version, or kept beside others of its name).
+    """
+
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+
+def render_ingest_result(outcome: Outcome) -> str:
+    """What an upload did, file by file for the replacements, the same-named files and the failures."""
+    html = (
+        f"<p>Ingested: {outcome.added} added, {outcome.replaced} replaced, {outcome.unchanged} unchanged.</p>"
+    )
+    if outcome.notes:
+        items = "".join(f"<li><b>{inert(name)}</b>: {inert(note)}</li>" for name, note in outcome.notes)
+        html += f"<ul class='hint' id='upload-notes'>{items}</ul>"
+    if outcome.problems:
+        items = "".join(f"<li><b>{inert(name)}</b>: {inert(why)}</li>" for name, why in outcome.problems)
+        html += f"<p class='problem'>{len(outcome.problems)} not ingested:</p>"
+        html += f"<ul class='problem'>{items}</ul>"
+    return html

@@ -7,6 +7,7 @@ by the CLI meanwhile show up too.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,21 @@ from assistant.api import Assistant
 from assistant.errors import AssistantError
 from assistant.ingest.discovery import source_name
 from assistant.interfaces.web_panels import (
+    Outcome,
     render_hint,
     render_ingest_result,
     render_problem,
     render_sources_table,
 )
-from assistant.interfaces.web_uploads import Saved, accepted_types, discard, is_upload, save_uploads
+from assistant.interfaces.web_uploads import (
+    Saved,
+    accepted_types,
+    discard,
+    drop_temporary,
+    gradio_folder,
+    is_upload,
+    save_uploads,
+)
 from assistant.models import IngestReport, SourceInfo
 
 UPLOAD_LOCK_WAIT = 30.0  # seconds an upload or removal queues behind a running CLI ingest
@@ -74,27 +84,29 @@ class SourcesTab:
         )
 
     def ingest_uploads(self, files: list[str] | None, chosen: list[str] | None) -> tuple[Any, ...]:
-        """Keep and ingest the uploaded files; rejected ones are deleted again."""
+        """Keep and ingest the uploaded files; rejected ones are deleted again, and Gradio's copies always."""
         if not files:
             hint = f"Choose one or more {accepted_types()} files above, then press Ingest."
             return self.refresh(chosen, render_hint(hint))
-        saved, problems = save_uploads(files, self.upload_dir, self.max_upload_bytes)
-        counts = [0, 0, 0]
+        try:
+            saved, problems = save_uploads(files, self.upload_dir, self.max_upload_bytes)
+        finally:
+            drop_temporary(files, gradio_folder())  # never served again once read
+        outcome = Outcome(problems=problems)
         if saved:
             try:
                 report = self.assistant.ingest([s.path for s in saved], wait=UPLOAD_LOCK_WAIT)
             except AssistantError as exc:
                 for kept in saved:
                     discard(kept.path, self.upload_dir)
-                problems += [(kept.name, str(exc)) for kept in saved]
+                outcome.problems += [(kept.name, str(exc)) for kept in saved]
             else:
-                problems += self._drop_rejected(saved, report)
-                counts = [len(report.added), len(report.replaced), len(report.unchanged)]
-                replaced = self._retire_old_versions(saved, report)
-                counts[0] -= replaced
-                counts[1] += replaced
-        added, replaced, unchanged = counts
-        return self.refresh(chosen, render_ingest_result(added, replaced, unchanged, problems))
+                outcome.problems += self._drop_rejected(saved, report)
+                outcome.added = len(report.added)
+                outcome.replaced = len(report.replaced)
+                outcome.unchanged = len(report.unchanged)
+                self._retire_earlier_versions(saved, report, outcome)
+        return self.refresh(chosen, render_ingest_result(outcome))
 
     def _drop_rejected(self, saved: list[Saved], report: IngestReport) -> list[tuple[str, str]]:
         """Delete the kept files ingest refused; (original name, reason) of each."""
@@ -107,24 +119,44 @@ class SourcesTab:
             problems.append((kept.name if kept else Path(problem.source).name, problem.reason))
         return problems
 
-    def _retire_old_versions(self, saved: list[Saved], report: IngestReport) -> int:
-        """Remove earlier uploads under the name of a file just ingested: a new version replaces them."""
-        ingested = set(report.added + report.replaced + report.unchanged)
+    def _retire_earlier_versions(self, saved: list[Saved], report: IngestReport, outcome: Outcome) -> None:
+        """A new upload replaces its own earlier version: the one earlier upload of its file name.
+
+        A browser sends a file's name, never its folder, so a name shared by several uploads
+        (earlier ones, or in this batch) cannot tell which article a file is a new version of:
+        then nothing is replaced, the file is added beside them and the note says so.
+        """
+        added = set(report.added)
         batch = {source_name(kept.path) for kept in saved}
-        names = {kept.name for kept in saved if source_name(kept.path) in ingested}
-        old = [
-            s.source
-            for s in self.assistant.sources()
-            if s.source not in batch
-            and Path(s.source).name in names
-            and is_upload(Path(s.source), self.upload_dir)
-        ]
-        if old:
-            self.assistant.remove(old, wait=UPLOAD_LOCK_WAIT)
-            for source in old:
-                discard(Path(source), self.upload_dir)
-        new_names = {Path(source).name for source in old}
-        return sum(1 for kept in saved if kept.name in new_names and source_name(kept.path) in report.added)
+        in_batch = Counter(kept.name for kept in saved)
+        earlier: dict[str, list[str]] = defaultdict(list)
+        for info in self.assistant.sources():
+            if info.source not in batch and is_upload(Path(info.source), self.upload_dir):
+                earlier[Path(info.source).name].append(info.source)
+        retire: list[str] = []
+        for kept in saved:
+            versions = earlier.get(kept.name, [])
+            if source_name(kept.path) not in added or not versions:
+                continue
+            if len(versions) == 1 and in_batch[kept.name] == 1:
+                retire.append(versions[0])
+                outcome.notes.append((kept.name, f"a new version: it replaced the earlier {kept.name}"))
+                continue
+            others = len(versions) + in_batch[kept.name] - 1
+            outcome.notes.append(
+                (
+                    kept.name,
+                    f"added beside {others} other uploaded files of that name, none replaced (which one "
+                    "it would replace cannot be told from a name); remove an old version below if need be",
+                )
+            )
+        if not retire:
+            return
+        self.assistant.remove(retire, wait=UPLOAD_LOCK_WAIT)
+        for source in retire:
+            discard(Path(source), self.upload_dir)
+        outcome.added -= len(retire)
+        outcome.replaced += len(retire)
 
     def ask_removal(self, source: str | None) -> tuple[Any, Any]:
         """The confirmation for removing `source` (status, confirmation box)."""

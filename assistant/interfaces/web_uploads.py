@@ -103,3 +103,41 @@ def _real_directory(path: Path) -> Path:
     if stat.S_ISLNK(mode) or not stat.S_ISDIR(mode):
         raise OSError(f"{path} is a symbolic link or not a folder; uploads are never written through one")
     return path
+
+
+def private_temp_dir(data_dir: Path) -> Path:
+    """Give Gradio a folder of this app's own for the uploads it receives (`GRADIO_TEMP_DIR`).
+
+    Gradio serves what is in that folder at `/gradio_api/file=...`; the shared default
+    (`/tmp/gradio`) would serve other apps' files too. A folder named by the user wins. Called
+    before the app is built: Gradio reads the variable then.
+    """
+    if os.environ.get("GRADIO_TEMP_DIR"):
+        return Path(os.environ["GRADIO_TEMP_DIR"])
+    folder = _real_directory(Path(data_dir).resolve() / "web-temp")
+    folder.chmod(0o700)
+    os.environ["GRADIO_TEMP_DIR"] = str(folder)
+    return folder
+
+
+def gradio_folder() -> Path:
+    """Where Gradio keeps the files it received (its `GRADIO_TEMP_DIR`)."""
+    from gradio.utils import get_upload_folder
+
+    return Path(get_upload_folder())
+
+
+def drop_temporary(paths: list[str], folder: Path) -> None:
+    """Delete Gradio's copies of uploaded files (and their folders once empty), only inside `folder`."""
+    root = folder.resolve()
+    for upload in paths:
+        path = Path(upload)
+        try:
+            if path.is_symlink() or not path.resolve().is_relative_to(root) or path.resolve() == root:
+                continue
+            path.unlink(missing_ok=True)
+        except OSError:
+            continue
+        with contextlib.suppress(OSError):  # other files still in it
+            if path.parent.resolve() != root:
+                path.parent.rmdir()
