@@ -63,9 +63,17 @@ def citation_heading(citation: Citation) -> str:
 
 
 def citation_reference(citation: Citation) -> str:
-    """'a.txt, lines 3-4, chars 10-80: "quote"': one citation on one line, to copy."""
+    """'a.txt, lines 3-4, chars 10-80: "quote"': one citation on one line, to copy.
+
+    HTML and PDF: 'b.html (extracted text), lines 1-2, page 1, chars 0-80: "quote"'.
+    """
+    page = ""
+    if citation.page is not None:
+        page = f", page {citation.page}"
+        if citation.end_page not in (None, citation.page):
+            page = f", pages {citation.page}-{citation.end_page}"
     return (
-        f"{citation.source}, lines {citation.start_line}-{citation.end_line}, "
+        f"{citation.location()}, lines {citation.start_line}-{citation.end_line}{page}, "
         f'chars {citation.start_char}-{citation.end_char}: "{citation.quote}"'
     )
 

@@ -61,7 +61,8 @@ def search_command(
         click.echo("Nothing indexed matches. Ingest files first: assistant ingest PATH")
     for rank, p in enumerate(passages, start=1):
         click.secho(
-            f"[{rank}] {p.source}, lines {p.start_line}-{p.end_line}, "
+            f"[{rank}] {p.source}{' (extracted text)' if p.extracted else ''}, "
+            f"lines {p.start_line}-{p.end_line}, "
             f"chars {p.start_char}-{p.end_char}, score {p.score:.3f}",
             bold=True,
         )
@@ -111,7 +112,8 @@ def quotes_command(
             "No quotes found." + ("" if speaker or query else " Ingest articles first: assistant ingest PATH")
         )
     for q in quotes:
-        where = f"{q.source}, lines {q.start_line}-{q.end_line}, chars {q.start_char}-{q.end_char}"
+        source = f"{q.source} (extracted text)" if q.extracted else q.source
+        where = f"{source}, lines {q.start_line}-{q.end_line}, chars {q.start_char}-{q.end_char}"
         if q.page is not None:
             where += f", page {q.page}"
         outlet = f", {q.outlet}" if q.outlet else ""

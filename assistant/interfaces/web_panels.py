@@ -6,6 +6,7 @@ it, and every article is read with the decode function ingest used, so offsets m
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,7 +93,18 @@ def citation_meta(citation: Citation) -> str:
         speaker = f"<span class='speaker'>{inert(citation.speaker)}{role}</span>, quoted in<br>"
     return (
         f"{speaker}<b>{inert(citation.title)}</b><br><span class='citation-meta'>"
-        f"{inert(citation.source)} · {lines}{page}{outlet}{date}</span>"
+        f"{inert(citation.location())} · {lines}{page}{outlet}{date}</span>"
+    )
+
+
+def extracted_note(citation: Citation) -> str:
+    """For HTML and PDF: what the lines and characters count in, and how to get that text."""
+    if not citation.extracted:
+        return ""
+    command = inert(f"assistant show {shlex.quote(citation.source)} --text")
+    return (
+        "<p class='citation-meta extracted-note'>Lines and characters count in the text extracted from "
+        f"{inert(citation.source)}, shown below; <code>{command}</code> prints it.</p>"
     )
 
 
@@ -122,7 +134,10 @@ def render_article(citation: Citation) -> str:
     """The whole article of a citation, with the quoted span highlighted."""
     text, problem = quote_in_file(citation)
     back = '<button type="button" class="back-to-chat">↑ Back to the answer</button>'
-    head = f"<div class='citation-card'>[{citation.n}] {citation_meta(citation)}<br>{back}</div>"
+    head = (
+        f"<div class='citation-card'>[{citation.n}] {citation_meta(citation)}<br>{back}"
+        f"{extracted_note(citation)}</div>"
+    )
     if text is None:
         return head + f"<p class='problem'>{inert(problem or '')}</p>"
     return (
