@@ -206,7 +206,9 @@ def test_streamed_answer_with_markers_opens_highlighted_quote(
     markers.last.tap() if viewport == "mobile" else markers.last.click()
     quote = page.locator("#article mark.quote")
     quote.wait_for(timeout=10_000)
-    source, lines = page.locator("#article .citation-meta").inner_text().split(" · ")[:2]
+    meta = page.locator("#article .citation-meta").inner_text().split(" · ")
+    lines = next(part for part in meta if part.startswith("line"))
+    source = page.locator("#article .citation-path code").text_content() or ""
     text = (app_server.cwd / source).read_text(encoding="utf-8-sig")
     assert quote.inner_text() in text and "71 days" in quote.inner_text()
     assert lines.startswith("line")
@@ -505,7 +507,7 @@ def test_sources_and_choices_are_read_from_the_index(
     assert done.returncode == 0, done.stderr
     rows = _table_rows(page)
     assert any(f"cli-{place}.txt" in r and f"{place} tram line opens" in r for r in rows), rows
-    page.locator("#chosen").get_by_label(f"cli/cli-{place}.txt").check()
+    page.locator("#chosen").get_by_label(f"{place} tram line opens · cli-{place}.txt").check()
     page.get_by_role("tab", name="Chat").click()
     ask(page, "How many riders did the tram carry?")
     cited = page.locator("#citations .citation-meta").all_inner_texts()
@@ -686,14 +688,14 @@ def test_uploads_take_html_and_pdf_drop_rejected_files_and_remove_with_confirmat
         f"{place} lighthouse restored" in r for r in rows
     )
 
-    source = next(r for r in rows if f"pier-{place}.html" in r).split("\t")[0].strip()
+    source, label = f"pier-{place}.html", f"{place} pier reopens · pier-{place}.html"  # title, file
     page.locator("#removal input").fill(source)
-    page.get_by_role("option", name=source).click()
+    page.get_by_role("option", name=label).click()
     page.locator("#remove").click()
     page.locator("#remove-no").click()
     assert any(source in r for r in _table_rows(page))
     page.locator("#removal input").fill(source)
-    page.get_by_role("option", name=source).click()
+    page.get_by_role("option", name=label).click()
     page.locator("#remove").click()
     page.locator("#ingest-status").get_by_text("from the index?").wait_for(timeout=20_000)
     page.locator("#remove-yes").click()

@@ -23,18 +23,46 @@ _MARKER = re.compile(r"\[(\d{1,3})\]")
 _LITERAL = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'[]()!`\\$*_~|#{}:+-=."})
 
 
+SHORT_TITLE = 60  # characters of a title named in prose
+
+
+def short_title(title: str, limit: int = SHORT_TITLE) -> str:
+    """`title` cut at a word boundary to at most `limit` characters, with "…" where it was cut."""
+    title = " ".join(title.split()).rstrip("…")
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
+def source_name(source: str, title: str, outlet: str | None = None) -> str:
+    """How prose names a source: 'Fox News, “Azovstal battle rages”', the outlet and a short title.
+
+    The title alone without an outlet, the file name without a title; the exact path stays in the
+    citation's detail. A `[3]` in a title is written `(3)`: it must not pass for a marker.
+    """
+    named = source.rsplit("/", 1)[-1]
+    if title.strip():
+        named = "“" + _MARKER.sub(r"(\1)", short_title(title)) + "”"
+    return f"{outlet}, {named}" if outlet else named
+
+
 def where(citation: Citation) -> str:
-    """ "Fox News, a.txt": the outlet (when known) and the file name of a citation."""
-    name = citation.source.rsplit("/", 1)[-1]
-    return f"{citation.outlet}, {name}" if citation.outlet else name
+    """ "Fox News, “Azovstal battle rages”": how prose names the source of a citation."""
+    return source_name(citation.source, citation.title, citation.outlet)
 
 
 def claim_lead(citation: Citation, rebuts: bool = False) -> str:
-    """How a claim opens: "Dmitry Peskov (Kremlin spokesman), in Fox News: ", "But ..." for a rebuttal."""
+    """How a claim opens: "Dmitry Peskov (Kremlin spokesman), in Fox News: ", "But ..." for a rebuttal.
+
+    Without an outlet the article is named by its short title, else its file name.
+    """
     lead = "But " if rebuts else ""
     if not citation.speaker:
         return lead
-    outlet = citation.outlet or citation.source.rsplit("/", 1)[-1]
+    outlet = citation.outlet or source_name(citation.source, citation.title)
     role = f" ({citation.role})" if citation.role else ""
     return f"{lead}{citation.speaker}{role}, in {outlet}: "
 

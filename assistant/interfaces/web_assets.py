@@ -33,7 +33,13 @@ mark.quote { background: #ffe680; color: #000; padding: 0 0.1em; }
 .dark .copy-button, .dark .back-to-chat { background: #1f2937; color: #f9fafb; border-color: #9ca3af; }
 .back-to-chat { display: none; }
 @media (max-width: 900px) { .back-to-chat { display: inline-block; } }
-table.sources td, table.sources th { padding: 0.2em 0.6em; text-align: left; }
+table.sources { width: 100%; table-layout: fixed; }
+table.sources td, table.sources th { padding: 0.2em 0.6em; text-align: left; overflow-wrap: anywhere; }
+table.sources th:last-child, table.sources td:last-child { width: 4.5em; }
+.citation-path { font-size: 0.85em; }
+.citation-path summary { cursor: pointer; color: #374151; }
+.dark .citation-path summary { color: #d1d5db; }
+.citation-path code { overflow-wrap: anywhere; }
 .agreement { font-size: 0.9em; border-left: 3px solid; padding: 0.2em 0.6em; margin-top: 0.4em; }
 .agreement.agree { border-color: #16a34a; }
 .agreement.conflict { border-color: #dc2626; }

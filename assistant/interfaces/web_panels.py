@@ -10,7 +10,14 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.answers.rendering import as_html, as_text, citation_reference, pending_marker, text_as_html
+from assistant.answers.rendering import (
+    as_html,
+    as_text,
+    citation_reference,
+    pending_marker,
+    short_title,
+    text_as_html,
+)
 from assistant.answers.rendering import escape_html as inert
 from assistant.errors import AssistantError
 from assistant.ingest.decoding import read_text
@@ -76,14 +83,19 @@ def quote_in_file(citation: Citation) -> tuple[str | None, str | None]:
 
 
 def citation_meta(citation: Citation) -> str:
-    """File name, title, date and line range of a citation, escaped."""
+    """Title, outlet, file name, lines and date of a citation, escaped; the exact path in a detail.
+
+    People read an article's title and outlet; the path (`uploads/<hash>/...`, absolute outside
+    the working directory) is kept one click away, under the file's own name.
+    """
     lines = (
         f"line {citation.start_line}"
         if citation.start_line == citation.end_line
         else f"lines {citation.start_line}–{citation.end_line}"
     )
+    name = citation.source.rsplit("/", 1)[-1]
     date = f" · {inert(citation.date)}" if citation.date else ""
-    outlet = f" · {inert(citation.outlet)}" if citation.outlet else ""
+    outlet = f"{inert(citation.outlet)} · " if citation.outlet else ""
     page = f" · page {citation.page}" if citation.page is not None else ""
     if citation.end_page not in (None, citation.page):
         page = f" · pages {citation.page}–{citation.end_page}"
@@ -92,8 +104,10 @@ def citation_meta(citation: Citation) -> str:
         role = f" ({inert(citation.role)})" if citation.role else ""
         speaker = f"<span class='speaker'>{inert(citation.speaker)}{role}</span>, quoted in<br>"
     return (
-        f"{speaker}<b>{inert(citation.title)}</b><br><span class='citation-meta'>"
-        f"{inert(citation.location())} · {lines}{page}{outlet}{date}</span>"
+        f"{speaker}<b class='citation-title'>{inert(citation.title or name)}</b><br>"
+        f"<span class='citation-meta'>{outlet}{inert(name)} · {lines}{page}{date}</span>"
+        f"<details class='citation-path'><summary>exact file</summary>"
+        f"<code>{inert(citation.location())}</code></details>"
     )
 
 
@@ -146,16 +160,31 @@ def render_article(citation: Citation) -> str:
 
 
 def render_sources_table(sources: list[SourceInfo]) -> str:
-    """The indexed files with their titles and chunk counts."""
+    """The indexed articles: title, file name (its exact path one click away) and chunk count."""
     if not sources:
         return "<p class='hint'>No sources indexed yet: upload articles below.</p>"
     rows = "".join(
-        f"<tr><td>{inert(s.source)}</td><td>{inert(s.title)}</td><td>{s.chunks}</td></tr>" for s in sources
+        f"<tr><td>{inert(s.title)}</td><td><details class='citation-path'><summary>"
+        f"{inert(s.source.rsplit('/', 1)[-1])}</summary><code>{inert(s.source)}</code></details></td>"
+        f"<td>{s.chunks}</td></tr>"
+        for s in sources
     )
     return (
-        f"<table class='sources'><thead><tr><th>file</th><th>title</th><th>chunks</th></tr></thead>"
+        "<table class='sources'><thead><tr><th>title</th><th>file</th><th>chunks</th></tr></thead>"
         f"<tbody>{rows}</tbody></table><p>{len(sources)} files indexed.</p>"
     )
+
+
+def source_choices(sources: list[SourceInfo]) -> list[tuple[str, str]]:
+    """(label, source) for the pickers: a short title and the file name; the path where two read alike."""
+    labels = [
+        f"{short_title(s.title, 48)} · {s.source.rsplit('/', 1)[-1]}" if s.title else s.source
+        for s in sources
+    ]
+    return [
+        (label if labels.count(label) == 1 else f"{label} ({s.source})", s.source)
+        for label, s in zip(labels, sources, strict=True)
+    ]
 
 
 def render_hint(text: str) -> str:

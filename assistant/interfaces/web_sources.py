@@ -13,6 +13,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.answers.rendering import short_title
 from assistant.api import Assistant
 from assistant.errors import AssistantError
 from assistant.ingest.discovery import source_name
@@ -22,6 +23,7 @@ from assistant.interfaces.web_panels import (
     render_ingest_result,
     render_problem,
     render_sources_table,
+    source_choices,
 )
 from assistant.interfaces.web_uploads import (
     Saved,
@@ -69,6 +71,7 @@ class SourcesTab:
         """(status, table, source choices, removal choices, *example buttons), as the index is now."""
         sources = self.assistant.sources()
         names = [s.source for s in sources]
+        choices = source_choices(sources)
         examples = example_questions(self.assistant, sources)
         buttons = [
             gr.update(value=examples[i], visible=True) if i < len(examples) else gr.update(visible=False)
@@ -77,8 +80,8 @@ class SourcesTab:
         return (
             status,
             render_sources_table(sources),
-            gr.update(choices=names, value=[c for c in chosen or [] if c in names]),
-            gr.update(choices=names, value=None),
+            gr.update(choices=choices, value=[c for c in chosen or [] if c in names]),
+            gr.update(choices=choices, value=None),
             gr.update(visible=False),
             *buttons,
         )
@@ -162,7 +165,7 @@ class SourcesTab:
         """The confirmation for removing `source` (status, confirmation box)."""
         if not source:
             return render_hint("Choose a source to remove first."), gr.update(visible=False)
-        question = f"Remove {source} from the index? Answers will no longer cite it."
+        question = f"Remove {self._named(source)} from the index? Answers will no longer cite it."
         if is_upload(Path(source), self.upload_dir):
             question += " Its uploaded file is deleted too."
         return render_hint(question), gr.update(visible=True)
@@ -171,10 +174,18 @@ class SourcesTab:
         """Remove `source` (confirmed) and its uploaded file, if it is one."""
         if not source:
             return self.refresh(chosen, render_hint("Choose a source to remove first."))
+        named = self._named(source)
         try:
             self.assistant.remove([source], wait=UPLOAD_LOCK_WAIT)
         except AssistantError as exc:
             return self.refresh(chosen, render_problem(str(exc)))
         if is_upload(Path(source), self.upload_dir):
             discard(Path(source), self.upload_dir)
-        return self.refresh(chosen, render_hint(f"Removed {source}."))
+        return self.refresh(chosen, render_hint(f"Removed {named}."))
+
+    def _named(self, source: str) -> str:
+        """ "“Title” (file.txt)": how a message names a source; the path when it is not indexed."""
+        info = next((s for s in self.assistant.sources() if s.source == source), None)
+        if info is None or not info.title:
+            return source
+        return f"“{short_title(info.title)}” ({source.rsplit('/', 1)[-1]})"
