@@ -56,11 +56,16 @@ def print_report(report: IngestReport) -> None:
     table = Table(title="Ingest summary", show_header=False)
     table.add_column("files")
     table.add_column("count", justify="right")
-    counts = (report.added, report.replaced, report.unchanged, report.removed, report.skipped, report.failed)
-    for name, files in zip(
-        ("added", "replaced", "unchanged", "removed", "skipped", "failed"), counts, strict=True
-    ):
-        table.add_row(name, str(len(files)))
+    counts = {
+        "added": len(report.added),
+        "replaced": len(report.replaced),
+        "unchanged": len(report.unchanged),
+        "removed": len(report.removed),
+        "skipped": len(report.skipped),
+        "failed": len(report.failed),
+    }
+    for name, count in counts.items():
+        table.add_row(name, str(count))
     table.add_row("chunks embedded", str(report.chunks))
     table.add_row("seconds", str(report.seconds))
     console = Console()
