@@ -400,7 +400,7 @@ def test_text_shows_exactly_as_written(
         f"The {place} dock's crane vote ended {LITERAL}.\n\n"
         f"Harbour master Ilse Varga said the {place} dock's crane will run again on Monday.\n"
     )
-    path = _article(tmp_path / "in", f"{place}.md", text)
+    path = _article(tmp_path / "in", f"{place}.txt", text)  # plain text: every character as written
     page = open_page(browser, app_server, viewport)
     upload(page, [path])
     assert f"{place} dock reopens" in page.locator("#sources-table").inner_text()

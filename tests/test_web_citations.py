@@ -85,3 +85,37 @@ def test_an_html_citation_says_its_offsets_count_in_the_extracted_text(
     start, end = (int(n) for n in chars.split("-"))
     quote = copied.split(': "', 1)[1].rstrip('"')
     assert shown[start:end] == quote and "<p>" not in shown
+
+
+MARKDOWN = (
+    "# The *Marlin* returns to {place}\n\n"
+    "**Port officials** said the *Marlin* docked at {place} after 23 days at sea; see "
+    "[the port site](http://127.0.0.1:9/port) and ![a photo](http://127.0.0.1:9/p.png) for <b>details</b>.\n"
+)
+
+
+def test_markdown_of_an_md_source_reads_as_text_never_as_html(
+    browser: object, app_server: AppServer, tmp_path: Path, viewport: str
+) -> None:
+    place = PLACE[viewport]
+    text = MARKDOWN.format(place=place)
+    path = write(tmp_path, f"marlin-{place}.md", text)
+    page = open_page(browser, app_server, viewport)
+    upload(page, [path])
+    assert f"The Marlin returns to {place}" in page.locator("#sources-table").inner_text()
+    page.get_by_role("tab", name="Chat").click()
+    ask(page, f"How many days was the Marlin at sea before it docked at {place}?")
+    bot = page.locator("#chat [data-testid='bot']").last
+    answer = bot.inner_text()
+    assert f"Port officials said the Marlin docked at {place} after 23 days at sea" in answer, answer
+    assert "the port site" in answer and "<b>details</b>" in answer  # document HTML stays text
+    for syntax in ("**", "*Marlin*", "](", "!["):
+        assert syntax not in answer, syntax
+    assert bot.locator("strong, em, a, img, b").count() == 0  # never markup from the document
+    card = page.locator("#citations .citation-card").first
+    assert f"The Marlin returns to {place}" in card.inner_text()
+    bot.locator(".cite-marker").first.click()
+    page.locator("#article mark.quote").wait_for(timeout=10_000)
+    assert page.locator("#article .article-text").inner_text() == text  # the article as written
+    assert page.locator("#article img, #article a, #citations img").count() == 0
+    assert not [url for url in page.requests if "127.0.0.1:9/" in url]

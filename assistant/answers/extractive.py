@@ -9,7 +9,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answers.evidence import cite, looks_like_instruction, neutralize_markers, with_speaker
-from assistant.answers.rendering import NOT_COVERED, agreement_note, claim_lead, conflict_note, figures_note
+from assistant.answers.rendering import (
+    NOT_COVERED,
+    agreement_note,
+    claim_lead,
+    conflict_note,
+    figures_note,
+    quoted,
+)
 from assistant.answers.selection import WEIGHTS, same_paragraph, selection_scores
 from assistant.answers.speakers import attributed, rebuts
 from assistant.attribution.agreement import relation, speaker_of
@@ -288,7 +295,7 @@ class ExtractiveAnswerer:
                 markers += f"[{citation.n}]"
             first = citations[-len(claim.spans)]
             piece = (
-                f"{claim_lead(first, claim.against is not None)}{neutralize_markers(first.quote)} {markers}"
+                f"{claim_lead(first, claim.against is not None)}{neutralize_markers(quoted(first))} {markers}"
             )
             pieces.append(piece)
             yield piece if len(pieces) == 1 else "\n\n" + piece

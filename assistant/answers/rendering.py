@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from assistant.models import Answer, Citation
+from assistant.text.markdown import is_markdown, markdown_as_text
 
 NOT_COVERED = "The indexed sources do not cover this question."
 NOT_FOUND = "No answer found in the indexed sources."
@@ -37,6 +38,19 @@ def short_title(title: str, limit: int = SHORT_TITLE) -> str:
     return cut.rstrip(" ,;:-–—") + "…"
 
 
+def shown_title(source: str, title: str) -> str:
+    """A title as people read it: a Markdown source's syntax read as text (`*Marlin*` -> `Marlin`)."""
+    return markdown_as_text(title) if is_markdown(source) else title
+
+
+def quoted(citation: Citation) -> str:
+    """A citation's quote as an answer's prose shows it: a Markdown source's syntax read as text.
+
+    The citation itself keeps the verbatim quote, which its offsets index.
+    """
+    return markdown_as_text(citation.quote) if is_markdown(citation.source) else citation.quote
+
+
 def source_name(source: str, title: str, outlet: str | None = None) -> str:
     """How prose names a source: 'Fox News, “Azovstal battle rages”', the outlet and a short title.
 
@@ -45,7 +59,7 @@ def source_name(source: str, title: str, outlet: str | None = None) -> str:
     """
     named = source.rsplit("/", 1)[-1]
     if title.strip():
-        named = "“" + _MARKER.sub(r"(\1)", short_title(title)) + "”"
+        named = "“" + _MARKER.sub(r"(\1)", short_title(shown_title(source, title))) + "”"
     return f"{outlet}, {named}" if outlet else named
 
 

@@ -16,6 +16,7 @@ from assistant.answers.rendering import (
     citation_reference,
     pending_marker,
     short_title,
+    shown_title,
     text_as_html,
 )
 from assistant.answers.rendering import escape_html as inert
@@ -94,6 +95,7 @@ def citation_meta(citation: Citation) -> str:
         else f"lines {citation.start_line}–{citation.end_line}"
     )
     name = citation.source.rsplit("/", 1)[-1]
+    title = shown_title(citation.source, citation.title)
     date = f" · {inert(citation.date)}" if citation.date else ""
     outlet = f"{inert(citation.outlet)} · " if citation.outlet else ""
     page = f" · page {citation.page}" if citation.page is not None else ""
@@ -104,7 +106,7 @@ def citation_meta(citation: Citation) -> str:
         role = f" ({inert(citation.role)})" if citation.role else ""
         speaker = f"<span class='speaker'>{inert(citation.speaker)}{role}</span>, quoted in<br>"
     return (
-        f"{speaker}<b class='citation-title'>{inert(citation.title or name)}</b><br>"
+        f"{speaker}<b class='citation-title'>{inert(title or name)}</b><br>"
         f"<span class='citation-meta'>{outlet}{inert(name)} · {lines}{page}{date}</span>"
         f"<details class='citation-path'><summary>exact file</summary>"
         f"<code>{inert(citation.location())}</code></details>"
@@ -164,7 +166,7 @@ def render_sources_table(sources: list[SourceInfo]) -> str:
     if not sources:
         return "<p class='hint'>No sources indexed yet: upload articles below.</p>"
     rows = "".join(
-        f"<tr><td>{inert(s.title)}</td><td><details class='citation-path'><summary>"
+        f"<tr><td>{inert(shown_title(s.source, s.title))}</td><td><details class='citation-path'><summary>"
         f"{inert(s.source.rsplit('/', 1)[-1])}</summary><code>{inert(s.source)}</code></details></td>"
         f"<td>{s.chunks}</td></tr>"
         for s in sources
@@ -178,7 +180,9 @@ def render_sources_table(sources: list[SourceInfo]) -> str:
 def source_choices(sources: list[SourceInfo]) -> list[tuple[str, str]]:
     """(label, source) for the pickers: a short title and the file name; the path where two read alike."""
     labels = [
-        f"{short_title(s.title, 48)} · {s.source.rsplit('/', 1)[-1]}" if s.title else s.source
+        f"{short_title(shown_title(s.source, s.title), 48)} · {s.source.rsplit('/', 1)[-1]}"
+        if s.title
+        else s.source
         for s in sources
     ]
     return [
