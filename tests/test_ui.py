@@ -335,9 +335,14 @@ def test_conflicting_sources_show_a_disagree_block_and_speakers(
     answer = page.locator("#chat [data-testid='bot']").last
     block = answer.locator(".agreement.conflict").first
     assert "Sources disagree" in block.inner_text() and "Arestovych" in block.inner_text()
-    assert answer.locator(".agreement .cite-marker").count() == 0  # plain text, the buttons are above
     cards = page.locator("#citations .citation-card")
-    assert cards.count() == answer.locator(".cite-marker").count()
+    body_markers = answer.locator(".cite-marker").count() - answer.locator(".agreement .cite-marker").count()
+    assert cards.count() == body_markers
+    note_marker = block.locator(".cite-marker").first  # a note's markers open their quotes too
+    number = note_marker.inner_text()
+    note_marker.click()
+    page.locator("#article mark.quote").wait_for(timeout=10_000)
+    assert page.locator("#article .citation-card").inner_text().startswith(number)
     speakers = page.locator("#citations .speaker").all_inner_texts()
     assert "Oleksiy Arestovych (Ukrainian presidential advisor)" in speakers
     assert "Sviatoslav Palamar (Deputy Commander of Azov regiment)" in speakers
@@ -362,7 +367,7 @@ def test_agreement_notes_are_escaped() -> None:
     agreements = [Agreement("conflict", [1], note)]
     answer = Answer("q", "Hello [1]", [citation], [], True, [], "extractive", agreements)
     html = as_html(answer, lambda n: f'<button class="cite-marker cite-0-{n}">[{n}]</button>')
-    assert "<img" not in html and "](" not in html and html.count("cite-marker") == 1
+    assert "<img" not in html and "](" not in html and html.count("cite-marker") == 3  # the note's too
     assert 'class="agreement conflict"' in html
 
 

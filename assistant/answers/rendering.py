@@ -174,12 +174,12 @@ def as_html(answer: Answer, marker: Callable[[int], str]) -> str:
         return f'<p class="ungrounded">{NOT_FOUND}</p>\n\n' + escape_html(
             _MARKER.sub("", answer.body).strip()
         )
-    body = text_as_html(answer.body, {c.n for c in answer.citations}, marker)
-    for agreement in answer.agreements:  # markers in the notes stay plain text: the buttons are above
+    cited = {c.n for c in answer.citations}
+    body = text_as_html(answer.body, cited, marker)
+    for agreement in answer.agreements:  # the notes' markers open their quotes too
         kind = agreement.kind if agreement.kind in {"agree", "figures"} else "conflict"
-        body += (
-            f'<div class="agreement {kind}"><b>{agreement.heading}</b>: {escape_html(agreement.note)}</div>'
-        )
+        note = text_as_html(agreement.note, cited, marker)
+        body += f'<div class="agreement {kind}"><b>{agreement.heading}</b>: {note}</div>'
     if answer.unsupported:
         body += f"\n\n{UNSUPPORTED}, so left out: " + "; ".join(escape_html(c) for c in answer.unsupported)
     return body

@@ -13,7 +13,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.api import Assistant
-from assistant.interfaces.web_assets import CLICK_JS, CSS, SCROLL_TO_QUOTE_JS
+from assistant.interfaces.web_assets import CLICK_JS, CSS, FOLLOW_CARD_JS, SCROLL_TO_QUOTE_JS
 from assistant.interfaces.web_auth import LoginThrottle
 from assistant.interfaces.web_chat import ChatApp
 from assistant.interfaces.web_panels import NO_ARTICLE, NO_CITATIONS
@@ -35,9 +35,18 @@ MODEL_HINT = (
 
 
 def conversation() -> gr.Chatbot:
-    """The chat box: HTML we escaped ourselves, no LaTeX, no tags of its own, no copy of raw HTML."""
+    """The chat box: HTML we escaped ourselves, no LaTeX, no tags of its own, no copy of raw HTML.
+
+    Its label is for screen readers only: shown, it covered the first line once the chat scrolled.
+    """
     return gr.Chatbot(
-        label="Conversation", elem_id="chat", height=520, allow_tags=False, latex_delimiters=[], buttons=[]
+        label="Conversation",
+        show_label=False,
+        elem_id="chat",
+        height=520,
+        allow_tags=False,
+        latex_delimiters=[],
+        buttons=[],
     )
 
 
@@ -86,6 +95,7 @@ def build_app(
                             gr.Button(visible=False, size="sm", elem_classes="example")
                             for _ in range(EXAMPLES)
                         ]
+                    filter_note = gr.HTML("", elem_id="filter-note")
                     with gr.Row():
                         box = gr.Textbox(
                             label="Your question",
@@ -100,7 +110,7 @@ def build_app(
                     panel = gr.HTML(
                         NO_CITATIONS,
                         elem_id="citations",
-                        js_on_load=CLICK_JS,
+                        js_on_load=CLICK_JS + FOLLOW_CARD_JS,
                         max_height=320,
                     )
                     gr.Markdown("**Article**")
@@ -163,6 +173,7 @@ def build_app(
             concurrency_limit=1,
             **private,
         )
+        chosen.change(source_handlers.filter_note, [chosen], [filter_note], **private)
         ask_removal.click(source_handlers.ask_removal, [removal], [status, confirm], **private)
         really.click(source_handlers.remove, [removal, chosen], listing, concurrency_limit=1, **private)
         cancel.click(lambda: ("", gr.update(visible=False)), outputs=[status, confirm], **private)

@@ -15,9 +15,11 @@ from assistant.answers.rendering import (
     as_text,
     citation_reference,
     pending_marker,
+    quoted,
     short_title,
     shown_title,
     text_as_html,
+    where,
 )
 from assistant.answers.rendering import escape_html as inert
 from assistant.errors import AssistantError
@@ -29,9 +31,24 @@ NO_CITATIONS = "<p class='citation-meta'>Cited passages appear here.</p>"
 NO_ARTICLE = "<p class='citation-meta'>Select a citation marker to read the article.</p>"
 
 
-def marker(turn: int, n: int) -> str:
-    """A clickable citation marker; the chat's sanitizer drops data attributes, so a class names it."""
-    return f'<button type="button" class="cite-marker cite-{turn}-{n}" title="Show source {n}">[{n}]</button>'
+PREVIEW_CHARS = 160  # of a quote, in a marker's hover preview
+
+
+def marker(turn: int, n: int, preview: str = "") -> str:
+    """A clickable citation marker; the chat's sanitizer drops data attributes, so a class names it.
+
+    `preview` (the source's title and the start of the quote) shows on hovering it.
+    """
+    tip = inert(preview) if preview else f"Show source {n}"
+    return f'<button type="button" class="cite-marker cite-{turn}-{n}" title="{tip}">[{n}]</button>'
+
+
+def preview(citation: Citation) -> str:
+    """ "[2] Fox News, “Title”: “They were driven out…”": what hovering a marker shows."""
+    quote = " ".join(quoted(citation).split())
+    if len(quote) > PREVIEW_CHARS:
+        quote = quote[: PREVIEW_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return f"[{citation.n}] {where(citation)}: “{quote}”"
 
 
 def streaming_html(text: str) -> str:
@@ -47,7 +64,8 @@ def copy_button(label: str, text: str) -> str:
 
 def answer_html(answer: Answer, turn: int) -> str:
     """A finished answer in the chat: its text with clickable markers and a "Copy message" button."""
-    body = as_html(answer, lambda n: marker(turn, n))
+    tips = {c.n: preview(c) for c in answer.citations}
+    body = as_html(answer, lambda n: marker(turn, n, tips.get(n, "")))
     return f"{body}\n\n<div>{copy_button('Copy message', as_text(answer))}</div>"
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.answers.rendering import short_title
+from assistant.answers.rendering import short_title, shown_title
 from assistant.api import Assistant
 from assistant.errors import AssistantError
 from assistant.ingest.discovery import source_name
@@ -182,6 +182,21 @@ class SourcesTab:
         if is_upload(Path(source), self.upload_dir):
             discard(Path(source), self.upload_dir)
         return self.refresh(chosen, render_hint(f"Removed {named}."))
+
+    def filter_note(self, chosen: list[str] | None) -> str:
+        """What the chat says while answers come only from the sources chosen on the Sources tab."""
+        if not chosen:
+            return ""
+        titles = {s.source: s for s in self.assistant.sources()}
+        names = [
+            short_title(shown_title(s, titles[s].title), 48) if s in titles and titles[s].title else s
+            for s in chosen
+        ]
+        return render_hint(
+            f"Answering only from {len(chosen)} chosen source{'s' if len(chosen) > 1 else ''}: "
+            + "; ".join(names)
+            + " (change this on the Sources tab)."
+        )
 
     def _named(self, source: str) -> str:
         """ "“Title” (file.txt)": how a message names a source; the path when it is not indexed."""
