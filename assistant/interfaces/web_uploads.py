@@ -17,6 +17,7 @@ from pathlib import Path
 
 ACCEPTED = (".txt", ".md", ".html", ".htm", ".pdf")  # what `assistant ingest` reads
 KEY_CHARS = 12
+_SET_HERE: set[str] = set()  # GRADIO_TEMP_DIR values this process chose (not the user's)
 
 
 @dataclass(frozen=True)
@@ -112,11 +113,13 @@ def private_temp_dir(data_dir: Path) -> Path:
     (`/tmp/gradio`) would serve other apps' files too. A folder named by the user wins. Called
     before the app is built: Gradio reads the variable then.
     """
-    if os.environ.get("GRADIO_TEMP_DIR"):
-        return Path(os.environ["GRADIO_TEMP_DIR"])
+    named = os.environ.get("GRADIO_TEMP_DIR")
+    if named and named not in _SET_HERE:
+        return Path(named)
     folder = _real_directory(Path(data_dir).resolve() / "web-temp")
     folder.chmod(0o700)
     os.environ["GRADIO_TEMP_DIR"] = str(folder)
+    _SET_HERE.add(str(folder))  # a later app of this process (another data dir) sets its own
     return folder
 
 
