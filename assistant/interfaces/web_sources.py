@@ -203,4 +203,4 @@ class SourcesTab:
         info = next((s for s in self.assistant.sources() if s.source == source), None)
         if info is None or not info.title:
             return source
-        return f"“{short_title(info.title)}” ({source.rsplit('/', 1)[-1]})"
+        return f"“{short_title(shown_title(source, info.title))}” ({source.rsplit('/', 1)[-1]})"
