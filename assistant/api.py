@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from assistant.answers.chain import State, answer_pieces, build_chain, retrieve_
 from assistant.answers.followups import History
 from assistant.components import Components, check_sources_kept, remember_sources
 from assistant.errors import AssistantError, InputError, LanguageModelError
+from assistant.ingest.decoding import decode
 from assistant.ingest.locking import writer_lock
 from assistant.ingest.pipeline import Progress, ingest, remove
 from assistant.models import Answer, IngestReport, Passage, Quote, SourceInfo
@@ -272,6 +274,29 @@ class Assistant:
             counts[source] += 1
             titles.setdefault(source, str(meta.get("title", "")))
         return [SourceInfo(source, titles[source], counts[source]) for source in sorted(counts)]
+
+    def source_text(self, source: str) -> str:
+        """The text a source's offsets count in, exactly: its file as ingest decoded it, or for
+        HTML and PDF the text extracted from it (stored in the data dir).
+
+        Example:
+            >>> text = assistant.source_text("pages/bridge.html")
+            >>> text[citation.start_char : citation.end_char] == citation.quote
+        """
+        record = self.store.manifest().get(source)
+        ids = sorted(self.store.ids_where({"source": source}))
+        if not ids:
+            raise InputError(f"{source} is not indexed: `assistant sources` lists the sources by name.")
+        [stored] = self.store.get(ids[:1])
+        extracted = stored.metadata.get("extracted")
+        path = Path(str(extracted or (record or {}).get("path") or source))
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"Cannot open {path} ({exc.strerror or exc}); ingest {source} again.") from None
+        if not extracted and record and record.get("sha256") not in (None, hashlib.sha256(data).hexdigest()):
+            raise InputError(f"{source} has changed since it was indexed: ingest it again.")
+        return decode(data, path)[0]
 
     def as_retriever(self, k: int = 5, sources: list[str] | None = None) -> BaseRetriever:
         """A LangChain retriever whose Documents carry the Passage fields as metadata."""

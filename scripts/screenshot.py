@@ -39,13 +39,14 @@ def capture(url: str, target: Path, width: int, height: int) -> None:
     """Ask QUESTION at `url`, open the last citation and save the page to `target`."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": width, "height": height})
+        phone = width < 900  # tapped, as a phone is: markers at their touch size
+        page = browser.new_page(viewport={"width": width, "height": height}, has_touch=phone)
         page.goto(url)
         page.locator("#question textarea").fill(QUESTION)
         page.locator("#question textarea").press("Enter")
         markers = page.locator("#chat .cite-marker:not(.pending)")
         markers.first.wait_for(timeout=120_000)
-        markers.last.click()
+        markers.last.tap() if phone else markers.last.click()
         page.locator("#article mark.quote").wait_for(timeout=10_000)
         page.wait_for_timeout(800)
         page.screenshot(path=target)

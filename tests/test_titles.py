@@ -51,3 +51,12 @@ def test_an_index_made_under_older_title_rules_gets_the_new_title(tmp_path: Path
     assert report.replaced == ["tram.txt"]
     assert [s.title for s in assistant.sources()] == ["Tram line to Pirita opens"]
     assert {str(m["title"]) for m in assistant.store.metadatas()} == {"Tram line to Pirita opens"}
+
+
+def test_a_long_first_sentence_is_cut_at_a_word_boundary() -> None:
+    from assistant.ingest.titles import TITLE_MAX, title_of
+
+    sentence = "The battle for the steel plant continues to rage as forces look to capture " * 4
+    title = title_of(sentence.strip() + ".\n")
+    assert len(title) <= TITLE_MAX and title.endswith("…")
+    assert title[:-1].split()[-1] in sentence.split()  # a whole word before the ellipsis

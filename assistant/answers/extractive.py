@@ -14,6 +14,7 @@ from assistant.answers.rendering import (
     claim_lead,
     declined_answer,
     partial_lead,
+    quoted,
 )
 from assistant.answers.selection import WEIGHTS, same_paragraph, selection_scores, unquotable
 from assistant.answers.speakers import attributed
@@ -275,7 +276,7 @@ class ExtractiveAnswerer:
                 markers += f"[{citation.n}]"
             first = citations[-len(claim.spans)]
             piece = (
-                f"{claim_lead(first, claim.against is not None)}{neutralize_markers(first.quote)} {markers}"
+                f"{claim_lead(first, claim.against is not None)}{neutralize_markers(quoted(first))} {markers}"
             )
             pieces.append(piece)
             yield piece if len(pieces) == 1 else ("\n\n" if claims.index(claim) else " ") + piece

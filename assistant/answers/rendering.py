@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.answers.answerability import Missing, reason
 from assistant.models import Answer, Citation, Passage
+from assistant.text.markdown import is_markdown, markdown_as_text
 
 NOT_COVERED = "The indexed sources do not cover this question."
 NOT_FOUND = "No answer found in the indexed sources."
@@ -26,18 +27,59 @@ _MARKER = re.compile(r"\[(\d{1,3})\]")
 _LITERAL = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'[]()!`\\$*_~|#{}:+-=."})
 
 
+SHORT_TITLE = 60  # characters of a title named in prose
+
+
+def short_title(title: str, limit: int = SHORT_TITLE) -> str:
+    """`title` cut at a word boundary to at most `limit` characters, with "…" where it was cut."""
+    title = " ".join(title.split()).rstrip("…")
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
+def shown_title(source: str, title: str) -> str:
+    """A title as people read it: a Markdown source's syntax read as text (`*Marlin*` -> `Marlin`)."""
+    return markdown_as_text(title) if is_markdown(source) else title
+
+
+def quoted(citation: Citation) -> str:
+    """A citation's quote as an answer's prose shows it: a Markdown source's syntax read as text.
+
+    The citation itself keeps the verbatim quote, which its offsets index.
+    """
+    return markdown_as_text(citation.quote) if is_markdown(citation.source) else citation.quote
+
+
+def source_name(source: str, title: str, outlet: str | None = None) -> str:
+    """How prose names a source: 'Fox News, “Azovstal battle rages”', the outlet and a short title.
+
+    The title alone without an outlet, the file name without a title; the exact path stays in the
+    citation's detail. A `[3]` in a title is written `(3)`: it must not pass for a marker.
+    """
+    named = source.rsplit("/", 1)[-1]
+    if title.strip():
+        named = "“" + _MARKER.sub(r"(\1)", short_title(shown_title(source, title))) + "”"
+    return f"{outlet}, {named}" if outlet else named
+
+
 def where(citation: Citation) -> str:
-    """ "Fox News, a.txt": the outlet (when known) and the file name of a citation."""
-    name = citation.source.rsplit("/", 1)[-1]
-    return f"{citation.outlet}, {name}" if citation.outlet else name
+    """ "Fox News, “Azovstal battle rages”": how prose names the source of a citation."""
+    return source_name(citation.source, citation.title, citation.outlet)
 
 
 def claim_lead(citation: Citation, rebuts: bool = False) -> str:
-    """How a claim opens: "Dmitry Peskov (Kremlin spokesman), in Fox News: ", "But ..." for a rebuttal."""
+    """How a claim opens: "Dmitry Peskov (Kremlin spokesman), in Fox News: ", "But ..." for a rebuttal.
+
+    Without an outlet the article is named by its short title, else its file name.
+    """
     lead = "But " if rebuts else ""
     if not citation.speaker:
         return lead
-    outlet = citation.outlet or citation.source.rsplit("/", 1)[-1]
+    outlet = citation.outlet or source_name(citation.source, citation.title)
     role = f" ({citation.role})" if citation.role else ""
     return f"{lead}{citation.speaker}{role}, in {outlet}: "
 
@@ -120,9 +162,17 @@ def citation_heading(citation: Citation) -> str:
 
 
 def citation_reference(citation: Citation) -> str:
-    """'a.txt, lines 3-4, chars 10-80: "quote"': one citation on one line, to copy."""
+    """'a.txt, lines 3-4, chars 10-80: "quote"': one citation on one line, to copy.
+
+    HTML and PDF: 'b.html (extracted text), lines 1-2, page 1, chars 0-80: "quote"'.
+    """
+    page = ""
+    if citation.page is not None:
+        page = f", page {citation.page}"
+        if citation.end_page not in (None, citation.page):
+            page = f", pages {citation.page}-{citation.end_page}"
     return (
-        f"{citation.source}, lines {citation.start_line}-{citation.end_line}, "
+        f"{citation.location()}, lines {citation.start_line}-{citation.end_line}{page}, "
         f'chars {citation.start_char}-{citation.end_char}: "{citation.quote}"'
     )
 
@@ -206,12 +256,12 @@ def as_html(answer: Answer, marker: Callable[[int], str]) -> str:
             + note
             + tail
         )
-    body = text_as_html(answer.body, {c.n for c in answer.citations}, marker)
-    for agreement in answer.agreements:  # markers in the notes stay plain text: the buttons are above
+    cited = {c.n for c in answer.citations}
+    body = text_as_html(answer.body, cited, marker)
+    for agreement in answer.agreements:  # the notes' markers open their quotes too
         kind = agreement.kind if agreement.kind in {"agree", "figures"} else "conflict"
-        body += (
-            f'<div class="agreement {kind}"><b>{agreement.heading}</b>: {escape_html(agreement.note)}</div>'
-        )
+        note = text_as_html(agreement.note, cited, marker)
+        body += f'<div class="agreement {kind}"><b>{agreement.heading}</b>: {note}</div>'
     if answer.unsupported:
         body += f'<div class="left-out">{escape_html(left_out(answer))}</div>'
     return body

@@ -53,4 +53,9 @@ def _headline(line: str) -> bool:
 
 
 def _shortened(line: str) -> str:
-    return line if len(line) <= TITLE_MAX else line[: TITLE_MAX - 1].rstrip() + "…"
+    """`line` cut to TITLE_MAX characters at a word boundary ("for the…", never "for the Ukr…")."""
+    if len(line) <= TITLE_MAX:
+        return line
+    cut = line[:TITLE_MAX]
+    cut = cut[: cut.rindex(" ")] if " " in cut else cut[: TITLE_MAX - 1]
+    return cut.rstrip(" ,;:-–—") + "…"

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from assistant.interfaces import cli_ask, cli_index
+from assistant.interfaces import cli_ask, cli_index, cli_show
 
 if TYPE_CHECKING:
     from assistant.api import Assistant
@@ -93,6 +93,7 @@ for command in (
     cli_index.reindex_command,
     cli_ask.search_command,
     cli_ask.sources_command,
+    cli_show.show_command,
     cli_ask.quotes_command,
     cli_ask.ask_command,
     cli_ask.chat_command,

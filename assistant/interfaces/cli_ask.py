@@ -9,11 +9,20 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.interfaces.cli_common import llm_options, user_errors
+from assistant.interfaces.cli_common import answerable_sources, llm_options, user_errors
 from assistant.interfaces.terminal import print_answer
 
 if TYPE_CHECKING:
     from assistant.api import Assistant
+
+
+# How `search` orders its passages; the cosine it prints ranked them only in dense mode.
+ORDER = {
+    "hybrid": "Best first: dense and BM25 rankings fused, then reranked by each passage's best sentence.",
+    "fused": "Best first: dense and BM25 rankings fused.",
+    "dense": "Best first, by cosine.",
+    "lexical": "Best first, by BM25.",
+}
 
 
 @click.command("search")
@@ -59,10 +68,13 @@ def search_command(
         return
     if not passages:
         click.echo("Nothing indexed matches. Ingest files first: assistant ingest PATH")
+        return
+    click.echo(ORDER[mode] + " cosine: the passage's similarity to the query.\n")
     for rank, p in enumerate(passages, start=1):
         click.secho(
-            f"[{rank}] {p.source}, lines {p.start_line}-{p.end_line}, "
-            f"chars {p.start_char}-{p.end_char}, score {p.score:.3f}",
+            f"[{rank}] {p.source}{' (extracted text)' if p.extracted else ''}, "
+            f"lines {p.start_line}-{p.end_line}, "
+            f"chars {p.start_char}-{p.end_char}, cosine {p.score:.3f}",
             bold=True,
         )
         click.echo(f"    {p.text}\n")
@@ -111,7 +123,8 @@ def quotes_command(
             "No quotes found." + ("" if speaker or query else " Ingest articles first: assistant ingest PATH")
         )
     for q in quotes:
-        where = f"{q.source}, lines {q.start_line}-{q.end_line}, chars {q.start_char}-{q.end_char}"
+        source = f"{q.source} (extracted text)" if q.extracted else q.source
+        where = f"{source}, lines {q.start_line}-{q.end_line}, chars {q.start_char}-{q.end_char}"
         if q.page is not None:
             where += f", page {q.page}"
         outlet = f", {q.outlet}" if q.outlet else ""
@@ -136,29 +149,46 @@ def ask_command(
 ) -> None:
     """Answer QUESTION from the indexed sources, citing file, lines and quote."""
     assistant = open_assistant(llm=llm, llm_base_url=llm_base_url)
+    chosen = answerable_sources(assistant, sources)
     if as_json:
-        answer = assistant.ask(question, sources=list(sources) or None)
+        answer = assistant.ask(question, sources=chosen)
         click.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
         return
-    print_answer(assistant.stream(question, sources=list(sources) or None))
+    print_answer(assistant.stream(question, sources=chosen))
 
 
 @click.command("chat")
+@click.option("--source", "sources", multiple=True, help="Only answer from this source (repeatable).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print each Answer as one line of JSON (prompts go to stderr)."
+)
 @llm_options
 @click.pass_obj
 @user_errors
-def chat_command(open_assistant: Callable[..., Assistant], llm: str | None, llm_base_url: str | None) -> None:
+def chat_command(
+    open_assistant: Callable[..., Assistant],
+    sources: tuple[str, ...],
+    as_json: bool,
+    llm: str | None,
+    llm_base_url: str | None,
+) -> None:
     """Ask questions in turn; follow-ups use the conversation. Ctrl-D or an empty line ends it."""
     assistant = open_assistant(llm=llm, llm_base_url=llm_base_url)
+    chosen = answerable_sources(assistant, sources)
     history: list[tuple[str, str]] = []
     while True:
         try:
-            question = click.prompt("\nYou", default="", show_default=False).strip()
+            question = click.prompt("\nYou", default="", show_default=False, err=as_json).strip()
         except (EOFError, click.Abort):
             return
         if not question:
             return
-        answer = print_answer(assistant.stream(question, history=history))
+        if as_json:
+            answer = assistant.ask(question, history=history, sources=chosen)
+            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
+        else:
+            click.secho("\nAssistant:", bold=True)
+            answer = print_answer(assistant.stream(question, history=history, sources=chosen))
         history.append((question, answer.text))
 
 

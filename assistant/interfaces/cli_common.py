@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from assistant.api import Assistant
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,3 +46,19 @@ def llm_options(command: F) -> F:
         envvar="ASSISTANT_LLM",
         help="openai:MODEL or ollama:MODEL (keys from OPENAI_API_KEY). Default: offline answers.",
     )(command)
+
+
+def answerable_sources(assistant: Assistant, sources: tuple[str, ...]) -> list[str] | None:
+    """The `--source` names to answer from (None: all), once something is indexed and each is.
+
+    An empty index or a misspelt source would otherwise read as "not covered by the sources".
+    """
+    indexed = {info.source for info in assistant.sources()}
+    if not indexed:
+        raise click.ClickException("Nothing is indexed yet: run `assistant ingest PATH` first.")
+    unknown = [source for source in sources if source not in indexed]
+    if unknown:
+        raise click.ClickException(
+            f"Not indexed: {', '.join(unknown)}. `assistant sources` lists the sources by name."
+        )
+    return list(sources) or None

@@ -52,12 +52,22 @@ def print_report(report: IngestReport) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title="Ingest summary")
-    columns = ("added", "replaced", "unchanged", "removed", "skipped", "failed", "chunks embedded", "seconds")
-    for column in columns:
-        table.add_column(column, justify="right")
-    counts = (report.added, report.replaced, report.unchanged, report.removed, report.skipped, report.failed)
-    table.add_row(*(str(len(c)) for c in counts), str(report.chunks), str(report.seconds))
+    # One row per count: the table fits an 80-column terminal whole, however wide the numbers.
+    table = Table(title="Ingest summary", show_header=False)
+    table.add_column("files")
+    table.add_column("count", justify="right")
+    counts = {
+        "added": len(report.added),
+        "replaced": len(report.replaced),
+        "unchanged": len(report.unchanged),
+        "removed": len(report.removed),
+        "skipped": len(report.skipped),
+        "failed": len(report.failed),
+    }
+    for name, count in counts.items():
+        table.add_row(name, str(count))
+    table.add_row("chunks embedded", str(report.chunks))
+    table.add_row("seconds", str(report.seconds))
     console = Console()
     console.print(table)
     for source, encoding in sorted(report.encodings.items()):

@@ -13,12 +13,13 @@ from typing import Any
 import gradio as gr
 
 from assistant.api import Assistant
-from assistant.interfaces.web_assets import CLICK_JS, CSS, SCROLL_TO_QUOTE_JS
+from assistant.interfaces.web_assets import CLICK_JS, CSS, FOLLOW_CARD_JS, SCROLL_TO_QUOTE_JS
 from assistant.interfaces.web_auth import LoginThrottle
 from assistant.interfaces.web_chat import ChatApp
+from assistant.interfaces.web_history import Conversations, browser_secret
 from assistant.interfaces.web_panels import NO_ARTICLE, NO_CITATIONS
 from assistant.interfaces.web_sources import EXAMPLES, SourcesTab
-from assistant.interfaces.web_uploads import ACCEPTED
+from assistant.interfaces.web_uploads import ACCEPTED, private_temp_dir
 
 MAX_UPLOAD_BYTES = 2_000_000
 QUEUE_SIZE = 32
@@ -35,9 +36,18 @@ MODEL_HINT = (
 
 
 def conversation() -> gr.Chatbot:
-    """The chat box: HTML we escaped ourselves, no LaTeX, no tags of its own, no copy of raw HTML."""
+    """The chat box: HTML we escaped ourselves, no LaTeX, no tags of its own, no copy of raw HTML.
+
+    Its label is for screen readers only: shown, it covered the first line once the chat scrolled.
+    """
     return gr.Chatbot(
-        label="Conversation", elem_id="chat", height=520, allow_tags=False, latex_delimiters=[], buttons=[]
+        label="Conversation",
+        show_label=False,
+        elem_id="chat",
+        height=520,
+        allow_tags=False,
+        latex_delimiters=[],
+        buttons=[],
     )
 
 
@@ -64,15 +74,20 @@ def build_app(
     if llm_available is None:
         llm_available = getattr(assistant, "mode", "extractive") == "llm"
     upload_dir = upload_dir or Path(assistant.settings.data_dir) / "uploads"
-    chat_handlers = ChatApp(assistant)
+    private_temp_dir(Path(assistant.settings.data_dir))  # before the app: Gradio reads it then
+    data_dir = Path(assistant.settings.data_dir)
+    chat_handlers = ChatApp(assistant, Conversations(data_dir / "conversations"))
     source_handlers = SourcesTab(assistant, upload_dir, max_upload_bytes)
     modes = [("Offline (sentences of the sources)", "offline")]
     if llm_available:
         modes.append((f"Language model ({assistant.settings.llm})", "llm"))
     default_k = getattr(assistant.settings, "answer_passages", 5)
 
-    with gr.Blocks(title="News source assistant", analytics_enabled=False) as app:
+    # Files picked but never ingested are deleted after an hour (and all of them at a restart).
+    with gr.Blocks(title="News source assistant", analytics_enabled=False, delete_cache=(600, 3600)) as app:
         turns = gr.State([])
+        conversation_id = gr.State(None)
+        token = gr.BrowserState("", storage_key="assistant-browser", secret=browser_secret(data_dir))
         gr.Markdown("# News source assistant", elem_id="title")
         gr.Markdown(INTRO, elem_id="intro")
         with gr.Tabs():
@@ -84,6 +99,7 @@ def build_app(
                             gr.Button(visible=False, size="sm", elem_classes="example")
                             for _ in range(EXAMPLES)
                         ]
+                    filter_note = gr.HTML("", elem_id="filter-note")
                     with gr.Row():
                         box = gr.Textbox(
                             label="Your question",
@@ -92,13 +108,20 @@ def build_app(
                             scale=5,
                         )
                         send = gr.Button("Ask", variant="primary", elem_id="ask", scale=1)
-                    clear = gr.Button("New conversation", size="sm")
+                    clear = gr.Button("New conversation", size="sm", elem_id="new-conversation")
+                    with gr.Accordion("History", open=False, elem_id="history"):
+                        history = gr.Radio(
+                            [], label="Earlier conversations (newest first)", elem_id="history-list"
+                        )
+                        with gr.Row():
+                            reopen = gr.Button("Open", size="sm", elem_id="history-open")
+                            forget = gr.Button("Delete", size="sm", variant="stop", elem_id="history-delete")
                 with gr.Column(scale=2, min_width=320):
                     gr.Markdown("**Cited passages**")
                     panel = gr.HTML(
                         NO_CITATIONS,
                         elem_id="citations",
-                        js_on_load=CLICK_JS,
+                        js_on_load=CLICK_JS + FOLLOW_CARD_JS,
                         max_height=320,
                     )
                     gr.Markdown("**Article**")
@@ -136,17 +159,39 @@ def build_app(
             "outputs": [box, chat, panel, article, turns],
             "api_visibility": "private",
         }
-        box.submit(chat_handlers.respond, **chat_io)
-        send.click(chat_handlers.respond, **chat_io)
+        saving: dict[str, Any] = {
+            "inputs": [turns, conversation_id, token],
+            "outputs": [conversation_id, history],
+            "api_visibility": "private",
+        }
+        box.submit(chat_handlers.respond, **chat_io).then(chat_handlers.save, **saving)
+        send.click(chat_handlers.respond, **chat_io).then(chat_handlers.save, **saving)
         for example in examples:
-            example.click(chat_handlers.respond, **{**chat_io, "inputs": [example, turns, chosen, k, mode]})
+            example.click(
+                chat_handlers.respond, **{**chat_io, "inputs": [example, turns, chosen, k, mode]}
+            ).then(chat_handlers.save, **saving)
         clear.click(
-            lambda: ([], [], NO_CITATIONS, NO_ARTICLE),
-            outputs=[chat, turns, panel, article],
+            lambda: ([], [], None, NO_CITATIONS, NO_ARTICLE),
+            outputs=[chat, turns, conversation_id, panel, article],
             api_visibility="private",
         )
         chat.clear(
-            lambda: ([], NO_CITATIONS, NO_ARTICLE), outputs=[turns, panel, article], api_visibility="private"
+            lambda: ([], None, NO_CITATIONS, NO_ARTICLE),
+            outputs=[turns, conversation_id, panel, article],
+            api_visibility="private",
+        )
+        app.load(chat_handlers.start, [token], [token, history], api_visibility="private")
+        reopen.click(
+            chat_handlers.reopen,
+            [history, token],
+            [chat, turns, conversation_id, panel, article],
+            api_visibility="private",
+        )
+        forget.click(
+            chat_handlers.delete,
+            [history, conversation_id, token],
+            [history, chat, turns, conversation_id, panel, article],
+            api_visibility="private",
         )
         panel.click(chat_handlers.show_citation, [turns], [panel, article], api_visibility="private")
 
@@ -161,6 +206,7 @@ def build_app(
             concurrency_limit=1,
             **private,
         )
+        chosen.change(source_handlers.filter_note, [chosen], [filter_note], **private)
         ask_removal.click(source_handlers.ask_removal, [removal], [status, confirm], **private)
         really.click(source_handlers.remove, [removal, chosen], listing, concurrency_limit=1, **private)
         cancel.click(lambda: ("", gr.update(visible=False)), outputs=[status, confirm], **private)

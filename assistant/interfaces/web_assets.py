@@ -32,8 +32,29 @@ mark.quote { background: #ffe680; color: #000; padding: 0 0.1em; }
   background: #f9fafb; color: #111827; padding: 0.1em 0.5em; margin: 0.3em 0.3em 0 0; cursor: pointer; }
 .dark .copy-button, .dark .back-to-chat { background: #1f2937; color: #f9fafb; border-color: #9ca3af; }
 .back-to-chat { display: none; }
-@media (max-width: 900px) { .back-to-chat { display: inline-block; } }
-table.sources td, table.sources th { padding: 0.2em 0.6em; text-align: left; }
+/* Markers are buttons: at least 24 x 24 px (WCAG 2.5.8), 32 px where fingers tap. */
+.cite-marker { display: inline-flex; align-items: center; justify-content: center;
+  min-width: 24px; min-height: 24px; box-sizing: border-box; vertical-align: baseline; }
+@media (pointer: coarse) { .cite-marker { min-width: 32px; min-height: 32px; } }
+#filter-note p { margin: 0.2em 0; font-size: 0.9em; }
+/* A phone: the question box on the first screen, one scroll area (the page and the chat), the
+   quote brought to the middle, and "Back to the answer" always at hand. */
+@media (max-width: 900px) {
+  #title h1 { font-size: 1.25em; }
+  #intro p { font-size: 0.9em; }
+  #chat { height: min(520px, 42vh) !important; }
+  #citations .html-container, #article .html-container { max-height: none !important;
+    overflow: visible !important; }
+  .back-to-chat { display: inline-block; position: fixed; right: 12px; bottom: 12px; z-index: 50;
+    min-height: 44px; padding: 0.4em 0.9em; font-size: 0.95em; box-shadow: 0 1px 4px #0004; }
+}
+table.sources { width: 100%; table-layout: fixed; }
+table.sources td, table.sources th { padding: 0.2em 0.6em; text-align: left; overflow-wrap: anywhere; }
+table.sources th:last-child, table.sources td:last-child { width: 4.5em; }
+.citation-path { font-size: 0.85em; }
+.citation-path summary { cursor: pointer; color: #374151; }
+.dark .citation-path summary { color: #d1d5db; }
+.citation-path code { overflow-wrap: anywhere; }
 .agreement { font-size: 0.9em; border-left: 3px solid; padding: 0.2em 0.6em; margin-top: 0.4em; }
 .agreement.agree { border-color: #16a34a; }
 .agreement.conflict { border-color: #dc2626; }
@@ -86,8 +107,24 @@ watch('value', () => {
   const quote = element.querySelector('mark.quote');
   const box = quote && quote.closest('.html-container');
   if (!box) return;
-  const offset = quote.getBoundingClientRect().top - box.getBoundingClientRect().top;
-  box.scrollTop += offset - box.clientHeight / 3;
-  requestAnimationFrame(() => quote.scrollIntoView({block: 'nearest'}));
+  if (box.scrollHeight > box.clientHeight + 1) {  // the article's own box scrolls (desktop)
+    const offset = quote.getBoundingClientRect().top - box.getBoundingClientRect().top;
+    box.scrollTop += offset - box.clientHeight / 3;
+    requestAnimationFrame(() => quote.scrollIntoView({block: 'nearest'}));
+  } else {  // a phone: the page scrolls, and the quote comes to the middle of the screen
+    requestAnimationFrame(() => quote.scrollIntoView({block: 'center'}));
+  }
+});
+"""
+
+# The passages panel follows the chosen marker: its card is scrolled into the panel's own box
+# (the page itself stays where it is).
+FOLLOW_CARD_JS = """
+watch('value', () => {
+  const card = element.querySelector('.citation-card.selected');
+  const box = card && card.closest('.html-container');
+  if (!box || box.scrollHeight <= box.clientHeight + 1) return;
+  const top = card.getBoundingClientRect().top - box.getBoundingClientRect().top;
+  box.scrollTop += top - 8;
 });
 """

@@ -10,7 +10,6 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
@@ -18,6 +17,7 @@ import gradio as gr
 from assistant.answers.rendering import escape_html as inert
 from assistant.api import Assistant
 from assistant.errors import AssistantError
+from assistant.interfaces.web_history import Conversations, Turn, new_token, owner_of
 from assistant.interfaces.web_panels import (
     NO_ARTICLE,
     NO_CITATIONS,
@@ -29,15 +29,6 @@ from assistant.interfaces.web_panels import (
 from assistant.models import Answer
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One exchange of a browser session: the question and its answer or error."""
-
-    question: str
-    answer: Answer | None = None
-    error: str | None = None
 
 
 def messages_of(turns: list[Turn], streaming: str | None = None) -> list[dict[str, str]]:
@@ -66,8 +57,9 @@ def error_message(exc: Exception) -> str:
 class ChatApp:
     """The chat's event handlers; all per-session data lives in `gr.State`, never here."""
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant, conversations: Conversations | None = None) -> None:
         self.assistant = assistant
+        self.conversations = conversations
         self.takes_llm_flag = "llm" in inspect.signature(assistant.stream).parameters
 
     def respond(
@@ -119,4 +111,53 @@ class ChatApp:
         try:
             return self.assistant.ask(question).to_dict()
         except Exception as exc:
-            raise gr.Error(error_message(exc)) from exc
+            # A bad question is the caller's to fix: no traceback in the server's log for it.
+            ordinary = isinstance(exc, AssistantError)
+            raise gr.Error(error_message(exc), print_exception=not ordinary) from exc
+
+    # History: each browser's (or login's) conversations, saved after every answer.
+
+    def start(self, token: str | None, request: gr.Request) -> tuple[Any, Any]:
+        """On page load: this browser's token (made on its first visit) and its history list."""
+        token = token if owner_of(None, token) else new_token()
+        return token, self._listing(owner_of(_login(request), token))
+
+    def save(
+        self, turns: list[Turn], conversation: str | None, token: str | None, request: gr.Request
+    ) -> tuple[Any, Any]:
+        """Keep the conversation after an answer; (its id, the history list)."""
+        owner = owner_of(_login(request), token)
+        if self.conversations is None or owner is None or not turns:
+            return conversation, gr.skip()
+        conversation = self.conversations.save(owner, conversation, turns)
+        return conversation, self._listing(owner, conversation)
+
+    def reopen(self, conversation: str | None, token: str | None, request: gr.Request) -> tuple[Any, ...]:
+        """Show a saved conversation: (chat, turns, its id, panel, article); follow-ups continue it."""
+        owner = owner_of(_login(request), token)
+        turns = self.conversations.load(owner, conversation) if self.conversations and owner else []
+        if not turns:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return messages_of(turns), turns, conversation, NO_CITATIONS, NO_ARTICLE
+
+    def delete(
+        self, conversation: str | None, current: str | None, token: str | None, request: gr.Request
+    ) -> tuple[Any, ...]:
+        """Delete a saved conversation: (history list, chat, turns, current id, panel, article)."""
+        owner = owner_of(_login(request), token)
+        if self.conversations is None or owner is None or not conversation:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        self.conversations.delete(owner, conversation)
+        if conversation != current:
+            return self._listing(owner, current), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return self._listing(owner), [], [], None, NO_CITATIONS, NO_ARTICLE
+
+    def _listing(self, owner: str | None, chosen: str | None = None) -> Any:
+        listed = self.conversations.listing(owner) if self.conversations and owner else []
+        ids = [conversation for _, conversation in listed]
+        return gr.update(choices=listed, value=chosen if chosen in ids else None)
+
+
+def _login(request: gr.Request | None) -> str | None:
+    """The login name when the app asks for one (`--auth`), else None."""
+    return getattr(request, "username", None) or None

@@ -7,21 +7,33 @@ by the CLI meanwhile show up too.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
+from assistant.answers.rendering import short_title, shown_title
 from assistant.api import Assistant
 from assistant.errors import AssistantError
 from assistant.ingest.discovery import source_name
 from assistant.interfaces.web_panels import (
+    Outcome,
     render_hint,
     render_ingest_result,
     render_problem,
     render_sources_table,
+    source_choices,
 )
-from assistant.interfaces.web_uploads import Saved, accepted_types, discard, is_upload, save_uploads
+from assistant.interfaces.web_uploads import (
+    Saved,
+    accepted_types,
+    discard,
+    drop_temporary,
+    gradio_folder,
+    is_upload,
+    save_uploads,
+)
 from assistant.models import IngestReport, SourceInfo
 
 UPLOAD_LOCK_WAIT = 30.0  # seconds an upload or removal queues behind a running CLI ingest
@@ -59,6 +71,7 @@ class SourcesTab:
         """(status, table, source choices, removal choices, *example buttons), as the index is now."""
         sources = self.assistant.sources()
         names = [s.source for s in sources]
+        choices = source_choices(sources)
         examples = example_questions(self.assistant, sources)
         buttons = [
             gr.update(value=examples[i], visible=True) if i < len(examples) else gr.update(visible=False)
@@ -67,34 +80,36 @@ class SourcesTab:
         return (
             status,
             render_sources_table(sources),
-            gr.update(choices=names, value=[c for c in chosen or [] if c in names]),
-            gr.update(choices=names, value=None),
+            gr.update(choices=choices, value=[c for c in chosen or [] if c in names]),
+            gr.update(choices=choices, value=None),
             gr.update(visible=False),
             *buttons,
         )
 
     def ingest_uploads(self, files: list[str] | None, chosen: list[str] | None) -> tuple[Any, ...]:
-        """Keep and ingest the uploaded files; rejected ones are deleted again."""
+        """Keep and ingest the uploaded files; rejected ones are deleted again, and Gradio's copies always."""
         if not files:
             hint = f"Choose one or more {accepted_types()} files above, then press Ingest."
             return self.refresh(chosen, render_hint(hint))
-        saved, problems = save_uploads(files, self.upload_dir, self.max_upload_bytes)
-        counts = [0, 0, 0]
+        try:
+            saved, problems = save_uploads(files, self.upload_dir, self.max_upload_bytes)
+        finally:
+            drop_temporary(files, gradio_folder())  # never served again once read
+        outcome = Outcome(problems=problems)
         if saved:
             try:
                 report = self.assistant.ingest([s.path for s in saved], wait=UPLOAD_LOCK_WAIT)
             except AssistantError as exc:
                 for kept in saved:
                     discard(kept.path, self.upload_dir)
-                problems += [(kept.name, str(exc)) for kept in saved]
+                outcome.problems += [(kept.name, str(exc)) for kept in saved]
             else:
-                problems += self._drop_rejected(saved, report)
-                counts = [len(report.added), len(report.replaced), len(report.unchanged)]
-                replaced = self._retire_old_versions(saved, report)
-                counts[0] -= replaced
-                counts[1] += replaced
-        added, replaced, unchanged = counts
-        return self.refresh(chosen, render_ingest_result(added, replaced, unchanged, problems))
+                outcome.problems += self._drop_rejected(saved, report)
+                outcome.added = len(report.added)
+                outcome.replaced = len(report.replaced)
+                outcome.unchanged = len(report.unchanged)
+                self._retire_earlier_versions(saved, report, outcome)
+        return self.refresh(chosen, render_ingest_result(outcome))
 
     def _drop_rejected(self, saved: list[Saved], report: IngestReport) -> list[tuple[str, str]]:
         """Delete the kept files ingest refused; (original name, reason) of each."""
@@ -107,30 +122,50 @@ class SourcesTab:
             problems.append((kept.name if kept else Path(problem.source).name, problem.reason))
         return problems
 
-    def _retire_old_versions(self, saved: list[Saved], report: IngestReport) -> int:
-        """Remove earlier uploads under the name of a file just ingested: a new version replaces them."""
-        ingested = set(report.added + report.replaced + report.unchanged)
+    def _retire_earlier_versions(self, saved: list[Saved], report: IngestReport, outcome: Outcome) -> None:
+        """A new upload replaces its own earlier version: the one earlier upload of its file name.
+
+        A browser sends a file's name, never its folder, so a name shared by several uploads
+        (earlier ones, or in this batch) cannot tell which article a file is a new version of:
+        then nothing is replaced, the file is added beside them and the note says so.
+        """
+        added = set(report.added)
         batch = {source_name(kept.path) for kept in saved}
-        names = {kept.name for kept in saved if source_name(kept.path) in ingested}
-        old = [
-            s.source
-            for s in self.assistant.sources()
-            if s.source not in batch
-            and Path(s.source).name in names
-            and is_upload(Path(s.source), self.upload_dir)
-        ]
-        if old:
-            self.assistant.remove(old, wait=UPLOAD_LOCK_WAIT)
-            for source in old:
-                discard(Path(source), self.upload_dir)
-        new_names = {Path(source).name for source in old}
-        return sum(1 for kept in saved if kept.name in new_names and source_name(kept.path) in report.added)
+        in_batch = Counter(kept.name for kept in saved)
+        earlier: dict[str, list[str]] = defaultdict(list)
+        for info in self.assistant.sources():
+            if info.source not in batch and is_upload(Path(info.source), self.upload_dir):
+                earlier[Path(info.source).name].append(info.source)
+        retire: list[str] = []
+        for kept in saved:
+            versions = earlier.get(kept.name, [])
+            if source_name(kept.path) not in added or not versions:
+                continue
+            if len(versions) == 1 and in_batch[kept.name] == 1:
+                retire.append(versions[0])
+                outcome.notes.append((kept.name, f"a new version: it replaced the earlier {kept.name}"))
+                continue
+            others = len(versions) + in_batch[kept.name] - 1
+            outcome.notes.append(
+                (
+                    kept.name,
+                    f"added beside {others} other uploaded files of that name, none replaced (which one "
+                    "it would replace cannot be told from a name); remove an old version below if need be",
+                )
+            )
+        if not retire:
+            return
+        self.assistant.remove(retire, wait=UPLOAD_LOCK_WAIT)
+        for source in retire:
+            discard(Path(source), self.upload_dir)
+        outcome.added -= len(retire)
+        outcome.replaced += len(retire)
 
     def ask_removal(self, source: str | None) -> tuple[Any, Any]:
         """The confirmation for removing `source` (status, confirmation box)."""
         if not source:
             return render_hint("Choose a source to remove first."), gr.update(visible=False)
-        question = f"Remove {source} from the index? Answers will no longer cite it."
+        question = f"Remove {self._named(source)} from the index? Answers will no longer cite it."
         if is_upload(Path(source), self.upload_dir):
             question += " Its uploaded file is deleted too."
         return render_hint(question), gr.update(visible=True)
@@ -139,10 +174,33 @@ class SourcesTab:
         """Remove `source` (confirmed) and its uploaded file, if it is one."""
         if not source:
             return self.refresh(chosen, render_hint("Choose a source to remove first."))
+        named = self._named(source)
         try:
             self.assistant.remove([source], wait=UPLOAD_LOCK_WAIT)
         except AssistantError as exc:
             return self.refresh(chosen, render_problem(str(exc)))
         if is_upload(Path(source), self.upload_dir):
             discard(Path(source), self.upload_dir)
-        return self.refresh(chosen, render_hint(f"Removed {source}."))
+        return self.refresh(chosen, render_hint(f"Removed {named}."))
+
+    def filter_note(self, chosen: list[str] | None) -> str:
+        """What the chat says while answers come only from the sources chosen on the Sources tab."""
+        if not chosen:
+            return ""
+        titles = {s.source: s for s in self.assistant.sources()}
+        names = [
+            short_title(shown_title(s, titles[s].title), 48) if s in titles and titles[s].title else s
+            for s in chosen
+        ]
+        return render_hint(
+            f"Answering only from {len(chosen)} chosen source{'s' if len(chosen) > 1 else ''}: "
+            + "; ".join(names)
+            + " (change this on the Sources tab)."
+        )
+
+    def _named(self, source: str) -> str:
+        """ "“Title” (file.txt)": how a message names a source; the path when it is not indexed."""
+        info = next((s for s in self.assistant.sources() if s.source == source), None)
+        if info is None or not info.title:
+            return source
+        return f"“{short_title(shown_title(source, info.title))}” ({source.rsplit('/', 1)[-1]})"

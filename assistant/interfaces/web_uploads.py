@@ -17,6 +17,7 @@ from pathlib import Path
 
 ACCEPTED = (".txt", ".md", ".html", ".htm", ".pdf")  # what `assistant ingest` reads
 KEY_CHARS = 12
+_SET_HERE: set[str] = set()  # GRADIO_TEMP_DIR values this process chose (not the user's)
 
 
 @dataclass(frozen=True)
@@ -103,3 +104,43 @@ def _real_directory(path: Path) -> Path:
     if stat.S_ISLNK(mode) or not stat.S_ISDIR(mode):
         raise OSError(f"{path} is a symbolic link or not a folder; uploads are never written through one")
     return path
+
+
+def private_temp_dir(data_dir: Path) -> Path:
+    """Give Gradio a folder of this app's own for the uploads it receives (`GRADIO_TEMP_DIR`).
+
+    Gradio serves what is in that folder at `/gradio_api/file=...`; the shared default
+    (`/tmp/gradio`) would serve other apps' files too. A folder named by the user wins. Called
+    before the app is built: Gradio reads the variable then.
+    """
+    named = os.environ.get("GRADIO_TEMP_DIR")
+    if named and named not in _SET_HERE:
+        return Path(named)
+    folder = _real_directory(Path(data_dir).resolve() / "web-temp")
+    folder.chmod(0o700)
+    os.environ["GRADIO_TEMP_DIR"] = str(folder)
+    _SET_HERE.add(str(folder))  # a later app of this process (another data dir) sets its own
+    return folder
+
+
+def gradio_folder() -> Path:
+    """Where Gradio keeps the files it received (its `GRADIO_TEMP_DIR`)."""
+    from gradio.utils import get_upload_folder
+
+    return Path(get_upload_folder())
+
+
+def drop_temporary(paths: list[str], folder: Path) -> None:
+    """Delete Gradio's copies of uploaded files (and their folders once empty), only inside `folder`."""
+    root = folder.resolve()
+    for upload in paths:
+        path = Path(upload)
+        try:
+            if path.is_symlink() or not path.resolve().is_relative_to(root) or path.resolve() == root:
+                continue
+            path.unlink(missing_ok=True)
+        except OSError:
+            continue
+        with contextlib.suppress(OSError):  # other files still in it
+            if path.parent.resolve() != root:
+                path.parent.rmdir()

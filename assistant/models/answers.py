@@ -73,9 +73,17 @@ class Citation(Span):
     end_page: int | None = None
     path: str | None = None  # the file's canonical path (the source name may be relative)
 
+    def location(self) -> str:
+        """The source as offsets name it: "a.txt", or "b.html (extracted text)" for HTML and PDF."""
+        return f"{self.source} (extracted text)" if self.extracted else self.source
+
     def label(self) -> str:
-        """ "Palamar (deputy commander), quoted in a.txt, lines 3-4": who speaks, where."""
-        where = f"{self.source}, lines {self.start_line}-{self.end_line}"
+        """ "Palamar (deputy commander), quoted in a.txt, lines 3-4": who speaks, where.
+
+        For HTML and PDF, "b.html (extracted text), lines 1-2": lines and characters count in
+        the text extracted from the file (`assistant show SOURCE --text` prints it).
+        """
+        where = f"{self.location()}, lines {self.start_line}-{self.end_line}"
         if self.page is not None:
             pages = (
                 f"page {self.page}"
