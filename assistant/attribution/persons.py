@@ -82,7 +82,9 @@ def distinct(quotes: Iterable[Quote]) -> list[Quote]:
     kept: list[Quote] = []
     for found in by_source.values():
         chosen: list[Quote] = []
-        for quote in sorted(found, key=lambda q: (q.kind != "direct", q.start_char - q.end_char, q.start_char)):
+        for quote in sorted(
+            found, key=lambda q: (q.kind != "direct", q.start_char - q.end_char, q.start_char)
+        ):
             if not any(quote.start_char < c.end_char and c.start_char < quote.end_char for c in chosen):
                 chosen.append(quote)
         kept.extend(chosen)
@@ -266,7 +268,10 @@ def _speaker(name: str, kind: str, statements: list[Quote]) -> Speaker:
         roles={outlet: tuple(r.values()) for outlet, r in roles.items() if r},
         names=tuple(
             dict.fromkeys(
-                n for q in statements for n in (q.speaker or "", q.mention) if n and n.lower() not in PERSONAL_PRONOUNS
+                n
+                for q in statements
+                for n in (q.speaker or "", q.mention)
+                if n and n.lower() not in PERSONAL_PRONOUNS
             )
         ),
         first_date=dates[0] if dates else None,

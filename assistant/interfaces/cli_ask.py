@@ -86,7 +86,10 @@ def sources_command(open_assistant: Callable[[], Assistant], as_json: bool) -> N
 
 
 @click.command("quotes")
-@click.option("--speaker", help="Only quotes whose speaker or role contains this (any case).")
+@click.option(
+    "--speaker",
+    help="Only quotes of this person however articles name them, or whose speaker or role contains this.",
+)
 @click.option("--query", help="The quotes closest in meaning to this text, best first.")
 @click.option("--source", "sources", multiple=True, help="Only quotes of this source (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print quotes as a JSON list.")

@@ -19,7 +19,7 @@ __all__ = [
     "Quote",
     "Sentence",
     "SourceInfo",
-    "Speaker",
     "Span",
+    "Speaker",
     "page_of",
 ]
