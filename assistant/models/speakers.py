@@ -23,7 +23,7 @@ class Speaker:
     Example:
         >>> palamar = next(s for s in assistant.speakers() if s.name == "Sviatoslav Palamar")
         >>> palamar.roles
-        {'Fox News': ('Deputy Commander of Azov regiment',), ...}
+        {'Fox News': ('Deputy Commander of Azov regiment',),
          'afp.txt': ('the Azov regiment’s deputy commander',)}
     """
 
