@@ -31,15 +31,33 @@ from difflib import SequenceMatcher
 
 from assistant.models import Quote
 from assistant.models.speakers import ORGANISATION, PERSON, UNNAMED, Speaker
-from assistant.text.words import NOT_PERSON_WORDS, PERSONAL_PRONOUNS, ROLE_NOUNS, ROLE_SYNONYMS
+from assistant.text.words import (
+    NOT_NAMES,
+    NOT_PERSON_WORDS,
+    PERSONAL_PRONOUNS,
+    ROLE_CONTEXT,
+    ROLE_NOUNS,
+    ROLE_SYNONYMS,
+    STOP_WORDS,
+    TITLES,
+)
 
 SPELLING = 0.85  # similarity of two surnames (difflib ratio) that are one name spelled two ways
 FIRST_NAME = 0.75  # the same for first names ("Sergey"/"Sergei")
 MIN_FUZZY = 5  # shorter surnames must be spelled the same
+DOMINANT = 4  # a lone surname means the person of that surname quoted this many times more than the rest
 _PARTICLES = frozenset("de da di del dos du la le van von der den bin al ibn".split())
 _SUFFIXES = frozenset("jr sr ii iii iv".split())
 _WORD = re.compile(r"[\w’'\-.]+")
 _ARTICLE = re.compile(r"(?i)^(?:the|a|an)\s+")
+# Words before a name that are no part of it: "Speaker Paul Ryan", "Mr. Trump", "Even Lindsey Graham".
+_TITLE_WORDS = (
+    ROLE_CONTEXT
+    | {w.lower() for w in NOT_NAMES | set(TITLES)}
+    | frozenset("mr mrs ms miss dr sir rep sen gov gen col capt lt sgt prof rev even also then".split())
+    | frozenset("speaker whip former ambassador director attorney vice majority minority".split())
+    | STOP_WORDS - {"will", "may", "said"}  # "Now Bloomberg", "Himself Betsy Sharp"; "Will Hurd" is a name
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +70,7 @@ class Directory:
 
     def find(self, name: str) -> Speaker | None:
         """The speaker `name` means: a canonical name, a name an article uses, or a surname."""
-        wanted = fold(name)
+        wanted = fold(bare_name(name))
         if not wanted:
             return None
         for test in (
@@ -104,15 +122,30 @@ def is_full_name(words: str) -> bool:
     return True
 
 
-def _parts(name: str) -> tuple[str, str, str]:
-    """(first name, surname, suffix) of a full name, folded."""
+def bare_name(name: str) -> str:
+    """A name without the titles before it: "House Speaker Paul Ryan" -> "Paul Ryan", "Mr. Trump"
+    -> "Trump"; anything else as it is."""
+    words = name.split()
+    if not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words):
+        return name
+    while len(words) > 1 and words[0].lower().rstrip(".") in _TITLE_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def name_parts(name: str) -> tuple[str, str, str]:
+    """(first name, surname, suffix) of a name, folded; the first name "" for a lone surname
+    ("de Blasio"). A surname keeps its particles: "Bill de Blasio" -> ("bill", "de blasio", "")."""
     words = [w for w in fold(name).replace(",", " ").split() if w]
     suffix = words.pop() if len(words) > 2 and words[-1] in _SUFFIXES else ""
-    return words[0], words[-1], suffix
+    start = len(words) - 1
+    while start > 0 and words[start - 1] in _PARTICLES:
+        start -= 1
+    return (words[0] if start else ""), " ".join(words[start:]), suffix
 
 
 def _surname(name: str) -> str:
-    return _parts(name)[1] if is_full_name(name) else fold(name)
+    return name_parts(name)[1] if name.split() else ""
 
 
 def _similar(a: str, b: str, threshold: float) -> bool:
@@ -125,10 +158,13 @@ def _similar(a: str, b: str, threshold: float) -> bool:
 
 def same_person(a: str, b: str) -> bool:
     """Whether two full names name one person ("Volodymyr Zelensky", "Volodymyr Zelenskyy")."""
-    first_a, last_a, suffix_a = _parts(a)
-    first_b, last_b, suffix_b = _parts(b)
-    if suffix_a != suffix_b or not _similar(last_a, last_b, SPELLING):
+    first_a, last_a, suffix_a = name_parts(a)
+    first_b, last_b, suffix_b = name_parts(b)
+    if suffix_a != suffix_b or not _similar(last_a, last_b, SPELLING) or not first_a or not first_b:
         return False
+    words_a, words_b = set(fold(a).split()), set(fold(b).split())
+    if words_a <= words_b or words_b <= words_a:  # "Rodham Clinton", "Hillary Rodham Clinton"
+        return True
     if len(first_a) == 1 or len(first_b) == 1:  # an initial
         return first_a[0] == first_b[0]
     return _similar(first_a, first_b, FIRST_NAME)
@@ -163,7 +199,7 @@ def _linked(quotes: list[Quote]) -> list[Quote]:
             key = (q.source, q.speaker_start)
             if len(q.speaker) > len(longest.get(key, "")):
                 longest[key] = q.speaker
-        elif q.speaker and q.role and is_full_name(q.speaker):
+        elif q.speaker and q.role and _full(bare_name(q.speaker)):
             roles[q.source][q.speaker].add(q.role)
     linked = []
     for q in quotes:
@@ -194,21 +230,58 @@ def _person_keys(names: Iterable[str]) -> dict[str, str]:
     return key
 
 
-def _entry_of(quote: Quote, people: dict[str, str], here: set[str]) -> tuple[str, str]:
-    """(kind, key) of the entry a quote's speaker belongs to; `here`: the persons of its article."""
-    speaker = quote.speaker or ""
-    if quote.unnamed:
-        return UNNAMED, f"{quote.source}\0{speaker}"
-    if is_full_name(speaker):
-        return PERSON, people[speaker]
-    if len(speaker.split()) == 1:
-        same = {h for n, h in people.items() if _similar(_parts(n)[1], fold(speaker), SPELLING)}
-        for candidates in (same & here, same):
+def _full(name: str) -> bool:
+    """A first name and a surname: "Paul D. Ryan", not "De Blasio" or "Kyiv’s army"."""
+    return is_full_name(name) and bool(name_parts(name)[0])
+
+
+def _lone_surname(name: str) -> bool:
+    """One name word, with its particles: "Palamar", "de Blasio"."""
+    words = name.split()
+    return (
+        bool(words)
+        and words[-1][:1].isupper()
+        and not words[-1].endswith(("’s", "'s"))
+        and words[-1] not in NOT_PERSON_WORDS
+        and all(w.lower() in _PARTICLES for w in words[:-1])
+    )
+
+
+@dataclass(frozen=True)
+class _Persons:
+    """The persons of a collection by full name: whom each name and surname means."""
+
+    head: dict[str, str]  # full name -> the name its person is listed under
+    statements: Counter[str]  # statements of each listed person, by full name
+    of_source: dict[str, set[str]]  # the listed persons of each article
+
+    def surname(self, name: str, source: str) -> str | None:
+        """The one person a lone surname means: the only one of that surname in its article or
+        the collection, or one with DOMINANT times the statements of the others together."""
+        surname = name_parts(name)[1]
+        same = {h for n, h in self.head.items() if _similar(name_parts(n)[1], surname, SPELLING)}
+        for candidates in (same & self.of_source[source], same):
             if len(candidates) == 1:
-                return PERSON, candidates.pop()
-        if quote.role:
-            return PERSON, speaker
-    return ORGANISATION, fold(speaker)
+                return candidates.pop()
+        ranked = sorted(same, key=lambda h: -self.statements[h])
+        if ranked and self.statements[ranked[0]] >= DOMINANT * sum(self.statements[h] for h in ranked[1:]):
+            return ranked[0]
+        return None
+
+
+def _entry_of(quote: Quote, name: str, persons: _Persons) -> tuple[str, str]:
+    """(kind, key) of the entry a quote's speaker (`name`: without titles) belongs to."""
+    if quote.unnamed:
+        return UNNAMED, f"{quote.source}\0{quote.speaker}"
+    if _full(name):
+        return PERSON, persons.head[name]
+    if _lone_surname(name):
+        person = persons.surname(name, quote.source)
+        if person is not None:
+            return PERSON, person
+        if quote.role or name != quote.speaker:  # "Mr. Trump", or a surname with a role
+            return PERSON, name
+    return ORGANISATION, fold(quote.speaker or "")
 
 
 def directory(quotes: Sequence[Quote]) -> Directory:
@@ -220,14 +293,16 @@ def directory(quotes: Sequence[Quote]) -> Directory:
     """
     found = distinct(_linked(list(quotes)))
     named = [q for q in found if q.speaker]
-    people = _person_keys(q.speaker for q in named if not q.unnamed and q.speaker and is_full_name(q.speaker))
-    persons_in: dict[str, set[str]] = defaultdict(set)
-    for quote in named:
-        if quote.speaker in people:
-            persons_in[quote.source].add(people[quote.speaker])
+    bare = {q.speaker: bare_name(q.speaker) for q in named if q.speaker and not q.unnamed}
+    full = [(q, bare[q.speaker]) for q in named if q.speaker in bare and _full(bare[q.speaker])]
+    head = _person_keys(name for _, name in full)
+    of_source: dict[str, set[str]] = defaultdict(set)
+    for q, name in full:
+        of_source[q.source].add(head[name])
+    persons = _Persons(head, Counter(head[name] for _, name in full), of_source)
     groups: dict[tuple[str, str], list[Quote]] = defaultdict(list)
     for quote in named:
-        groups[_entry_of(quote, people, persons_in[quote.source])].append(quote)
+        groups[_entry_of(quote, bare.get(quote.speaker or "", ""), persons)].append(quote)
     speakers: list[Speaker] = []
     statements: dict[str, tuple[Quote, ...]] = {}
     for (kind, key), members in groups.items():

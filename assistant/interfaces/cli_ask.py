@@ -205,7 +205,7 @@ def serve_command(
 
 
 @click.command("eval")
-@click.argument("dataset", type=click.Choice(["squad", "hotpot", "nq", "attribution"]))
+@click.argument("dataset", type=click.Choice(["squad", "hotpot", "nq", "attribution", "speakers"]))
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--sample", "n", type=click.IntRange(min=1), help="Questions to draw (default: all).")
 @click.option("--seed", default=7, show_default=True, help="Seed of the random sample.")
@@ -241,12 +241,18 @@ def eval_command(
 
     The dataset's articles are written to a throwaway folder and indexed there; the
     data dir is not touched. --model is honoured. `attribution PATH` instead measures who said
-    what on a PolNeAR split folder (text/, attributions/), with no index at all.
+    what on a PolNeAR split folder (text/, attributions/), with no index at all; `speakers PATH`
+    whether each person's quotes land in one entry of the Speakers list, on the same data.
     """
     if dataset == "attribution":
         from assistant.evaluation.attribution import compare_on_polnear
 
         click.echo(compare_on_polnear(path))
+        return
+    if dataset == "speakers":
+        from assistant.evaluation.speakers import evaluate_speakers, speakers_table
+
+        click.echo(speakers_table(evaluate_speakers(path)))
         return
     try:
         from assistant.evaluation.runner import evaluate, markdown_table
