@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from assistant.attribution.persons import directory, distinct, is_full_name, same_person
 from assistant.attribution.quotes import find_quotes
+from assistant.evaluation.speakers import evaluate_speakers, speakers_table
 from assistant.models import Quote
 from assistant.models.speakers import ORGANISATION, PERSON, UNNAMED
+from tests.conftest import write_polnear_article
 
 HERALD = (
     "“The dam will hold through the winter,” said Mirela Kostadinova, the river authority’s chief "
@@ -110,3 +114,25 @@ def test_names() -> None:
     assert not same_person("Ana Lee", "Ana Lew")  # short surnames must match exactly
     assert is_full_name("Jean de la Fontaine") and not is_full_name("Kyiv’s army")
     assert not is_full_name("the Kremlin") and not is_full_name("State Department")
+
+
+def _ann(text: str, quote: str, source: str) -> str:
+    """A BRAT line pair: one direct attribution of `quote` (with its marks) to `source`."""
+    c, s = text.index(quote), text.index(source)
+    return (
+        f"T1\tContent {c} {c + len(quote)}\t{quote}\nT2\tSource {s} {s + len(source)}\t{source}\n"
+        "E1\tAttribution:T1 Content:T1 Source:T2\n"
+    )
+
+
+def test_eval_speakers_counts_each_person_in_one_entry(tmp_path: Path) -> None:
+    first = "“The levee is safe,” said Marta Ilieva, the county engineer.\n"
+    second = "“We will rebuild the levee,” Ilieva said on Monday.\n"
+    third = "“The levee failed twice,” Marta Ilieva, the county engineer, said.\n"
+    for n, text, source in ((1, first, "Marta Ilieva"), (2, second, "Ilieva"), (3, third, "Marta Ilieva")):
+        quote = text[: text.index("”") + 1]
+        write_polnear_article(tmp_path, f"herald_2016-0{n}-01_levee", text, _ann(text, quote, source))
+    score = evaluate_speakers(tmp_path)
+    assert (score.named_direct, score.found, score.right_entry, score.persons) == (3, 3, 3, 1)
+    assert score.entries_per_person == 1.0 and score.people_per_entry == 1.0
+    assert "entries per real person | 1.000" in speakers_table(score)

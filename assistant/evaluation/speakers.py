@@ -22,11 +22,10 @@ person ("a story by the website Politico") still count in the share of named dir
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-
-import re
 
 from assistant.attribution.persons import bare_name, directory, fold, name_parts, same_person
 from assistant.attribution.quotes import find_quotes
