@@ -13,7 +13,6 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -28,7 +27,8 @@ HERALD = (
 )
 COURIER = (
     "Bridge dispute\n\n"
-    "“The bridge over the Iskar was not closed to traffic on Monday,” said Boris Kolev, a police spokesman.\n\n"
+    "“The bridge over the Iskar was not closed to traffic on Monday,” said Boris Kolev, "
+    "a police spokesman.\n\n"
     "“Nobody was hurt on the bridge,” Mayor Ana Petrowa told reporters.\n"
 )
 SERVE = (
@@ -76,18 +76,18 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
         process.wait(timeout=20)
 
 
-def press(page, locator, viewport: str) -> None:  # type: ignore[no-untyped-def]
+def press(page, locator, device: str) -> None:  # type: ignore[no-untyped-def]
     """A tap on a phone, a click on a desktop."""
-    locator.tap() if viewport == "mobile" else locator.click()
+    locator.tap() if device == "mobile" else locator.click()
 
 
-def open_speakers(page, viewport: str) -> None:  # type: ignore[no-untyped-def]
+def open_speakers(page, device: str) -> None:  # type: ignore[no-untyped-def]
     """The Speakers tab; on a phone, Gradio puts it under "More tabs"."""
     tab = page.get_by_role("tab", name="Speakers")
     if not tab.count():
-        press(page, page.get_by_role("button", name="More tabs"), viewport)
+        press(page, page.get_by_role("button", name="More tabs"), device)
         tab = page.locator(".overflow-dropdown button", has_text="Speakers")
-    press(page, tab, viewport)
+    press(page, tab, device)
     page.locator("#speaker-list .speaker-pick").first.wait_for(timeout=60_000)
 
 
