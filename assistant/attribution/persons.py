@@ -76,7 +76,7 @@ class Directory:
         for test in (
             lambda s: fold(s.name) == wanted,
             lambda s: any(fold(n) == wanted for n in s.names),
-            lambda s: s.kind == PERSON and _surname(s.name) == wanted,
+            lambda s: s.kind == PERSON and _similar(_surname(s.name), wanted, SPELLING),
         ):
             found = [s for s in self.speakers if test(s)]
             if len(found) == 1:
