@@ -238,6 +238,8 @@ class Assistant:
 
     def directory(self, sources: list[str] | None = None) -> Directory:
         """Every speaker of the indexed articles (of `sources`) with their statements."""
+        if sources is None:
+            return self.quote_index.directory()
         return directory(self.quote_index.search(sources=sources))
 
     def speakers(self, sources: list[str] | None = None) -> list[Speaker]:

@@ -18,8 +18,8 @@ HERALD = (
     "“Nobody will be evacuated,” Kostadinova said.\n"
 )
 COURIER = (
-    "“The spillway was repaired in March,” river authority chief engineer Mirela Kostadinowa said "
-    "on Wednesday.\n\n"
+    "“The spillway was repaired in March and its gates were tested twice before the floods came,” "
+    "river authority chief engineer Mirela Kostadinowa said on Wednesday.\n\n"
     "“We are ready for the floods,” Interior Minister Pavel Dragomirov told reporters.\n\n"
     "A spokesman of the Danube flood service, speaking in Ruse, said late on Tuesday that the gates "
     "were “checked twice.” “We checked them twice,” Danube spokesman Lev Sarafov said on Telegram.\n"

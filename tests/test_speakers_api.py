@@ -72,3 +72,10 @@ def test_the_seeds_list_each_person_once_with_both_outlets_roles(seeds: Path, tm
     assert sorted(organisations) == ["Kyiv’s army", "Russia", "Ukraine"]
     statements = [(q.source, q.start_char) for s in speakers for q in assistant.statements(s)]
     assert len(statements) == len(set(statements))
+
+
+def test_answers_name_speakers_as_the_speakers_list_does(made: Assistant) -> None:
+    answer = made.ask("When was the spillway repaired?")
+    speakers = {c.speaker for c in answer.citations if "spillway" in c.quote}
+    assert speakers == {"Mirela Kostadinova"}  # the Courier spells her "Kostadinowa"
+    assert answer.text.startswith("Mirela Kostadinova (")
