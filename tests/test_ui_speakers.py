@@ -18,7 +18,7 @@ import pytest
 
 from assistant.attribution.quotes import find_quotes
 from tests.conftest import free_port
-from tests.test_ui import VIEWPORTS, AppServer, browser, open_page, viewport  # noqa: F401 (fixtures)
+from tests.test_ui import VIEWPORTS, AppServer, browser, open_page, open_tab, viewport  # noqa: F401 (fixtures)
 
 HERALD = (
     "Iskar bridge closed\n\n"
@@ -81,13 +81,9 @@ def press(page, locator, device: str) -> None:  # type: ignore[no-untyped-def]
     locator.tap() if device == "mobile" else locator.click()
 
 
-def open_speakers(page, device: str) -> None:  # type: ignore[no-untyped-def]
-    """The Speakers tab; on a phone, Gradio puts it under "More tabs"."""
-    tab = page.get_by_role("tab", name="Speakers")
-    if not tab.count():
-        press(page, page.get_by_role("button", name="More tabs"), device)
-        tab = page.locator(".overflow-dropdown button", has_text="Speakers")
-    press(page, tab, device)
+def open_speakers(page) -> None:  # type: ignore[no-untyped-def]
+    """The Speakers tab (on a phone, under "More tabs")."""
+    open_tab(page, "Speakers")
     page.locator("#speaker-list .speaker-pick").first.wait_for(timeout=60_000)
 
 
@@ -97,7 +93,7 @@ def test_choosing_a_speaker_and_opening_a_statement_highlights_the_files_charact
     viewport: str,  # noqa: F811
 ) -> None:
     page = open_page(browser, app_server, viewport)
-    open_speakers(page, viewport)
+    open_speakers(page)
     rows = page.locator("#speaker-list tbody tr")
     names = [rows.nth(i).locator(".speaker-pick").inner_text() for i in range(rows.count())]
     assert names.count("Ana Petrova") == 1 and "Ana Petrowa" not in names  # one person, one entry
@@ -129,7 +125,7 @@ def test_a_contradiction_is_flagged_and_markup_stays_text(
     viewport: str,  # noqa: F811
 ) -> None:
     page = open_page(browser, app_server, viewport)
-    open_speakers(page, viewport)
+    open_speakers(page)
     press(page, page.locator("#speaker-list .speaker-pick", has_text="Ana Petrova"), viewport)
     flag = page.locator("#speaker-statements .dispute")
     flag.first.wait_for(timeout=60_000)
@@ -145,7 +141,7 @@ def test_a_contradiction_is_flagged_and_markup_stays_text(
 
 def test_the_search_box_narrows_the_list(browser: object, app_server: AppServer) -> None:  # noqa: F811
     page = open_page(browser, app_server)
-    open_speakers(page, "desktop")
+    open_speakers(page)
     page.locator("#speaker-search textarea, #speaker-search input").first.fill("police")
     page.wait_for_function(
         "() => document.querySelectorAll('#speaker-list .speaker-pick').length === 1", timeout=30_000
