@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING
 
 from assistant.answers.chain import State, answer_pieces, build_chain, retrieve_step, standalone_step
 from assistant.answers.followups import History
+from assistant.attribution.persons import Directory, directory, distinct
 from assistant.components import Components, check_sources_kept, remember_sources
 from assistant.errors import AssistantError, InputError, LanguageModelError
 from assistant.ingest.decoding import decode
 from assistant.ingest.locking import writer_lock
 from assistant.ingest.pipeline import Progress, ingest, remove
-from assistant.models import Answer, IngestReport, Passage, Quote, SourceInfo
+from assistant.models import Answer, IngestReport, Passage, Quote, SourceInfo, Speaker
 from assistant.retrieval.filters import allowed_sources
 from assistant.settings import Settings, local_path
 
@@ -221,16 +222,52 @@ class Assistant:
     ) -> list[Quote]:
         """Attributed quotes of the indexed articles (see `assistant.models.Quote`).
 
-        `speaker` keeps quotes whose speaker or role contains it ("Peskov", "Kremlin");
+        `speaker` keeps quotes whose speaker or role contains it ("Peskov", "Kremlin") and every
+        statement of the person it names, however an article names them (`statements`);
         `query` returns the `k` quotes closest in meaning, best first; otherwise every quote,
-        by source and position.
+        by source and position. A span is listed once (a direct quotation before reported speech).
 
         Example:
             >>> [(q.speaker, q.role, q.quote) for q in assistant.quotes(speaker="Peskov")]
         """
         if query is not None and not query.strip():
             raise InputError("The query is empty: ask something, or leave it out to list quotes.")
-        return self.quote_index.search(speaker=speaker, query=query, sources=sources, k=k)
+        found = self.quote_index.search(speaker=speaker, query=query, sources=sources, k=k)
+        if query is not None:
+            return found
+        theirs: tuple[Quote, ...] = ()
+        if speaker is not None:  # and every statement of the person meant, however an article names them
+            book = self.directory(sources)
+            person = book.find(speaker)
+            theirs = book.statements[person.name] if person else ()
+        return distinct([*theirs, *found])  # a span said once is listed once, under the canonical name
+
+    def directory(self, sources: list[str] | None = None) -> Directory:
+        """Every speaker of the indexed articles (of `sources`) with their statements."""
+        if sources is None:
+            return self.quote_index.directory()
+        return directory(self.quote_index.search(sources=sources))
+
+    def speakers(self, sources: list[str] | None = None) -> list[Speaker]:
+        """Everyone quoted in the indexed articles, one entry per person or organisation, most
+        statements first (see `assistant.models.Speaker` and `assistant.attribution.persons`).
+
+        Example:
+            >>> [(s.name, s.statements, s.outlets) for s in assistant.speakers()][:2]
+        """
+        return list(self.directory(sources).speakers)
+
+    def statements(self, speaker: str | Speaker, sources: list[str] | None = None) -> list[Quote]:
+        """What `speaker` said (a `Speaker`, its name, a name an article uses, or a surname), each
+        statement once, in date order; each Quote's `speaker` is the canonical name."""
+        name = speaker.name if isinstance(speaker, Speaker) else speaker
+        if not isinstance(name, str) or not name.strip():
+            raise InputError("Name a speaker, as `assistant speakers` lists them.")
+        book = self.directory(sources)
+        found = book.find(name)
+        if found is None:
+            raise InputError(f"No speaker {name!r} in the indexed articles; `assistant speakers` lists them.")
+        return list(book.statements[found.name])
 
     def retrieve(
         self,

@@ -157,6 +157,15 @@ def open_page(browser: object, app: AppServer, viewport: str = "desktop", query:
     return page
 
 
+def open_tab(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a tab; on a phone, the tabs that do not fit are under "More tabs"."""
+    tab = page.get_by_role("tab", name=name)
+    if not tab.is_visible():
+        page.get_by_role("button", name="More tabs").click()
+        tab = page.locator(".overflow-dropdown button", has_text=name)
+    tab.click()
+
+
 def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
     """Type a question, send it and wait for the finished answer."""
     before = page.locator("#chat [data-testid='bot']").count()
@@ -647,7 +656,7 @@ def test_welcome_examples_labels_contrast_and_model_hint(
         "#citations .copy-button",
     ):
         assert _contrast(page, selector) >= 4.5, selector
-    page.get_by_role("tab", name="Settings").click()
+    open_tab(page, "Settings")
     assert "--llm" in page.locator("#model-hint").inner_text()
     assert _contrast(page, "#model-hint p") >= 4.5
 
@@ -784,7 +793,7 @@ def test_a_model_answer_streams_word_by_word_then_the_checked_text(
     browser: object, model_server: AppServer, viewport: str
 ) -> None:
     page = open_page(browser, model_server, viewport)
-    page.get_by_role("tab", name="Settings").click()
+    open_tab(page, "Settings")
     page.get_by_label("Language model (openai:scripted)").check()
     page.get_by_role("tab", name="Chat").click()
     page.evaluate(

@@ -24,6 +24,7 @@ from typing import Any
 
 from assistant.attribution.budget import CPU_SECONDS, QuotesStopped, limited
 from assistant.attribution.parsing import load_parser_in_background
+from assistant.attribution.persons import Directory, directory
 from assistant.attribution.quotes import RULES_VERSION, find_quotes
 from assistant.models import Document, Passage, Quote
 from vectorstore import ChromaStore, Embedder, source_filter
@@ -79,6 +80,9 @@ class QuoteIndex:
         self.steps = steps
         self._spans: OrderedDict[tuple[str, str], tuple[list[int], list[int], list[str]]] = OrderedDict()
         self._lock = threading.Lock()
+        self._book: tuple[frozenset[tuple[str, str]], Directory, dict[tuple[str, int, int], str]] | None = (
+            None
+        )
 
     def plan(self, document: Document) -> Document:
         """Note `document` for `find`. The parser starts loading now, in the background, so
@@ -207,7 +211,36 @@ class QuoteIndex:
                 if inside and p.text[quote.start_char - offset : quote.end_char - offset] == quote.quote:
                     found.append(quote)
                     break
-        return sorted(found, key=lambda q: (q.source, q.start_char, q.end_char))
+        return self.named(sorted(found, key=lambda q: (q.source, q.start_char, q.end_char)))
+
+    def directory(self) -> Directory:
+        """Every speaker of the index with their statements (`persons.directory`), built again
+        only when the manifest records other file versions."""
+        return self._directory()[0]
+
+    def _directory(self) -> tuple[Directory, dict[tuple[str, int, int], str]]:
+        key = frozenset((s, str(r.get("sha256"))) for s, r in self.passages.manifest().items())
+        with self._lock:
+            if self._book is not None and self._book[0] == key:
+                return self._book[1], self._book[2]
+        book = directory(self.search())
+        names = {
+            (q.source, q.start_char, q.end_char): name for name, said in book.statements.items() for q in said
+        }
+        with self._lock:
+            self._book = (key, book, names)
+        return book, names
+
+    def named(self, quotes: Sequence[Quote]) -> list[Quote]:
+        """`quotes` with each speaker named as the Speakers list names them (one name per person
+        across the collection: "Volodymyr Zelenskyy" in one outlet is "Volodymyr Zelensky")."""
+        if not any(q.speaker for q in quotes):
+            return list(quotes)
+        names = self._directory()[1]
+        return [
+            replace(q, speaker=names.get((q.source, q.start_char, q.end_char), q.speaker)) if q.speaker else q
+            for q in quotes
+        ]
 
     def _offsets(self, source: str, sha256: str) -> tuple[list[int], list[int], list[str]]:
         """Start and end offsets and ids of one file version's quotes, by start: read once."""

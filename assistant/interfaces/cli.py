@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from assistant.interfaces import cli_ask, cli_index, cli_show
+from assistant.interfaces import cli_ask, cli_index, cli_show, cli_speakers
 
 if TYPE_CHECKING:
     from assistant.api import Assistant
@@ -95,6 +95,7 @@ for command in (
     cli_ask.sources_command,
     cli_show.show_command,
     cli_ask.quotes_command,
+    cli_speakers.speakers_command,
     cli_ask.ask_command,
     cli_ask.chat_command,
     cli_ask.serve_command,

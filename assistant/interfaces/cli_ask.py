@@ -98,7 +98,10 @@ def sources_command(open_assistant: Callable[[], Assistant], as_json: bool) -> N
 
 
 @click.command("quotes")
-@click.option("--speaker", help="Only quotes whose speaker or role contains this (any case).")
+@click.option(
+    "--speaker",
+    help="Only quotes of this person however articles name them, or whose speaker or role contains this.",
+)
 @click.option("--query", help="The quotes closest in meaning to this text, best first.")
 @click.option("--source", "sources", multiple=True, help="Only quotes of this source (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print quotes as a JSON list.")
@@ -232,7 +235,10 @@ def serve_command(
 
 
 @click.command("eval")
-@click.argument("dataset", type=click.Choice(["squad", "hotpot", "nq", "attribution", "agreement", "newsqa"]))
+@click.argument(
+    "dataset",
+    type=click.Choice(["squad", "hotpot", "nq", "attribution", "speakers", "agreement", "newsqa"]),
+)
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--sample", "n", type=click.IntRange(min=1), help="Questions to draw (default: all).")
 @click.option("--seed", default=7, show_default=True, help="Seed of the random sample.")
@@ -280,15 +286,21 @@ def eval_command(
 
     The dataset's articles are written to a throwaway folder and indexed there; the
     data dir is not touched. --model is honoured. `attribution PATH` instead measures who said
-    what on a PolNeAR split folder (text/, attributions/), with no index at all. `agreement PATH`
-    measures agree / conflict / figures on a JSON-lines file of labelled pairs, or asks the kind-f
-    questions of a newsqa-polnear file (both sides cited, conflict flagged). `newsqa PATH`
-    answers reader questions (newsqa-polnear-dev.jsonl) and judges them per kind.
+    what on a PolNeAR split folder (text/, attributions/), with no index at all; `speakers PATH`
+    whether each person's quotes land in one entry of the Speakers list, on the same data.
+    `agreement PATH` measures agree / conflict / figures on a JSON-lines file of labelled pairs, or
+    asks the kind-f questions of a newsqa-polnear file (both sides cited, conflict flagged).
+    `newsqa PATH` answers reader questions (newsqa-polnear-dev.jsonl) and judges them per kind.
     """
     if dataset == "attribution":
         from assistant.evaluation.attribution import compare_on_polnear
 
         click.echo(compare_on_polnear(path))
+        return
+    if dataset == "speakers":
+        from assistant.evaluation.speakers import evaluate_speakers, speakers_table
+
+        click.echo(speakers_table(evaluate_speakers(path)))
         return
     if dataset == "agreement":
         from assistant.evaluation.agreement import report as agreement_report

@@ -19,6 +19,7 @@ from assistant.interfaces.web_chat import ChatApp
 from assistant.interfaces.web_history import Conversations, browser_secret
 from assistant.interfaces.web_panels import NO_ARTICLE, NO_CITATIONS
 from assistant.interfaces.web_sources import EXAMPLES, SourcesTab
+from assistant.interfaces.web_speakers import speakers_tab
 from assistant.interfaces.web_uploads import ACCEPTED, private_temp_dir
 
 MAX_UPLOAD_BYTES = 2_000_000
@@ -149,6 +150,7 @@ def build_app(
                 with gr.Row(visible=False, elem_id="confirm-removal") as confirm:
                     really = gr.Button("Yes, remove it", variant="stop", elem_id="remove-yes")
                     cancel = gr.Button("Cancel", elem_id="remove-no")
+            speakers_tab(assistant)
             with gr.Tab("Settings"):
                 k = gr.Slider(1, 20, value=default_k, step=1, label="Passages to retrieve", elem_id="k")
                 mode = gr.Radio(modes, value="offline", label="Answer mode", interactive=llm_available)

@@ -4,6 +4,7 @@ from assistant.models.answers import Agreement, Answer, Citation, Passage, Sente
 from assistant.models.documents import Chunk, Document
 from assistant.models.provenance import Span, page_of
 from assistant.models.reports import FileProblem, IngestReport, SourceInfo
+from assistant.models.speakers import Speaker
 from assistant.models.statements import Quote
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "Sentence",
     "SourceInfo",
     "Span",
+    "Speaker",
     "page_of",
 ]
