@@ -106,3 +106,12 @@ def test_unrelated_statements_have_no_relation() -> None:
     assert relate("They are at the plant.", "Fierce bloody combat is ongoing.").kind == "none"
     port = relate("The mayor said the port will reopen next week.", "Dock workers will get a raise.")
     assert port.kind == "none"
+
+
+def test_an_aim_is_not_an_act_so_its_verb_opposes_no_negation() -> None:
+    # "a pledge to reopen the bridge" says what was promised, not that it reopened: against "did
+    # not reopen the bridge" there is nothing to contradict (the two may even agree).
+    aim = "The council had broken its pledge to reopen the bridge to lorries on Monday."
+    act = "The council did not reopen the bridge to lorries, a spokesman said."
+    assert relate(aim, act).kind != "conflict"
+    assert relate("The council reopened the bridge to lorries on Monday.", act).kind == "conflict"

@@ -281,6 +281,8 @@ def _polarity(content: list[Token], denied: bool) -> tuple[set[str], set[str]]:
             continue
         if token.pos_ == "AUX" and token.dep_ in {"aux", "auxpass"}:
             continue
+        if _unasserted(token):
+            continue
         negative = _negates(token, inside) != denied
         # A clause under a negated one is negated with it ("was not from an angle that would
         # show a gun"); a clause joined by "and" is not.
@@ -291,6 +293,17 @@ def _polarity(content: list[Token], denied: bool) -> tuple[set[str], set[str]]:
                 negative = not negative
         (negated if negative else asserted).add(_predicate(token))
     return negated, asserted
+
+
+def _unasserted(token: Token) -> bool:
+    """An infinitive that completes a noun or another verb ("their pledge to allow civilians to
+    leave", "wanted to stay") states an aim, not that it happened: it has no polarity to oppose."""
+    infinitive = any(c.dep_ == "aux" and c.tag_ == "TO" for c in token.children)
+    return (
+        infinitive
+        and token.dep_ in {"acl", "xcomp", "ccomp", "advcl"}
+        and not _negates(token, {c.i for c in token.children})
+    )
 
 
 def _predicate(token: Token) -> str:
