@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from assistant import Assistant
+from assistant import Answer, Assistant
 from assistant.answers.evidence import looks_like_instruction
 from assistant.answers.rendering import NOTHING_SUPPORTED, as_html, as_text, escape_html
 from tests.test_llm import FakeOpenAI, passage_number
@@ -203,3 +203,16 @@ def test_an_answer_with_nothing_supported_shows_none_of_it(valley: Assistant, fa
     for shown in (answer.text, as_text(answer), as_html(answer, lambda n: f"[{n}]")):
         assert not any(claim[:30] in shown or escape_html(claim[:30]) in shown for claim in CONTRADICTING)
     assert answer.text == NOTHING_SUPPORTED
+
+
+def test_while_it_streams_only_checked_sentences_are_shown(valley: Assistant, fake: FakeOpenAI) -> None:
+    # A supported sentence, one that contradicts its source, another supported one: what streams
+    # (what the CLI prints and the web chat shows before the end) never holds the contradiction.
+    claims = [AGREEING[0], CONTRADICTING[1], AGREEING[2]]
+    fake.script = lambda prompt: _cite(prompt, claims)
+    *pieces, final = list(valley.stream("What happened in the valley?", k=2))
+    streamed = "".join(pieces)
+    assert pieces and all(isinstance(p, str) for p in pieces)
+    assert AGREEING[0] in streamed and CONTRADICTING[1] not in streamed
+    assert isinstance(final, Answer) and final.unsupported == [f"{CONTRADICTING[1]}."]
+    assert final.text.startswith(streamed.strip())

@@ -23,7 +23,7 @@ from assistant.answers.extractive import ExtractiveAnswerer
 from assistant.answers.followups import carry_entities
 from assistant.answers.prompts import answer_messages, rewrite_messages
 from assistant.answers.speakers import with_speakers
-from assistant.answers.verification import verify
+from assistant.answers.verification import finished_sentences, verify
 from assistant.models import Answer, Passage, Quote
 from assistant.retrieval.scoring import Scorer
 
@@ -76,8 +76,9 @@ def retrieve_step(search: Search, passages: int) -> Runnable[State, State]:
 def answer_pieces(steps: AnswerSteps, state: State) -> Iterator[str | Answer]:
     """The answer to a retrieved state as it is written, then the final Answer.
 
-    Offline, the extractive answerer's claims; with a model, its raw words, then its draft
-    verified (every citation checked and narrowed). Either way citations say who speaks. A
+    Offline, the extractive answerer's claims; with a model, the sentences of its draft that the
+    check keeps, as it finishes each, then the whole draft verified (every citation checked and
+    narrowed; what the sources do not support is never shown). Either way citations say who speaks. A
     question no retrieved sentence answers (see `answerability`) is declined before any model call.
     """
     model = state.get("model", steps.model)
@@ -100,12 +101,17 @@ def answer_pieces(steps: AnswerSteps, state: State) -> Iterator[str | Answer]:
         yield declined.body
         yield replace(declined, question=question, mode="llm")
         return
-    draft = ""
+    draft, finished, shown = "", "", ""
     for chunk in model.stream(answer_messages(question, passages)):
-        text = str(chunk.content)
-        draft += text
-        if text:
-            yield text
+        draft += str(chunk.content)
+        if finished == (finished := finished_sentences(draft)):
+            continue
+        # Only what the check keeps is shown, sentence by sentence as the model finishes each.
+        checked = verify(question, finished, passages, steps.scorer)
+        text = checked.text if checked.citations else ""
+        if text.startswith(shown) and len(text) > len(shown):
+            yield text[len(shown) :]
+            shown = text
     yield with_speakers(verify(question, draft, passages, steps.scorer), quotes)
 
 

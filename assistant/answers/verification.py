@@ -123,6 +123,13 @@ def _plain_number(number: str) -> str:
     return number.replace(",", "").rstrip(".")
 
 
+def finished_sentences(draft: str) -> str:
+    """The part of a draft still being written whose sentences are finished (a sentence is
+    finished once the next one starts), with the markers that follow each."""
+    spans = sentence_spans(_MARKERS_AFTER_STOP.sub(r"\2\1", draft))
+    return "" if len(spans) < 2 else _MARKERS_AFTER_STOP.sub(r"\2\1", draft)[: spans[-1][0]]
+
+
 def verify(question: str, draft: str, passages: Sequence[Passage], scorer: Scorer) -> Answer:
     """Turn a model's draft into an Answer whose every citation is checked and exact."""
     if draft.strip().startswith(NOT_IN_SOURCES) or not passages:

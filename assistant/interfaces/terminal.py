@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 
 import click
 
-from assistant.answers.rendering import CHECKED, UNSUPPORTED, citation_heading
+from assistant.answers.rendering import CHECKED, citation_heading, left_out
 from assistant.models import Answer, IngestReport
 
 EXIT_SOME_FILES_FAILED = 3
@@ -85,21 +85,23 @@ def print_report(report: IngestReport) -> None:
 
 def print_answer(pieces: Iterator[str | Answer]) -> Answer:
     """Print text pieces as they arrive, then the verified answer's citations; return the Answer."""
-    streamed = False
+    streamed = ""
     for piece in pieces:
         if isinstance(piece, str):
             click.echo(piece, nl=False)
-            streamed = True
+            streamed += piece
             continue
         if streamed:
             click.echo("\n")
-        if piece.mode == "llm":  # the model's raw words were streamed; this is the checked text
+        # With a model only checked sentences stream; the final text says it again only where the
+        # check of the whole answer changed what was shown.
+        if piece.mode == "llm" and streamed.strip() != piece.text.strip():
             click.secho(CHECKED, bold=True)
             click.echo(piece.text + "\n")
         for c in piece.citations:
             click.secho(citation_heading(c), bold=True)
             click.echo(f"    {c.quote}")
-        for claim in piece.unsupported:
-            click.secho(f"{UNSUPPORTED}: {claim}", fg="yellow")
+        if piece.unsupported:
+            click.secho(left_out(piece), fg="yellow")
         return piece
     raise RuntimeError("the answer stream ended without an Answer")
