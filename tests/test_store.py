@@ -218,10 +218,9 @@ def test_a_disk_another_program_fills_mid_write_says_no_space_and_the_index_stay
         monkeypatch.undo()
         filler.unlink()
 
-        found = json.loads(
-            run_cli("--data-dir", str(disk / "index"), "search", QUESTION, "--json", cwd=tmp_path).stdout
-        )
-        assert found[0]["source"] == "seeds/002_33031038dede83a4.txt"
+        searched = run_cli("--data-dir", str(disk / "index"), "search", QUESTION, "--json", cwd=tmp_path)
+        assert searched.returncode == 0, searched.stderr
+        assert json.loads(searched.stdout)[0]["source"] == "seeds/002_33031038dede83a4.txt"
         reopened = Assistant(data_dir=disk / "index")
         assert {s.source for s in reopened.sources()} == {f"seeds/{p.name}" for p in seeds.iterdir()}
     finally:

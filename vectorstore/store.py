@@ -313,13 +313,12 @@ class ChromaStore:
         if not hits:
             return hits
         records = self._records({str(h.metadata.get("source")) for h in hits})
-        kept = [
-            h
-            for h in hits
-            if records.get(str(h.metadata.get("source")), {}).get("sha256") == h.metadata.get("sha256")
-        ]
-        for hit in kept:
-            hit.metadata["path"] = records[str(hit.metadata["source"])].get("path")
+        kept = []
+        for hit in hits:
+            record = records.get(str(hit.metadata.get("source")))
+            if record is not None and str(record.get("sha256")) == hit.metadata.get("sha256"):
+                hit.metadata["path"] = record.get("path")
+                kept.append(hit)
         return kept
 
     def committed_versions(self, sources: set[str]) -> set[tuple[str, str]]:
