@@ -12,6 +12,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.answers.evidence import looks_like_instruction
+from assistant.answers.rendering import NOTHING_SUPPORTED, as_html, as_text, escape_html
 from tests.test_llm import FakeOpenAI, passage_number
 
 ARTICLES = {
@@ -144,3 +145,61 @@ def test_a_claim_is_stated_only_with_its_names_numbers_dates_roles_and_negation(
     assert not states("Boichenko never called for the evacuations to continue.", cited)  # negation
     assert not states("Boichenko called for the city to surrender.", cited)  # the relation
     assert states("He called for the evacuations to continue.", cited.replace("Boichenko", "he"), cited)
+
+
+VALLEY = (
+    "Siege of the valley\n\n"
+    "The army has broken its promise of a ceasefire and did not allow the evacuation of the villagers "
+    "who hide in the cellars of the old mill, the regional governor said on Tuesday.\n\n"
+    "Between Monday and Wednesday 300 villagers and 30 children left the valley by bus, officials said.\n\n"
+    "The bridge to the valley has been open since June.\n"
+)
+# A model's claims that each say something else than the valley article: a negation dropped, the
+# figures swapped between the things counted, a clause the article does not contain.
+CONTRADICTING = [
+    "The army kept its promise of a ceasefire and allowed the evacuation of the villagers",
+    "30 villagers and 300 children left the valley by bus",
+    "The bridge to the valley has been open since June, and it is safe",
+]
+AGREEING = [
+    "The army did not allow the evacuation of the villagers, the regional governor said",
+    "300 villagers and 30 children left the valley by bus",
+    "The bridge to the valley has been open since June",
+]
+
+
+@pytest.fixture(scope="module")
+def valley(tmp_path_factory: pytest.TempPathFactory, fake: FakeOpenAI) -> Assistant:
+    root = tmp_path_factory.mktemp("valley")
+    (root / "valley.txt").write_text(VALLEY, encoding="utf-8")
+    assistant = Assistant(data_dir=root / "index", llm="openai:scripted", llm_base_url=fake.url)
+    assistant.ingest([root])
+    return assistant
+
+
+def _cite(prompt: str, claims: list[str]) -> str:
+    """The model's reply: each claim citing the passage of the valley article."""
+    return " ".join(f"{claim} [{passage_number(prompt, 'Siege of the valley')}]." for claim in claims)
+
+
+@pytest.mark.parametrize(("claim", "good"), list(zip(CONTRADICTING, AGREEING, strict=True)))
+def test_a_claim_that_says_otherwise_than_its_source_is_left_out(
+    valley: Assistant, fake: FakeOpenAI, claim: str, good: str
+) -> None:
+    fake.script = lambda prompt: _cite(prompt, [good, claim])
+    answer = valley.ask("What happened in the valley?", k=2)
+    assert answer.unsupported == [f"{claim}."]
+    assert answer.grounded and good in answer.text and claim not in answer.text
+    copied = as_text(answer)  # what "Copy message" copies
+    assert claim not in copied and "1 sentence of the model's answer was left out" in copied
+    shown = as_html(answer, lambda n: f"[{n}]")
+    assert escape_html(claim) not in shown and "left out" in shown
+
+
+def test_an_answer_with_nothing_supported_shows_none_of_it(valley: Assistant, fake: FakeOpenAI) -> None:
+    fake.script = lambda prompt: _cite(prompt, CONTRADICTING)
+    answer = valley.ask("What happened in the valley?", k=2)
+    assert not answer.grounded and answer.citations == [] and len(answer.unsupported) == 3
+    for shown in (answer.text, as_text(answer), as_html(answer, lambda n: f"[{n}]")):
+        assert not any(claim[:30] in shown or escape_html(claim[:30]) in shown for claim in CONTRADICTING)
+    assert answer.text == NOTHING_SUPPORTED

@@ -65,6 +65,42 @@ def same_fact(said: Statements, i: int, j: int, similarity: float) -> bool:
     return similarity >= CANDIDATE and compare(said[i], said[j]).kind == "agree"
 
 
+def with_conflicts(
+    claims: list[Claim],
+    said: Statements,
+    scores: np.ndarray,
+    floor: float,
+    who: list[Quote | None],
+    used: set[int],
+) -> list[Claim]:
+    """`claims`, each marked `against` an earlier one it conflicts with or gives other figures
+    than, and a refutation quoted with its claim ("...," he said. That comment is a lie.) split
+    off as a claim of its own; then the statements of `conflicts` that oppose them."""
+    index = {(s.source, s.start_char): n for n, s in enumerate(said.sentences)}
+    marked: list[Claim] = []
+    for claim in claims:
+        span = claim.spans[0]
+        own = [index[(s.source, s.start_char)] for s in span]
+        if len(own) > 1 and _refutes(said, own[:-1], own[-1]):
+            marked.append(Claim([span[:-1], *claim.spans[1:]], claim.score, claim.against, claim.relation))
+            marked.append(Claim([span[-1:]], claim.score, len(marked) - 1, REBUTTAL))
+            continue
+        relation, against = None, None
+        for c, earlier in enumerate(marked):
+            if earlier.against is not None:
+                continue
+            mine = [index[(s.source, s.start_char)] for s in earlier.spans[0]]
+            found = [compare(said[k], said[j]) for k in mine for j in own]
+            relation = next((r for r in found if r.kind == "conflict"), None) or next(
+                (r for r in found if r.kind == "figures"), None
+            )
+            if relation is not None:
+                against = c
+                break
+        marked.append(Claim(claim.spans, claim.score, against, relation))
+    return marked + conflicts(marked, said, scores, floor, who, used)
+
+
 def conflicts(
     claims: list[Claim],
     said: Statements,
@@ -74,7 +110,8 @@ def conflicts(
     used: set[int],
 ) -> list[Claim]:
     """Statements relevant to the question (scoring at least `floor`) that conflict with a claim or
-    give other figures for what it counts; one the text says rebuts the claim's speaker first.
+    give other figures for what it counts; one the text says rebuts the claim's speaker, or that
+    calls the claim false right after it ("That comment is a lie."), first.
     A speaker may conflict with himself only when the contents oppose (`agreement.compare`)."""
     sentences = said.sentences
     found: list[Claim] = []
@@ -82,11 +119,17 @@ def conflicts(
     open_ = [j for j in range(len(sentences)) if j not in used and scores[j] >= floor]
     open_ = [j for j in open_ if not looks_like_instruction(sentences[j].text)]
     for c, claim in enumerate(list(claims)):
+        if claim.against is not None:
+            continue  # itself a conflicting statement
         own = [index[(s.source, s.start_char)] for s in claim.spans[0]]
         candidates = []
-        said.read(own + open_)
+        after = own[-1] + 1  # a refutation right after the claim ("That comment is a lie.") scores low
+        nearby = [after] if after < len(sentences) and after not in used and after not in open_ else []
+        said.read(own + open_ + nearby)
+        if nearby and _refutes(said, own, after) and not looks_like_instruction(sentences[after].text):
+            candidates.append((2, float(scores[after]), after, REBUTTAL))
         for j in open_:
-            if rebuts(list(sentences), j, who[own[0]]):
+            if rebuts(list(sentences), j, who[own[0]]) or _refutes(said, own, j):
                 candidates.append((2, float(scores[j]), j, REBUTTAL))
                 continue
             relations = [compare(said[k], said[j]) for k in own]
@@ -104,6 +147,14 @@ def conflicts(
             used.update(index[(s.source, s.start_char)] for s in span)
             found.append(Claim([span], float(scores[j]), against=c, relation=relation))
     return found
+
+
+def _refutes(said: Statements, own: list[int], j: int) -> bool:
+    """Sentence `j` calls the claim's last sentence, just before it, false ("That comment is a lie.")."""
+    sentences = said.sentences
+    before, after = sentences[own[-1]], sentences[j]
+    adjacent = j == own[-1] + 1 and before.source == after.source and after.start_char - before.end_char <= 3
+    return adjacent and said[j].refutes_before
 
 
 def notes(claims: list[Claim], numbers: list[list[int]], citations: list[Citation]) -> list[Agreement]:

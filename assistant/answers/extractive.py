@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from assistant.answers.agreements import Claim, Statements, conflicts, notes, same_fact
+from assistant.answers.agreements import Claim, Statements, notes, same_fact, with_conflicts
 from assistant.answers.evidence import cite, looks_like_instruction, neutralize_markers, with_speaker
 from assistant.answers.rendering import NOT_COVERED, claim_lead
 from assistant.answers.selection import WEIGHTS, same_paragraph, selection_scores
@@ -126,7 +126,7 @@ class ExtractiveAnswerer:
             for span in spans:
                 used.update(sentences.index(s) for s in span)
             claims.append(Claim(spans, float(scores[i])))
-        return claims + conflicts(claims, said, scores, 0.5 * self.threshold, who, used)
+        return with_conflicts(claims, said, scores, 0.5 * self.threshold, who, used)
 
     def _scores(
         self, question: str, sentences: list[Sentence], passages: Sequence[Passage]

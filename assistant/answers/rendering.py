@@ -15,6 +15,7 @@ from assistant.models import Answer, Citation
 NOT_COVERED = "The indexed sources do not cover this question."
 NOT_FOUND = "No answer found in the indexed sources."
 UNSUPPORTED = "Not supported by the cited sources"
+NOTHING_SUPPORTED = "The sources do not support the model's answer, so none of it is shown."
 CHECKED = "Checked answer:"
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 # HTML's own specials, Markdown syntax (links, images, emphasis, code, headings) and the `${...}`
@@ -85,14 +86,27 @@ def citation_reference(citation: Citation) -> str:
     )
 
 
+def left_out(answer: Answer) -> str:
+    """ "1 sentence of the model's answer was left out: ..." ("" when none was): how many, never
+    their words, which the sources do not support."""
+    n = len(answer.unsupported)
+    if not n:
+        return ""
+    sentences = "1 sentence" if n == 1 else f"{n} sentences"
+    verb = "was" if n == 1 else "were"
+    return f"{sentences} of the model's answer {verb} left out: {UNSUPPORTED[0].lower()}{UNSUPPORTED[1:]}."
+
+
 def as_text(answer: Answer, with_text: bool = True) -> str:
-    """The answer for a terminal: its text, each citation with its quote, then what was left out."""
+    """The answer as plain text ("Copy message"): its text, each citation with its quote, then how
+    many of the model's sentences were left out."""
     lines = []
     if with_text:
         lines += [answer.text, ""]
     for citation in answer.citations:
         lines += [citation_heading(citation), f"    {citation.quote}"]
-    lines += [f"{UNSUPPORTED}: {claim}" for claim in answer.unsupported]
+    if answer.unsupported:
+        lines.append(left_out(answer))
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -105,7 +119,7 @@ def as_markdown(answer: Answer) -> str:
             f"[{citation.n}]: {citation.label()}, chars {citation.start_char}-{citation.end_char}\n> {quote}"
         )
     if answer.unsupported:
-        parts.append(f"*{UNSUPPORTED}:* " + "; ".join(answer.unsupported))
+        parts.append(f"*{left_out(answer)}*")
     return "\n\n".join(parts)
 
 
@@ -136,8 +150,11 @@ def text_as_html(text: str, cited: set[int], marker: Callable[[int], str]) -> st
 def as_html(answer: Answer, marker: Callable[[int], str]) -> str:
     """The answer as HTML: its body with `marker(n)` for each citation, agreements as blocks below."""
     if not answer.grounded:
-        return f'<p class="ungrounded">{NOT_FOUND}</p>\n\n' + escape_html(
-            _MARKER.sub("", answer.body).strip()
+        note = f'<div class="left-out">{escape_html(left_out(answer))}</div>' if answer.unsupported else ""
+        return (
+            f'<p class="ungrounded">{NOT_FOUND}</p>\n\n'
+            + escape_html(_MARKER.sub("", answer.body).strip())
+            + note
         )
     body = text_as_html(answer.body, {c.n for c in answer.citations}, marker)
     for agreement in answer.agreements:  # markers in the notes stay plain text: the buttons are above
@@ -146,5 +163,5 @@ def as_html(answer: Answer, marker: Callable[[int], str]) -> str:
             f'<div class="agreement {kind}"><b>{agreement.heading}</b>: {escape_html(agreement.note)}</div>'
         )
     if answer.unsupported:
-        body += f"\n\n{UNSUPPORTED}, so left out: " + "; ".join(escape_html(c) for c in answer.unsupported)
+        body += f'<div class="left-out">{escape_html(left_out(answer))}</div>'
     return body

@@ -16,7 +16,9 @@ from dataclasses import replace
 import numpy as np
 
 from assistant.answers.evidence import cite, looks_like_instruction, with_speaker
-from assistant.answers.rendering import NOT_COVERED
+from assistant.answers.rendering import NOT_COVERED, NOTHING_SUPPORTED
+from assistant.attribution.agreement import departs
+from assistant.attribution.claims import statements
 from assistant.models import Answer, Citation, Passage, Sentence
 from assistant.retrieval.scoring import Scorer, score_sentences, sentences_of
 from assistant.text.names import entities
@@ -30,6 +32,7 @@ NOT_IN_SOURCES = "NOT_IN_SOURCES"
 MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 _QUOTED = re.compile(r"[“\"]([^”\"]{8,}?)[”\"]")
 _SPACES = re.compile(r"\s+")
+_SPACES_IN_LINE = re.compile(r"[ \t]{2,}")
 _PLAIN_QUOTES = str.maketrans("“”‘’", "\"\"''")
 _MARKERS_AFTER_STOP = re.compile(r"([.!?][\"”’]?)((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -61,9 +64,18 @@ def best_support(
     for best in np.argsort(-scores, kind="stable"):
         span = with_speaker(evidence, int(best))
         before = evidence[best - 1] if best > 0 and evidence[best - 1].passage == span[0].passage else None
-        if states(claim, " ".join(s.text for s in span), before.text if before else ""):
+        cited, context = " ".join(s.text for s in span), before.text if before else ""
+        if states(claim, cited, context) and not says_otherwise(claim, cited, context):
             return float(scores[best]), span
     return 0.0, []
+
+
+def says_otherwise(claim: str, cited: str, before: str = "") -> bool:
+    """True when `claim`, compared slot by slot with `cited`, says something else
+    (`agreement.departs`: a negation dropped or added, numbers moved to another counted thing,
+    a clause the cited text does not contain)."""
+    said, source, context = statements([claim, cited, before])
+    return departs(said, source, context).kind != "none"
 
 
 def states(claim: str, cited: str, before: str = "") -> bool:
@@ -127,21 +139,24 @@ def verify(question: str, draft: str, passages: Sequence[Passage], scorer: Score
             {int(n) for group in MARKER.findall(sentence) for n in group.split(",")}
             & set(range(1, len(passages) + 1))
         )
-        markers = ""
+        kept = claim
         if numbers and terms(claim):
             support, span = best_support(claim, numbers, passages, scorer)
             quotes_ok = _quotes_are_verbatim(claim, [passages[n - 1] for n in numbers])
             if support >= SUPPORT_THRESHOLD and span and quotes_ok:
-                citation = _numbered(citations, passages, span)
-                markers = f" [{citation.n}]"
+                kept += f" [{_numbered(citations, passages, span).n}]"
             else:
                 unsupported.append(claim)
+                kept = ""  # left out of the answer, not shown in it
         elif terms(claim) and not claim.endswith(":"):
             unsupported.append(claim)
-        pieces.append(draft[position:start] + claim + markers)
+            kept = ""
+        pieces.append(draft[position:start] + kept)
         position = end
     pieces.append(draft[position:])
-    text = "".join(pieces).strip()
+    text = _SPACES_IN_LINE.sub(" ", "".join(pieces)).strip()
+    if not citations:  # nothing the model wrote is supported: none of it is shown
+        text = NOTHING_SUPPORTED
     return Answer(question, text, citations, list(passages), bool(citations), unsupported, "llm")
 
 

@@ -13,6 +13,10 @@ smaller one's, at least MIN_SHARED words). Then:
   **figures**: shown side by side, not called a disagreement; this also holds between
   statements with different frames when the counted thing has FIGURES_CONTEXT words around it
   in common;
+- two wordings of one sentence, aligned word by word, that differ in a short stretch
+  (ALIGNED_STRETCH words) holding a negation on one side, or a name or a number on both
+  (names the entity recognizer missed: "made by Exxon Mobil" / "made by Reports") -> conflict
+  or figures;
 - otherwise, when they share enough of their frame (AGREE_FRAME) -> **agree**;
 - anything else -> **none**: silence is better than a wrong note.
 
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from assistant.attribution.claims import Statement, Value, statements
 from assistant.models import Quote
@@ -37,6 +42,10 @@ MIN_SHARED = 2  # frame words in common, at least
 # soldiers still trapped inside the tunnels").
 FIGURES_CONTEXT = 2
 COVERED = 0.4
+ALIGNED_STRETCH = 4  # words: a longer stretch worded differently is a paraphrase, not one slot
+# A clause of a model's claim is in its cited text when at least this share of its content
+# lemmas is there ("it is safe" against a sentence without "safe": no).
+CLAUSE_SHARE = 0.5
 KINDS = ("agree", "conflict", "figures", "none")
 
 
@@ -73,20 +82,49 @@ def compare(a: Statement, b: Statement) -> Relation:
     smaller = min(len(a.words), len(b.words))
     if len(shared) < MIN_SHARED or len(shared) < SAME_FRAME * smaller:
         return _figures(a, b, FIGURES_CONTEXT)
-    for predicate in sorted((a.negated & b.asserted) | (a.asserted & b.negated)):
-        if predicate in shared:
-            denied = f"not {predicate}"
-            said = (denied, predicate) if predicate in a.negated else (predicate, denied)
-            return Relation("conflict", "negation", said)
+    for predicate in _opposed(a, b):
+        denied = f"not {predicate}"
+        said = (denied, predicate) if predicate in a.negated else (predicate, denied)
+        return Relation("conflict", "negation", said)
+    if a.denial != b.denial:  # "Kyiv denied that its forces ..." against "... its forces blew up ..."
+        said = ("denies", "states") if a.denial else ("states", "denies")
+        return Relation("conflict", "negation", said)
     for values_a, values_b in ((a.names, b.names), (a.dates, b.dates)):
         differing = _differing(values_a, values_b)
         if differing is not None:
             first, second = differing
             return Relation("conflict", first.slot, (first.text, second.text))
     figures = _figures(a, b, 0)
-    if figures.kind == "figures" or len(shared) < AGREE_FRAME * smaller:
+    if figures.kind == "figures":
         return figures
+    aligned = _aligned(a, b)
+    if aligned.kind != "none" or len(shared) < AGREE_FRAME * smaller:
+        return aligned
     return Relation("agree")
+
+
+def _aligned(a: Statement, b: Statement) -> Relation:
+    """Two wordings of one sentence, aligned word by word: a negation one adds, or a short
+    stretch each words differently that holds a name or a number on both sides ("made by Exxon
+    Mobil" / "made by Reports", "won 758" / "won 2,274"), is where they differ."""
+    words_a, words_b = [w for w, _ in a.tokens], [w for w, _ in b.tokens]
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, words_a, words_b, autojunk=False).get_opcodes():
+        if op == "equal" or max(i2 - i1, j2 - j1) > ALIGNED_STRETCH:
+            continue
+        kinds_a, kinds_b = {k for _, k in a.tokens[i1:i2]}, {k for _, k in b.tokens[j1:j2]}
+        values = (" ".join(words_a[i1:i2]), " ".join(words_b[j1:j2]))
+        if ("negation" in kinds_a) != ("negation" in kinds_b):
+            return Relation("conflict", "negation", values)
+        if "name" in kinds_a and "name" in kinds_b:
+            return Relation("conflict", "name", values)
+        if "number" in kinds_a and "number" in kinds_b:
+            return Relation("figures", "number", values)
+    return NONE
+
+
+def _opposed(a: Statement, b: Statement) -> list[str]:
+    """Predicates one negates (and the other nowhere) while the other affirms them."""
+    return sorted((a.negated - b.negated) & b.asserted | (b.negated - a.negated) & a.asserted)
 
 
 def _figures(a: Statement, b: Statement, context: int) -> Relation:
@@ -98,14 +136,39 @@ def _figures(a: Statement, b: Statement, context: int) -> Relation:
     return NONE
 
 
+def departs(claim: Statement, source: Statement, context: Statement | None = None) -> Relation:
+    """Where `claim` says other than `source`, the text it cites (NONE when nowhere): a predicate
+    one negates and the other affirms (a negation dropped or added), a counted thing the source
+    gives other numbers for ("30 civilians and 300 children" / "300 civilians and 30 children"),
+    or a clause of the claim whose words the source lacks ("..., and it is safe"). `context`, the
+    sentence before the source, may supply a clause's names ("... Boichenko said." "He ...")."""
+    for predicate in _opposed(claim, source):
+        denied = f"not {predicate}"
+        said = (denied, predicate) if predicate in claim.negated else (predicate, denied)
+        return Relation("conflict", "negation", said)
+    for thing in sorted(set(claim.figures) & set(source.figures)):
+        if not claim.figures[thing] <= source.figures[thing]:
+            return Relation("figures", thing, (claim.figure_text[thing], source.figure_text[thing]))
+    known = _lemmas(source) | (_lemmas(context) if context is not None else frozenset())
+    for clause in claim.clauses:
+        if len(clause & known) < CLAUSE_SHARE * len(clause):
+            return Relation("conflict", "clause", (" ".join(sorted(clause - known)), ""))
+    return NONE
+
+
+def _lemmas(statement: Statement) -> frozenset[str]:
+    """Every word of a statement (as written and as lemma), its predicates and counted things."""
+    return statement.vocabulary | statement.negated | statement.asserted | set(statement.figures)
+
+
 def _differing(a: Sequence[Value], b: Sequence[Value]) -> tuple[Value, Value] | None:
-    """A value of `a` and one of `b` that each lack a compatible value on the other side."""
-    only_a = [v for v in a if not any(_compatible(v, w) for w in b)]
-    only_b = [w for w in b if not any(_compatible(v, w) for v in a)]
-    if not only_a or not only_b:
-        return None
-    same_slot = [(v, w) for v in only_a for w in only_b if v.slot == w.slot]
-    return same_slot[0] if same_slot else (only_a[0], only_b[0])
+    """A value of `a` and one of `b` with words the other side lacks ("District of Columbia" /
+    "District of Sullivan"; "Tampa, Florida" / "Tampa" have none on one side)."""
+    words_a, words_b = {w for v in a for w in v.key}, {w for v in b for w in v.key}
+    only_a = [v for v in a if v.key - words_b and not any(_compatible(v, w) for w in b)]
+    only_b = [w for w in b if w.key - words_a and not any(_compatible(v, w) for v in a)]
+    same_slot = [(v, w) for v in only_a for w in only_b if v.slot == w.slot or "name" in {v.slot, w.slot}]
+    return same_slot[0] if same_slot else None
 
 
 def _compatible(v: Value, w: Value) -> bool:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.attribution.parsing import entity_parses
-from assistant.text.words import SPEECH_VERBS, STOP_WORDS
+from assistant.text.words import SPEECH_VERBS, STOP_WORDS, TITLES
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -37,10 +37,13 @@ NAME_LABELS = {
 }
 DENIAL_VERBS = frozenset("deny dispute refute reject".split())
 NEGATING_WORDS = frozenset("no never nobody nothing none neither nor not n't".split())
+FALSEHOODS = frozenset("lie false untrue wrong baseless nonsense fabrication fake misleading".split())
 SCALES = frozenset("hundred thousand million billion trillion".split())
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 _MONTHS = "january february march april may june july august september october november december".split()
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+# Words before a name that are no part of it ("Mr. Trump" is "Donald Trump").
+_TITLE_WORDS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Sgt"} | set(TITLES))
 _CONTENT_POS = {"NOUN", "VERB", "ADJ", "ADV", "PROPN"}
 _FRAME_VERBS = SPEECH_VERBS - {"continue", "call", "charge", "point", "shoot", "read"} | {"accord"}
 
@@ -64,10 +67,16 @@ class Statement:
     figures: dict[str, frozenset[str]] = field(default_factory=dict)  # counted thing -> its numbers
     figure_text: dict[str, str] = field(default_factory=dict)  # counted thing -> as written
     figure_context: dict[str, frozenset[str]] = field(default_factory=dict)  # -> words around it
+    denial: bool = False  # the frame denies the content ("Officials denied that ...")
     negated: frozenset[str] = frozenset()  # predicate lemmas the content negates
     asserted: frozenset[str] = frozenset()  # predicate lemmas the content affirms
     words: frozenset[str] = frozenset()  # content lemmas outside names, dates and numbers
     clauses: tuple[frozenset[str], ...] = ()  # each clause's own content lemmas
+    # The content's tokens in order, lower-cased, each with its kind: "name", "number",
+    # "negation" or "word" (for aligning two wordings of one sentence, see `agreement`).
+    tokens: tuple[tuple[str, str], ...] = ()
+    vocabulary: frozenset[str] = frozenset()  # every word of the text, as written and as lemma
+    refutes_before: bool = False  # it calls what was said before false: "That comment is a lie."
 
 
 def statements(texts: Sequence[str]) -> list[Statement]:
@@ -93,8 +102,13 @@ def read(doc: Doc) -> Statement:
     ents = [e for e in doc.ents if e.root.i in inside]
     names = tuple(_name(e) for e in ents if e.label_ in NAME_LABELS)
     dates = tuple(v for e in ents if e.label_ == "DATE" for v in _dates(e))
+    in_slots = {t.i for e in ents if e.label_ in NAME_LABELS or e.label_ == "DATE" for t in e}
+    names += _unlabelled_names(content, in_slots)
     figures, figure_text, context, number_tokens = _figures(content, inside)
-    in_slots = {t.i for e in ents if e.label_ in NAME_LABELS or e.label_ == "DATE" for t in e} | number_tokens
+    in_slots |= number_tokens | {t.i for t in content if t.pos_ == "PROPN"}
+    names_at = {t.i for e in ents if e.label_ in NAME_LABELS for t in e} | {
+        t.i for t in content if _looks_like_name(t) or (t.is_title and t.i > content[0].i)
+    }
     negated, asserted = _polarity(content, denied)
     words = frozenset(_lemma(t) for t in content if t.i not in in_slots and _is_content(t))
     return Statement(
@@ -104,41 +118,96 @@ def read(doc: Doc) -> Statement:
         figures,
         figure_text,
         context,
+        denied,
         frozenset(negated),
         frozenset(asserted),
         words,
         _clauses(content, inside, in_slots),
+        tuple((t.lower_, _kind(t, names_at)) for t in content if not t.is_punct),
+        frozenset(w for t in doc if t.is_alpha for w in (t.lower_, _lemma(t))),
+        _refutes_before(doc),
     )
 
 
 def _content(doc: Doc) -> tuple[list[Token], bool]:
-    """The tokens of what is claimed, and whether the frame denies it ("X denied that ...")."""
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    if root is None:
-        return list(doc), False
-    reported = [c for c in root.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ in {"VERB", "AUX"}]
-    if root.lemma_.lower() in _FRAME_VERBS | DENIAL_VERBS and reported:
-        frame = {root.i}
+    """The tokens of what is claimed, and whether the frame denies it ("X denied that ..."):
+    in each sentence, a reporting verb's own words (its subject, its time and place) are left out."""
+    frame = {t.i for t in doc if t.lower_ == "according" for t in t.subtree}
+    denied = False
+    for sentence in doc.sents:
+        root = sentence.root
+        reported = [c for c in root.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ in {"VERB", "AUX"}]
+        if root.lemma_.lower() not in _FRAME_VERBS | DENIAL_VERBS or not reported:
+            continue
+        denied = denied or root.lemma_.lower() in DENIAL_VERBS
+        frame.add(root.i)
         for child in root.children:
             if child.dep_ in {"ccomp", "xcomp", "punct"}:
                 continue
+            if child.dep_ == "nsubj" and any(_is_number(t) for t in child.subtree):
+                continue  # "55 percent of voters said ...": the figure is the claim
             frame.update(t.i for t in child.subtree)
-        content = [t for t in doc if t.i not in frame and t.dep_ != "punct"]
-        return content, root.lemma_.lower() in DENIAL_VERBS
-    according = {t.i for t in doc if t.lower_ == "according" for t in t.subtree}
-    return [t for t in doc if t.i not in according], False
+    return [t for t in doc if t.i not in frame and not t.is_punct], denied
+
+
+def _refutes_before(doc: Doc) -> bool:
+    """ "That comment is a lie.", "This is simply untrue.": a copula whose subject points back
+    ("that", "this claim") and whose complement calls it false."""
+    root = next(iter(doc.sents)).root
+    if root.lemma_.lower() != "be":
+        return False
+    subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    complement = next((c for c in root.children if c.dep_ in {"attr", "acomp"}), None)
+    if subject is None or complement is None or _negates(root, {t.i for t in doc}):
+        return False
+    pointing = subject.lower_ in {"that", "this"} or any(
+        c.dep_ == "det" and c.lower_ in {"that", "this"} for c in subject.children
+    )
+    return pointing and complement.lemma_.lower() in FALSEHOODS
 
 
 def _name(ent: Span) -> Value:
-    words = [t.lower_ for t in ent if not t.is_stop and not t.is_punct and t.lower_ not in {"'s", "’s"}]
+    words = [t.lower_ for t in ent if t.is_alpha and not t.is_stop and t.text not in _TITLE_WORDS]
     return Value(ent.text, NAME_LABELS[ent.label_], frozenset(words))
 
 
+def _unlabelled_names(content: list[Token], labelled: set[int]) -> tuple[Value, ...]:
+    """Runs of proper nouns the entity recognizer left out ("Rubio", "Manafort"), as names."""
+    found: list[Value] = []
+    run: list[Token] = []
+    for token in [*content, None]:
+        if token is not None and _looks_like_name(token) and token.i not in labelled:
+            if run and token.i != run[-1].i + 1:
+                found.append(_run(run))
+                run = []
+            run.append(token)
+            continue
+        if run:
+            found.append(_run(run))
+            run = []
+    return tuple(found)
+
+
+def _looks_like_name(token: Token) -> bool:
+    """A proper noun, or a capitalised noun that is its own lemma ("Manafort", not "Officials")."""
+    if not token.is_alpha or token.lower_ in STOP_WORDS or token.text in _TITLE_WORDS:
+        return False
+    return token.pos_ == "PROPN" or (token.pos_ == "NOUN" and token.is_title and token.lemma_ == token.lower_)
+
+
+def _run(run: list[Token]) -> Value:
+    text = run[0].doc[run[0].i : run[-1].i + 1].text
+    return Value(text, "name", frozenset(t.lower_ for t in run))
+
+
 def _dates(ent: Span) -> list[Value]:
-    """The year, weekday and month a DATE entity names (relative dates, "last month", none)."""
+    """The year, weekday, month and day a DATE entity names ("March 15"; relative dates and
+    durations, "last month", "10 years", none)."""
     lower = ent.text.lower()
     keys = set(_YEAR.findall(lower))
     keys |= {w for w in re.findall(r"[a-z]+", lower) if w in _WEEKDAYS or w in _MONTHS}
+    if keys - set(_WEEKDAYS):  # a day of the month with its month or year
+        keys |= {n for n in re.findall(r"\b\d{1,2}\b", lower)}
     return [Value(ent.text, "date", frozenset(keys))] if keys else []
 
 
@@ -152,7 +221,7 @@ def _figures(
     context: dict[str, set[str]] = {}
     used: set[int] = set()
     for token in content:
-        if not _is_number(token) or token.i in used or token.ent_type_ == "DATE":
+        if not _is_number(token) or token.i in used or _in_calendar_date(token):
             continue
         top = token
         while _is_number(top.head) and top.head.i != top.i and top.head.i in inside:
@@ -166,7 +235,7 @@ def _figures(
             continue
         thing, noun = counted
         for n in numbers:
-            found.setdefault(thing, set()).add(_plain(n.text) + (f" {scale}" if scale else ""))
+            found.setdefault(thing, set()).add(_plain(n.lower_) + (f" {scale}" if scale else ""))
         ends = [t.i for t in group] + ([noun.i] if noun is not None else [])
         written.setdefault(thing, top.doc[min(ends) : max(ends) + 1].text)
         around = noun.subtree if noun is not None else top.head.subtree
@@ -177,8 +246,17 @@ def _figures(
     return {k: frozenset(v) for k, v in found.items()}, written, frozen, used
 
 
+def _in_calendar_date(token: Token) -> bool:
+    """A year, or a day with its month: a date, not a figure."""
+    if token.ent_type_ != "DATE":
+        return False
+    words = {t.lower_ for t in token.sent if t.ent_type_ == "DATE"}
+    return bool(_YEAR.fullmatch(token.text)) or bool(words & set(_MONTHS))
+
+
 def _counted(top: Token, group: list[Token]) -> tuple[str, Token | None] | None:
-    """What a number counts (its noun, "civilian"; a currency; "percent"), and the noun's token."""
+    """What a number counts (its noun, "civilian"; a currency; "percent"; "334 of the 865
+    delegates": delegate), and the noun's token; else the word it qualifies ("100 more")."""
     currency = next((t.text for t in group if t.text in "$€£"), None)
     if currency:
         return currency, None
@@ -186,7 +264,11 @@ def _counted(top: Token, group: list[Token]) -> tuple[str, Token | None] | None:
         return ("percent" if top.head.lower_ in {"percent", "%"} else _lemma(top.head)), top.head
     if top.dep_ == "pobj" and top.head.lower_ == "of" and top.head.head.pos_ == "NOUN":
         return _lemma(top.head.head), None  # "a total of 30"
-    return None
+    of = next((c for c in top.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    noun = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    if noun is not None and noun.pos_ == "NOUN":
+        return _lemma(noun), noun
+    return f"({_lemma(top.head)})", None
 
 
 def _polarity(content: list[Token], denied: bool) -> tuple[set[str], set[str]]:
@@ -195,13 +277,18 @@ def _polarity(content: list[Token], denied: bool) -> tuple[set[str], set[str]]:
     asserted: set[str] = set()
     inside = {t.i for t in content}
     for token in content:
-        if token.pos_ not in {"VERB", "AUX", "ADJ"} or token.lemma_.lower() in _FRAME_VERBS:
+        if token.pos_ not in {"VERB", "AUX", "ADJ"}:
             continue
-        if token.pos_ == "AUX" and token.dep_ == "aux":
+        if token.pos_ == "AUX" and token.dep_ in {"aux", "auxpass"}:
             continue
-        negative = _negates(token, inside)
-        if denied and (token.head.i not in inside or token.dep_ in {"ccomp", "xcomp"}):
-            negative = not negative
+        negative = _negates(token, inside) != denied
+        # A clause under a negated one is negated with it ("was not from an angle that would
+        # show a gun"); a clause joined by "and" is not.
+        current = token
+        while current.dep_ not in {"conj", "parataxis", "ROOT"} and current.head.i in inside:
+            current = current.head
+            if current.pos_ in {"VERB", "AUX", "ADJ"} and _negates(current, inside):
+                negative = not negative
         (negated if negative else asserted).add(_predicate(token))
     return negated, asserted
 
@@ -256,6 +343,14 @@ def _own_subtree(head: Token, heads: list[Token]) -> Iterable[Token]:
             continue
         yield token
         stack.extend(token.children)
+
+
+def _kind(token: Token, names_at: set[int]) -> str:
+    if token.lower_ in NEGATING_WORDS:
+        return "negation"
+    if _is_number(token):
+        return "number"
+    return "name" if token.i in names_at else "word"
 
 
 def _is_number(token: Token) -> bool:

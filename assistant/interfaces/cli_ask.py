@@ -205,7 +205,9 @@ def serve_command(
 
 
 @click.command("eval")
-@click.argument("dataset", type=click.Choice(["squad", "hotpot", "nq", "attribution", "speakers"]))
+@click.argument(
+    "dataset", type=click.Choice(["squad", "hotpot", "nq", "attribution", "agreement", "speakers"])
+)
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--sample", "n", type=click.IntRange(min=1), help="Questions to draw (default: all).")
 @click.option("--seed", default=7, show_default=True, help="Seed of the random sample.")
@@ -239,10 +241,12 @@ def eval_command(
 ) -> None:
     """Compare retrieval and answers with the LangChain tutorial pipeline and BM25 on DATASET.
 
-    The dataset's articles are written to a throwaway folder and indexed there; the
-    data dir is not touched. --model is honoured. `attribution PATH` instead measures who said
-    what on a PolNeAR split folder (text/, attributions/), with no index at all; `speakers PATH`
-    whether each person's quotes land in one entry of the Speakers list, on the same data.
+        The dataset's articles are written to a throwaway folder and indexed there; the
+        data dir is not touched. --model is honoured. `attribution PATH` instead measures who said
+        what on a PolNeAR split folder (text/, attributions/), with no index at all. `agreement PATH`
+    measures agree / conflict / figures on a JSON-lines file of labelled pairs, or asks the kind-f
+    questions of a newsqa-polnear file (both sides cited, conflict flagged). `speakers PATH`
+    measures whether each person's quotes land in one entry of the Speakers list, on a PolNeAR split.
     """
     if dataset == "attribution":
         from assistant.evaluation.attribution import compare_on_polnear
@@ -253,6 +257,11 @@ def eval_command(
         from assistant.evaluation.speakers import evaluate_speakers, speakers_table
 
         click.echo(speakers_table(evaluate_speakers(path)))
+        return
+    if dataset == "agreement":
+        from assistant.evaluation.agreement import report as agreement_report
+
+        click.echo(agreement_report(path))
         return
     try:
         from assistant.evaluation.runner import evaluate, markdown_table
