@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from assistant.models import Quote
 from assistant.models.speakers import ORGANISATION, PERSON, UNNAMED, Speaker
@@ -84,6 +85,7 @@ class Directory:
         return None
 
 
+@lru_cache(maxsize=65536)
 def fold(words: str) -> str:
     """Lower case, without accents, dots or a leading article; one kind of apostrophe."""
     plain = unicodedata.normalize("NFKD", words)
@@ -133,6 +135,7 @@ def bare_name(name: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=65536)
 def name_parts(name: str) -> tuple[str, str, str]:
     """(first name, surname, suffix) of a name, folded; the first name "" for a lone surname
     ("de Blasio"). A surname keeps its particles: "Bill de Blasio" -> ("bill", "de blasio", "")."""
@@ -148,12 +151,16 @@ def _surname(name: str) -> str:
     return name_parts(name)[1] if name.split() else ""
 
 
+@lru_cache(maxsize=65536)
 def _similar(a: str, b: str, threshold: float) -> bool:
     if a == b:
         return True
     if min(len(a), len(b)) < MIN_FUZZY and threshold == SPELLING:
         return False
-    return a[:1] == b[:1] and SequenceMatcher(None, a, b).ratio() >= threshold
+    if a[:1] != b[:1] or 2 * min(len(a), len(b)) < threshold * (len(a) + len(b)):
+        return False  # the ratio cannot reach the threshold: no need to compute it
+    matcher = SequenceMatcher(None, a, b)
+    return matcher.quick_ratio() >= threshold and matcher.ratio() >= threshold
 
 
 def same_person(a: str, b: str) -> bool:
@@ -219,12 +226,13 @@ def _person_keys(names: Iterable[str]) -> dict[str, str]:
     """Each full name -> the name its person is listed under (the most used of its spellings)."""
     counts = Counter(names)
     ordered = sorted(counts, key=lambda n: (-counts[n], -len(n), n))
-    heads: list[str] = []
+    heads: dict[str, list[str]] = defaultdict(list)  # by the surname's first letter: `_similar` needs it
     key: dict[str, str] = {}
     for name in ordered:
-        head = next((h for h in heads if same_person(h, name)), None)
+        bucket = heads[name_parts(name)[1][:1]]
+        head = next((h for h in bucket if same_person(h, name)), None)
         if head is None:
-            heads.append(name)
+            bucket.append(name)
             head = name
         key[name] = head
     return key
@@ -254,12 +262,13 @@ class _Persons:
     head: dict[str, str]  # full name -> the name its person is listed under
     statements: Counter[str]  # statements of each listed person, by full name
     of_source: dict[str, set[str]]  # the listed persons of each article
+    surnames: dict[str, set[tuple[str, str]]]  # (surname, listed name) by the surname's first letter
 
     def surname(self, name: str, source: str) -> str | None:
         """The one person a lone surname means: the only one of that surname in its article or
         the collection, or one with DOMINANT times the statements of the others together."""
         surname = name_parts(name)[1]
-        same = {h for n, h in self.head.items() if _similar(name_parts(n)[1], surname, SPELLING)}
+        same = {h for other, h in self.surnames.get(surname[:1], ()) if _similar(other, surname, SPELLING)}
         for candidates in (same & self.of_source[source], same):
             if len(candidates) == 1:
                 return candidates.pop()
@@ -299,7 +308,10 @@ def directory(quotes: Sequence[Quote]) -> Directory:
     of_source: dict[str, set[str]] = defaultdict(set)
     for q, name in full:
         of_source[q.source].add(head[name])
-    persons = _Persons(head, Counter(head[name] for _, name in full), of_source)
+    surnames: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for name, listed in head.items():
+        surnames[name_parts(name)[1][:1]].add((name_parts(name)[1], listed))
+    persons = _Persons(head, Counter(head[name] for _, name in full), of_source, surnames)
     groups: dict[tuple[str, str], list[Quote]] = defaultdict(list)
     for quote in named:
         groups[_entry_of(quote, bare.get(quote.speaker or "", ""), persons)].append(quote)
