@@ -645,6 +645,7 @@ def test_welcome_examples_labels_contrast_and_model_hint(
         "#chat .cite-marker",
         "#article .article-text",
         "#citations .copy-button",
+        "#citations .citation-path summary",
     ):
         assert _contrast(page, selector) >= 4.5, selector
     page.get_by_role("tab", name="Settings").click()
