@@ -208,7 +208,7 @@ def test_streamed_answer_with_markers_opens_highlighted_quote(
     assert page.evaluate("window.states.size") >= 2
     answer = page.locator("#chat [data-testid='bot']").last
     assert "71 days" in answer.inner_text()
-    markers = answer.locator(".cite-marker")
+    markers = answer.locator(".cite-marker:not(.agreement .cite-marker)")  # the answer's own, not the notes'
     assert markers.count() >= 1 and markers.first.inner_text() == "[1]"
     assert page.locator("#citations .citation-card").count() == markers.count()
 
@@ -654,6 +654,7 @@ def test_welcome_examples_labels_contrast_and_model_hint(
         "#chat .cite-marker",
         "#article .article-text",
         "#citations .copy-button",
+        "#citations .citation-path summary",
     ):
         assert _contrast(page, selector) >= 4.5, selector
     open_tab(page, "Settings")
