@@ -59,9 +59,7 @@ def main() -> None:
             seconds[backend].append(time.process_time() - started)
     reference = vectors["torch"]
     print(f"{len(texts)} SQuAD paragraphs, {pieces:,} word pieces, {args.rounds} rounds by turns\n")
-    print(
-        "| backend | CPU s (median) | min-max | x onnx-int8 | limit s | x limit | min cos to fp32 | same alone |"
-    )
+    print("| backend | CPU s | min-max | x onnx-int8 | limit s | x limit | min cos to fp32 | same alone |")
     print("|---|---|---|---|---|---|---|---|")
     fastest = statistics.median(seconds["onnx-int8"])
     for backend in CANDIDATES:
