@@ -36,6 +36,7 @@ screenshot: $(VENV)/.installed $(CHROMIUM)
 bench: $(VENV)/.installed
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_attribution.py ../shared/eval/polnear/dev --articles 20 --runs 3
+	$(PY) scripts/bench_backends.py
 	$(PY) scripts/bench_speakers.py
 
 # Style, types, the layer contracts (pyproject.toml) and the architecture's numbers: no import

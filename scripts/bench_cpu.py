@@ -28,6 +28,7 @@ FLAGS = {
     "avx_vnni": "AVX-VNNI",
     "avx512_bf16": "AVX-512 BF16",
     "amx_int8": "AMX-INT8",
+    "amx_bf16": "AMX-BF16",
 }
 
 
@@ -69,6 +70,8 @@ def peak_ops(precision: str) -> float:
     fp32 = 2 * (16 if "avx512f" in flags else 8 if "avx2" in flags else 4) * 2
     if precision == "fp32":
         per_cycle = fp32
+    elif precision == "bf16":  # AMX tiles: 1,024 ops a cycle; AVX-512 BF16 `vdpbf16ps`: twice fp32
+        per_cycle = 1024 if "amx_bf16" in flags else 2 * fp32 if "avx512_bf16" in flags else fp32
     elif "amx_int8" in flags:
         per_cycle = 2048
     elif "avx512_vnni" in flags:
@@ -82,7 +85,7 @@ def peak_ops(precision: str) -> float:
 
 def model_row(backend: str, word_pieces: int, seconds: float) -> list[str]:
     """Word pieces, FLOPs, model seconds, the FLOP limit, their ratio and the fraction of peak."""
-    precision = "int8" if backend.startswith("onnx-int8") else "fp32"
+    precision = "int8" if backend.startswith("onnx-int8") else "bf16" if backend.endswith("bf16") else "fp32"
     flops = word_pieces * FLOP_PER_WORD_PIECE
     limit = flops / peak_ops(precision)
     if not seconds:

@@ -21,7 +21,7 @@ def encode_bf16(model: Any, tokenizer: Any, texts: list[str], batch_size: int, m
     groups: dict[int, list[int]] = {}
     for i, length in enumerate(lengths):
         groups.setdefault(length, []).append(i)
-    vectors = np.zeros((len(texts), model.get_sentence_embedding_dimension()), dtype=np.float32)
+    vectors = np.zeros((len(texts), 0), dtype=np.float32)
     with torch.autocast("cpu", dtype=torch.bfloat16):
         for rows in groups.values():
             found = model.encode(
@@ -31,5 +31,7 @@ def encode_bf16(model: Any, tokenizer: Any, texts: list[str], batch_size: int, m
                 convert_to_numpy=True,
                 show_progress_bar=False,
             )
+            if not vectors.shape[1]:
+                vectors = np.zeros((len(texts), found.shape[1]), dtype=np.float32)
             vectors[rows] = np.asarray(found, dtype=np.float32)
     return vectors

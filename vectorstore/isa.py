@@ -25,10 +25,11 @@ FLAGS = ("amx_bf16", "amx_int8", "avx512_bf16", "avx512_vnni", "avx_vnni", "avx2
 DEFAULT = "onnx-int8"
 MEASURED = ("onnx-int8", "torch-bf16")  # timed against each other on CPUs with AMX
 CHOICE_FILE = "backend-choice.json"
+# Paragraphs of many lengths, as an ingest's chunks are: torch-bf16 batches only equal lengths.
 SAMPLE = [
-    f"The council of district {i} met on Tuesday and voted to repair the bridge over the river "
-    f"before the winter, a spokeswoman said, adding that {i * 7} families had asked for help with "
-    "heating and that the work would start next month if the regional budget allowed it."
+    f"The council of district {i} met on Tuesday and voted to repair the bridge before the winter. "
+    + "A spokeswoman said that families had asked for help with heating this year. " * (i % 6)
+    + "The work would start next month. " * (i % 5)
     for i in range(48)
 ]
 
