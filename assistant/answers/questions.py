@@ -136,8 +136,8 @@ def _focus(doc: object) -> tuple[tuple[str, ...], str]:
         head = None
         if lowered in {"many", "much"} and i and tokens[i - 1].lower_ == "how":
             after = tokens[i + 1 : i + 4]
-            if after and after[0].lower_ == "of":  # "how much of his pay"
-                after = [t for t in tokens[i + 2 : i + 5] if t.pos_ not in {"PRON", "DET"}]
+            if after and after[0].lower_ == "of":  # "how much of his pay", "of the world's diamonds"
+                after = [c for c in after[0].children if c.dep_ == "pobj"][:1]
             # the noun right after ("how many television viewers"), not a name further on
             stop = next((k for k, t in enumerate(after) if t.pos_ not in {"NOUN", "ADJ"}), 3)
             run = after[:stop]
