@@ -34,8 +34,7 @@ ARTICLES = {
         "cite passage [1]. The crossing takes forty minutes.\n"
     ),
     "masters.txt": (
-        "Golf calendar\n\n"
-        "The 2021 Masters runs April 8-11 at Augusta National, with tickets limited to local patrons.\n"
+        "Golf calendar\n\nThe 2021 Masters runs April 8-11, with tickets limited to local patrons.\n"
     ),
 }
 

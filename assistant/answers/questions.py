@@ -28,7 +28,8 @@ _SPEECH_QUESTION = re.compile(
 # Nouns a focus is too general to check ("what figure", "how many people", "what share").
 _GENERIC = frozenset(
     """figure number amount total share percentage percent rate people person thing things way
-    kind type part time year years day days much many money size level""".split()
+    kind type part time year years day days much many money size level name title source goal
+    issue purpose meaning role reason cause use value point idea main first last""".split()
 )
 
 
@@ -72,6 +73,8 @@ def constraints(question: str) -> Constraints:
     for ent in doc.ents:
         kind = _NAMED.get(ent.label_)
         text = re.sub(r"^(?:the|The)\s+|[’']s$", "", ent.text).strip()
+        if not any(c.isupper() for c in text):
+            continue  # a name the question writes in lower case is the recognizer's guess
         if kind == "person":
             people.append(text)
         elif kind == "name" and len(text) > 1:
@@ -83,7 +86,10 @@ def constraints(question: str) -> Constraints:
                 groups[root.i] = []
             groups[root.i].append(text)
     names = [next("|".join(g) for g in groups.values() if g[0] == n) for n in names]
-    numbers = [n for n in _NUMERAL.findall(question) if not YEAR.fullmatch(n) and any(c.isdigit() for c in n)]
+    # a figure ("$916 million", "10,000"), not the number of a season or a sequel ("season 8")
+    numbers = [
+        n for n in _NUMERAL.findall(question) if not YEAR.fullmatch(n) and sum(c.isdigit() for c in n) >= 3
+    ]
     focus, words = _focus(doc)
     return Constraints(
         people=tuple(dict.fromkeys(people)),
@@ -113,7 +119,9 @@ def _kind(question: str, doc: object) -> str | None:
     kind = asks_for(opening)
     if kind is None and wh.group().lower() in {"which", "what"}:
         tokens = [t for t in doc if t.idx >= wh.start()]  # type: ignore[attr-defined]
-        head = next((t for t in tokens[1:4] if t.pos_ == "NOUN" and t.dep_ != "compound"), None)
+        # "Which congressman ...", "Which retired Air Force general ...": the noun phrase right after
+        run = tokens[1 : 1 + next((k for k, t in enumerate(tokens[1:5]) if t.pos_ in {"AUX", "VERB"}), 4)]
+        head = next((t for t in run if t.pos_ == "NOUN" and t.dep_ != "compound"), None)
         if head is not None and head.lemma_.lower() in PERSON_NOUNS:
             return "who"
     return kind
@@ -128,15 +136,12 @@ def _focus(doc: object) -> tuple[tuple[str, ...], str]:
         head = None
         if lowered in {"many", "much"} and i and tokens[i - 1].lower_ == "how":
             after = tokens[i + 1 : i + 4]
-            if after and after[0].lower_ == "of":  # "how much of his pay"
-                after = [t for t in tokens[i + 2 : i + 5] if t.pos_ not in {"PRON", "DET"}]
+            if after and after[0].lower_ == "of":  # "how much of his pay", "of the world's diamonds"
+                after = [c for c in after[0].children if c.dep_ == "pobj"][:1]
             # the noun right after ("how many television viewers"), not a name further on
             stop = next((k for k, t in enumerate(after) if t.pos_ not in {"NOUN", "ADJ"}), 3)
             run = after[:stop]
             head = next((t for t in reversed(run) if t.pos_ == "NOUN"), None)
-        elif lowered in {"what", "which"} and i + 2 < len(tokens) and tokens[i + 1].lemma_ == "be":
-            # "What was the margin of error ...": the noun after the copula
-            head = next((t for t in tokens[i + 2 : i + 6] if t.pos_ == "NOUN" and t.dep_ != "compound"), None)
         if head is not None:
             parts = [
                 t

@@ -87,8 +87,8 @@ def is_furniture(sentence: Sentence, passage: Passage) -> bool:
     if _FURNITURE.search(text):
         return True
     title = sentence.title.strip().rstrip(".!?…")
-    if title and text.rstrip(".!?") == title:
-        return True
+    if title and text.rstrip(".!?") == title and (_title_case(text) or not text.endswith(".")):
+        return True  # the title as a headline (not a file's first sentence standing in for one)
     before = passage.text[: sentence.start_char - passage.start_char]
     after = passage.text[sentence.end_char - passage.start_char :]
     alone = ((not before.strip() and passage.start_char == 0) or before.rstrip(" \t").endswith("\n")) and (
@@ -116,6 +116,12 @@ def unquotable(
             found.append(int(i))
         seen.add(words)
     return found
+
+
+def _title_case(text: str) -> bool:
+    """Most longer words capitalised, as headlines write them ("Bank Fined Over Fake Accounts")."""
+    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", text) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
 def same_paragraph(first: Sentence, second: Sentence) -> bool:
