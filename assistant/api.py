@@ -238,8 +238,8 @@ class Assistant:
         theirs: tuple[Quote, ...] = ()
         if speaker is not None:  # and every statement of the person meant, however an article names them
             book = self.directory(sources)
-            person = book.find(speaker)
-            theirs = book.statements[person.name] if person else ()
+            person = book.find(speaker)  # the list is per manifest version: keep what is indexed
+            theirs = self.quote_index.indexed(book.statements[person.name]) if person else ()
         return distinct([*theirs, *found])  # a span said once is listed once, under the canonical name
 
     def directory(self, sources: list[str] | None = None) -> Directory:

@@ -130,40 +130,47 @@ class ExtractiveAnswerer:
         order = np.argsort(-picks, kind="stable")  # the selector's order (or the score's)
         theirs = own_words(question, who)  # asked for someone's words: their quotes come first
         order = np.array([*(i for i in order if i in theirs), *(i for i in order if i not in theirs)], int)
-        for i in order:
-            if len(claims) == self.max_claims or not np.isfinite(picks[i]):
-                break
+        # The first claim is the selector's best of the sentences scoring near the best; when
+        # none of those meets the question's constraints, the best that does, down to the
+        # threshold (the best-scoring sentences may lack the figure or name the question asks).
+        eligible = -np.inf if self.eligible is None else max(self.threshold, self.eligible * best)
+        for first_floor in dict.fromkeys([eligible, min(eligible, self.threshold)]):
             if claims:
-                floor = max(self.threshold, 0.8 * best)
-            elif i in theirs:
-                floor = self.threshold
-            else:  # the first claim: the selector's best of the sentences it may choose from
-                floor = -np.inf if self.eligible is None else max(self.threshold, self.eligible * best)
-            if i in used or scores[i] < floor:
-                continue
-            speaker = who[i].speaker if who[i] is not None else None
-            missing = check(question, list(passages), sentences[i], speaker)
-            if near is None:
-                near, first_missing = sentences[i], missing
-            if any(not m.partial for m in missing) or (claims and missing and status == "answered"):
-                continue
-            if not claims and missing:
-                status, first_missing = "partial", missing
-            group = [int(i)]
-            for j in order:
-                # Another source stating the same thing joins this claim.
-                if j in used or j == i or any(sentences[j].source == sentences[g].source for g in group):
+                break
+            for i in order:
+                if len(claims) == self.max_claims or not np.isfinite(picks[i]):
+                    break
+                if claims:
+                    floor = max(self.threshold, 0.8 * best)
+                elif i in theirs:
+                    floor = self.threshold
+                else:  # the first claim: the selector's best of the sentences it may choose from
+                    floor = first_floor
+                if i in used or scores[i] < floor:
                     continue
-                mine, theirs = who[i], who[j]
-                if mine is not None and theirs is not None and mine.speaker != theirs.speaker:
-                    continue  # each speaker speaks for themself
-                if same_fact(said, int(i), int(j), float(vectors[i] @ vectors[j])):
-                    group.append(int(j))
-            used.update(group)
-            spans = [self._span(sentences, scores, picks, g, who) for g in group]
-            for span in spans:
-                used.update(sentences.index(s) for s in span)
-            claims.append(Claim(spans, float(scores[i])))
+                speaker = who[i].speaker if who[i] is not None else None
+                missing = check(question, list(passages), sentences[i], speaker)
+                if near is None:
+                    near, first_missing = sentences[i], missing
+                if any(not m.partial for m in missing) or (claims and missing and status == "answered"):
+                    continue
+                if not claims and missing:
+                    status, first_missing = "partial", missing
+                group = [int(i)]
+                for j in order:
+                    # Another source stating the same thing joins this claim.
+                    if j in used or j == i or any(sentences[j].source == sentences[g].source for g in group):
+                        continue
+                    mine, other = who[i], who[j]
+                    if mine is not None and other is not None and mine.speaker != other.speaker:
+                        continue  # each speaker speaks for themself
+                    if same_fact(said, int(i), int(j), float(vectors[i] @ vectors[j])):
+                        group.append(int(j))
+                used.update(group)
+                spans = [self._span(sentences, scores, picks, g, who) for g in group]
+                for span in spans:
+                    used.update(sentences.index(s) for s in span)
+                claims.append(Claim(spans, float(scores[i])))
         if not claims:
             return Verdict([], "declined", first_missing, near)
         claims = with_conflicts(claims, said, scores, 0.5 * self.threshold, who, used)

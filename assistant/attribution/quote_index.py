@@ -213,6 +213,12 @@ class QuoteIndex:
                     break
         return self.named(sorted(found, key=lambda q: (q.source, q.start_char, q.end_char)))
 
+    def indexed(self, quotes: Sequence[Quote]) -> tuple[Quote, ...]:
+        """Those of `quotes` whose chunks are still stored (chunks may go by other means)."""
+        live = self.search(sources=sorted({q.source for q in quotes})) if quotes else []
+        spans = {(q.source, q.start_char, q.end_char) for q in live}
+        return tuple(q for q in quotes if (q.source, q.start_char, q.end_char) in spans)
+
     def directory(self) -> Directory:
         """Every speaker of the index with their statements (`persons.directory`), built again
         only when the manifest records other file versions."""
