@@ -7,7 +7,7 @@ may end it, and which overlaps a gold attribution, is an example: 1 when the gol
 overlaps most ends at or before that boundary, else 0. A logistic model is fitted on one half of
 the articles (sorted by name, every other one) and checked on the other, both ways round: for each
 threshold, the statements inside gold and the direct quotes found, beside cutting nothing. Without
-`--check`, prints WEIGHTS fitted on all of FOLDER.
+`--check`, fits on all of FOLDER and writes the weights to `assistant/fitted/extent.json`.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def check(articles: list[GoldArticle], found: Found, weights: np.ndarray) -> Non
 @click.option("--check", "check_only", is_flag=True, help="Only the checks on each half; no final fit.")
 def main(folder: Path, check_only: bool) -> None:
     """Fit where reported statements end on FOLDER (PolNeAR train/)."""
-    fit_on_halves(folder, check_only, examples, check)
+    fit_on_halves(folder, check_only, examples, check, ("extent", FEATURES, "scripts/train_extent.py"))
 
 
 if __name__ == "__main__":
