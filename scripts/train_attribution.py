@@ -136,7 +136,13 @@ def _baseline(module: object) -> np.ndarray:
 @click.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--check", is_flag=True, help="Only the held-out check; no final fit.")
-def main(folder: Path, check: bool) -> None:
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=fitted.FOLDER,
+    help="Folder to write the weights file to (default: the package's assistant/fitted).",
+)
+def main(folder: Path, check: bool, out: Path) -> None:
     """Fit the speaker and antecedent weights on FOLDER (PolNeAR train/)."""
     articles = sorted(read_split(folder), key=lambda a: a.name)
     held = {a.name for a in articles[4::8]}
@@ -158,6 +164,7 @@ def main(folder: Path, check: bool) -> None:
         print("  held-out fit: " + ", ".join(f"{w:.4g}" for w in weights))
         if not check:
             weights = fit(train + test)
+            out.mkdir(parents=True, exist_ok=True)
             previous = json.loads((fitted.FOLDER / f"{name}.json").read_text(encoding="utf-8"))
             path = fitted.write(
                 name,
@@ -167,6 +174,7 @@ def main(folder: Path, check: bool) -> None:
                 script="scripts/train_attribution.py",
                 method=previous["method"],
                 about=previous["about"],
+                folder=out,
             )
             print(f"  fitted on all {len(train + test)} examples, written to {path}")
 

@@ -243,7 +243,7 @@ def split_half(data: dict[str, list[Scored]], held: str, share: float | None, th
     return float(np.mean(rates))
 
 
-def train(work: Path, names: list[str]) -> None:
+def train(work: Path, names: list[str], out: Path = fitted.FOLDER) -> None:
     """Leave-one-dataset-out: fit the selector on two datasets and choose which sentences it may
     pick from (`share`) and when a neighbour joins (`join`) on the same two, under a median
     quote of at most 300 characters on each; measure on the third. Then fit on all three."""
@@ -312,6 +312,7 @@ def train(work: Path, names: list[str]) -> None:
         print(f"| {g[0]}, {g[1]} | " + " | ".join(f"{h:.3f}, {m:.0f}" for h, m in found[g].values()) + " |")
     share, join = max(grid, key=lambda g: objective(found[g]))
     weights = fit([(c, 1 / len(data[n])) for n in names for c in data[n]], share, threshold, RIDGE)
+    out.mkdir(parents=True, exist_ok=True)
     previous = json.loads((fitted.FOLDER / "selection.json").read_text(encoding="utf-8"))
     path = fitted.write(
         "selection",
@@ -321,6 +322,7 @@ def train(work: Path, names: list[str]) -> None:
         script="scripts/tune_answers.py train",
         method=previous["method"],
         about=previous["about"],
+        folder=out,
     )
     print(
         f"\nchosen: ELIGIBLE_SHARE {share}, JOIN_SHARE {join[0]}, JOIN_POWER {join[1]}; "
@@ -341,12 +343,13 @@ def main() -> None:
     parser.add_argument("step", choices=["collect", "train"])
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS))
+    parser.add_argument("--out", type=Path, default=fitted.FOLDER, help="folder for selection.json")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     if args.step == "collect":
         collect(args.work, args.datasets)
     else:
-        train(args.work, args.datasets)
+        train(args.work, args.datasets, args.out)
 
 
 if __name__ == "__main__":
