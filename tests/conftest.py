@@ -194,3 +194,11 @@ def add_filler(assistant: Assistant, count: int) -> None:
         metadatas=[{"source": "filler", "start_char": i} for i in range(count)],
         embeddings=filler,
     )
+
+
+@pytest.fixture
+def fake_embedder() -> Any:
+    """A deterministic stand-in for the embedding model (tests/fakes.py): the fast tier's."""
+    from tests.fakes import FakeEmbedder
+
+    return FakeEmbedder()

@@ -6,10 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from assistant.attribution import ranking
 from assistant.attribution.antecedents import FEATURES, WEIGHTS, antecedent, candidates, probabilities
 from assistant.attribution.quotes import find_quotes
 from tests.conftest import run_script, write_polnear_article
+
+pytestmark = pytest.mark.fast  # the unit tier: no embedding model, no Chroma
 
 PROFILE = (
     "The ceremony in the East Room lasted an hour.\n\n"

@@ -11,6 +11,8 @@ from assistant.attribution.extent import FEATURES, THRESHOLD
 from assistant.attribution.quotes import find_quotes
 from tests.conftest import run_script, write_polnear_article
 
+pytestmark = pytest.mark.fast  # the unit tier: no embedding model, no Chroma
+
 SAID = "Marta Lind, the harbour councillor, said "
 
 
