@@ -26,8 +26,6 @@ run: $(VENV)/.installed
 	$(VENV)/bin/assistant --data-dir $(DATA_DIR) ingest seeds
 	$(VENV)/bin/assistant --data-dir $(DATA_DIR) serve --host 127.0.0.1 --port 7860
 
-test: $(VENV)/.installed $(CHROMIUM)
-	$(PY) -m pytest
 
 # The unit tier: rules, answer stages and fusion on in-memory inputs with a fake embedder, no
 # embedding model, Chroma or browser (tests marked `fast`), then the modules' runnable doctests.
@@ -37,6 +35,10 @@ DOCTESTED := assistant/attribution/antecedents.py assistant/attribution/occurren
 	assistant/retrieval/fusion.py assistant/settings.py vectorstore/filters.py vectorstore/store.py
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest -m fast -p no:cacheprovider
+	$(PY) -m pytest --doctest-modules -p no:cacheprovider -q $(DOCTESTED)
+
+test: $(VENV)/.installed $(CHROMIUM)
+	$(PY) -m pytest
 	$(PY) -m pytest --doctest-modules -p no:cacheprovider -q $(DOCTESTED)
 
 screenshot: $(VENV)/.installed $(CHROMIUM)
