@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DATA_DIR ?= .assistant
 
-.PHONY: run test lint screenshot bench clean
+.PHONY: run test test-fast lint screenshot bench clean
 
 # Debian's chromium for the browser tests; Playwright never downloads a browser.
 CHROMIUM := /usr/bin/chromium
@@ -26,8 +26,20 @@ run: $(VENV)/.installed
 	$(VENV)/bin/assistant --data-dir $(DATA_DIR) ingest seeds
 	$(VENV)/bin/assistant --data-dir $(DATA_DIR) serve --host 127.0.0.1 --port 7860
 
+
+# The unit tier: rules, answer stages and fusion on in-memory inputs with a fake embedder, no
+# embedding model, Chroma or browser (tests marked `fast`), then the modules' runnable doctests.
+DOCTESTED := assistant/attribution/antecedents.py assistant/attribution/occurrences.py \
+	assistant/attribution/quotes.py assistant/answers/providers.py assistant/answers/prompts.py \
+	assistant/text/names.py assistant/text/dates.py assistant/text/sentences.py \
+	assistant/retrieval/fusion.py assistant/settings.py vectorstore/filters.py vectorstore/store.py
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -m fast -p no:cacheprovider
+	$(PY) -m pytest --doctest-modules -p no:cacheprovider -q $(DOCTESTED)
+
 test: $(VENV)/.installed $(CHROMIUM)
 	$(PY) -m pytest
+	$(PY) -m pytest --doctest-modules -p no:cacheprovider -q $(DOCTESTED)
 
 screenshot: $(VENV)/.installed $(CHROMIUM)
 	$(PY) scripts/screenshot.py

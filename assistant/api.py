@@ -37,11 +37,11 @@ class Assistant:
     the index lives in `./.assistant` unless `chroma_host` names a Chroma server.
 
     Example:
-        >>> from assistant import Assistant
-        >>> assistant = Assistant(data_dir="/tmp/index")
-        >>> report = assistant.ingest(["seeds"])
-        >>> best = assistant.retrieve("Who said Russian troops were driven out?", k=1)[0]
-        >>> best.source, best.start_line, best.text[:40]
+        from assistant import Assistant
+        assistant = Assistant(data_dir="/tmp/index")
+        report = assistant.ingest(["seeds"])
+        best = assistant.retrieve("Who said Russian troops were driven out?", k=1)[0]
+        best.source, best.start_line, best.text[:40]
     """
 
     def __init__(
@@ -228,7 +228,7 @@ class Assistant:
         by source and position. A span is listed once (a direct quotation before reported speech).
 
         Example:
-            >>> [(q.speaker, q.role, q.quote) for q in assistant.quotes(speaker="Peskov")]
+            [(q.speaker, q.role, q.quote) for q in assistant.quotes(speaker="Peskov")]
         """
         if query is not None and not query.strip():
             raise InputError("The query is empty: ask something, or leave it out to list quotes.")
@@ -253,7 +253,7 @@ class Assistant:
         statements first (see `assistant.models.Speaker` and `assistant.attribution.persons`).
 
         Example:
-            >>> [(s.name, s.statements, s.outlets) for s in assistant.speakers()][:2]
+            [(s.name, s.statements, s.outlets) for s in assistant.speakers()][:2]
         """
         return list(self.directory(sources).speakers)
 
@@ -317,8 +317,8 @@ class Assistant:
         HTML and PDF the text extracted from it (stored in the data dir).
 
         Example:
-            >>> text = assistant.source_text("pages/bridge.html")
-            >>> text[citation.start_char : citation.end_char] == citation.quote
+            text = assistant.source_text("pages/bridge.html")
+            text[citation.start_char : citation.end_char] == citation.quote
         """
         record = self.store.manifest().get(source)
         ids = sorted(self.store.ids_where({"source": source}))

@@ -31,8 +31,8 @@ def reindex(
     index that cannot even be read is moved aside to `data_dir/damaged-TIME/`, never deleted.
 
     Example:
-        >>> from assistant import Settings, reindex
-        >>> report = reindex(Settings(data_dir="/tmp/index", model="/models/other-model"))
+        from assistant import Settings, reindex
+        report = reindex(Settings(data_dir="/tmp/index", model="/models/other-model"))
     """
     settings = settings or Settings()
     name = Embedder(settings.model).name

@@ -8,11 +8,13 @@ candidates are the names before the source span (`antecedents.candidates`); the 
 candidate whose last word is the source name's last word. The held-out check fits on all
 articles but every eighth (`sorted(names)[4::8]`) and prints, on those, top-1 accuracy and, per
 threshold, the share of examples given a name and the accuracy of the names given. The final
-fit uses every article of the folder; paste its WEIGHTS line into antecedents.py.
+fit uses every article of the folder and is written, with its data, script and date, to
+`assistant/fitted/ranking.json` and `antecedents.json` (read by ranking.py and antecedents.py).
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from scipy.optimize import minimize
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from assistant import fitted  # noqa: E402
 from assistant.attribution import antecedents, ranking  # noqa: E402
 from assistant.attribution.antecedents import candidates  # noqa: E402
 from assistant.attribution.quotes import statements  # noqa: E402
@@ -133,13 +136,19 @@ def _baseline(module: object) -> np.ndarray:
 @click.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--check", is_flag=True, help="Only the held-out check; no final fit.")
-def main(folder: Path, check: bool) -> None:
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=fitted.FOLDER,
+    help="Folder to write the weights file to (default: the package's assistant/fitted).",
+)
+def main(folder: Path, check: bool, out: Path) -> None:
     """Fit the speaker and antecedent weights on FOLDER (PolNeAR train/)."""
     articles = sorted(read_split(folder), key=lambda a: a.name)
     held = {a.name for a in articles[4::8]}
-    for label, module, examples in (
-        ("speaker options (ranking.py)", ranking, speaker_examples),
-        ("antecedents of he/she (antecedents.py)", antecedents, pronoun_examples),
+    for label, name, module, examples in (
+        ("speaker options (ranking.py)", "ranking", ranking, speaker_examples),
+        ("antecedents of he/she (antecedents.py)", "antecedents", antecedents, pronoun_examples),
     ):
         train = examples([a for a in articles if a.name not in held])
         test = examples([a for a in articles if a.name in held])
@@ -155,7 +164,19 @@ def main(folder: Path, check: bool) -> None:
         print("  held-out fit: " + ", ".join(f"{w:.4g}" for w in weights))
         if not check:
             weights = fit(train + test)
-            print("  WEIGHTS = np.array([" + ", ".join(f"{w:.4g}" for w in weights) + "])")
+            out.mkdir(parents=True, exist_ok=True)
+            previous = json.loads((fitted.FOLDER / f"{name}.json").read_text(encoding="utf-8"))
+            path = fitted.write(
+                name,
+                module.FEATURES,
+                list(weights),
+                data=previous["data"].replace("../shared/eval/polnear/train", str(folder)),
+                script="scripts/train_attribution.py",
+                method=previous["method"],
+                about=previous["about"],
+                folder=out,
+            )
+            print(f"  fitted on all {len(train + test)} examples, written to {path}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ may end it, and which overlaps a gold attribution, is an example: 1 when the gol
 overlaps most ends at or before that boundary, else 0. A logistic model is fitted on one half of
 the articles (sorted by name, every other one) and checked on the other, both ways round: for each
 threshold, the statements inside gold and the direct quotes found, beside cutting nothing. Without
-`--check`, prints WEIGHTS fitted on all of FOLDER.
+`--check`, fits on all of FOLDER and writes the weights to `assistant/fitted/extent.json`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ sys.path.insert(0, str(REPO))
 
 from train_statement_filter import fit_on_halves, report  # noqa: E402
 
+from assistant import fitted  # noqa: E402
 from assistant.attribution.clauses import run_on  # noqa: E402
 from assistant.attribution.extent import FEATURES, THRESHOLD, ended, features, first_boundary  # noqa: E402
 from assistant.attribution.plausible import plausible  # noqa: E402
@@ -74,9 +75,15 @@ def check(articles: list[GoldArticle], found: Found, weights: np.ndarray) -> Non
 @click.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--check", "check_only", is_flag=True, help="Only the checks on each half; no final fit.")
-def main(folder: Path, check_only: bool) -> None:
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=fitted.FOLDER,
+    help="Folder to write the weights file to (default: the package's assistant/fitted).",
+)
+def main(folder: Path, check_only: bool, out: Path) -> None:
     """Fit where reported statements end on FOLDER (PolNeAR train/)."""
-    fit_on_halves(folder, check_only, examples, check)
+    fit_on_halves(folder, check_only, examples, check, ("extent", FEATURES, "scripts/train_extent.py"), out)
 
 
 if __name__ == "__main__":

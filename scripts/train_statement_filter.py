@@ -6,14 +6,15 @@ Each statement the rules find (`find_quotes(..., screen=False)`) is an example: 
 least half inside the article's gold content spans (the metric's precision), else 0. A logistic
 model is fitted on one half of the articles (sorted by name, every other one) and checked on the
 other, both ways round: for each threshold, the statements kept (then run on, `clauses`) inside
-gold and the direct quotes found, beside keeping everything. Without `--check`, prints WEIGHTS
-fitted on all of FOLDER.
+gold and the direct quotes found, beside keeping everything. Without `--check`, fits on all of
+FOLDER and writes the weights, with their data, script and date, to `assistant/fitted/plausible.json`.
 """
 
 from __future__ import annotations
 
+import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
@@ -23,6 +24,7 @@ from scipy.optimize import minimize
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from assistant import fitted  # noqa: E402
 from assistant.attribution.clauses import run_on  # noqa: E402
 from assistant.attribution.plausible import FEATURES, THRESHOLD, features  # noqa: E402
 from assistant.attribution.quotes import find_quotes  # noqa: E402
@@ -90,19 +92,35 @@ def fit_on_halves(
     check_only: bool,
     examples: Callable[[list[GoldArticle]], Found],
     check: Callable[[list[GoldArticle], Found, np.ndarray], None],
+    model: tuple[str, Sequence[str], str],
+    out: Path = fitted.FOLDER,
 ) -> None:
     """Fit on each half of FOLDER's articles (sorted by name, every other one) and `check` on the
-    other, both ways round; then, unless `check_only`, print the WEIGHTS fitted on all of them."""
+    other, both ways round; then, unless `check_only`, fit on all of them and write the weights to
+    `assistant/fitted/<name>.json`, `model` being (name, its FEATURES, the script)."""
     articles = sorted(read_split(folder), key=lambda a: a.name)
     found = examples(articles)
     halves = (articles[0::2], articles[1::2])
-    for n, (fitted, held) in enumerate((halves, halves[::-1])):
-        weights = fit(*_stack(fitted, found))
+    for n, (half, held) in enumerate((halves, halves[::-1])):
+        weights = fit(*_stack(half, found))
         print(f"fitted on the {'even' if n == 0 else 'odd'} half, checked on the other:")
         check(held, found, weights)
     if not check_only:
         weights = fit(*_stack(articles, found))
-        print("WEIGHTS = np.array([" + ", ".join(f"{w:.4g}" for w in weights) + "])")
+        name, names, script = model
+        out.mkdir(parents=True, exist_ok=True)
+        previous = json.loads((fitted.FOLDER / f"{name}.json").read_text(encoding="utf-8"))
+        path = fitted.write(
+            name,
+            names,
+            list(weights),
+            data=previous["data"].replace("../shared/eval/polnear/train", str(folder)),
+            script=script,
+            method=previous["method"],
+            about=previous["about"],
+            folder=out,
+        )
+        print(f"fitted on all {len(articles)} articles, written to {path}")
 
 
 def _stack(articles: list[GoldArticle], found: Found) -> tuple[np.ndarray, np.ndarray]:
@@ -115,9 +133,17 @@ def _stack(articles: list[GoldArticle], found: Found) -> tuple[np.ndarray, np.nd
 @click.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--check", "check_only", is_flag=True, help="Only the checks on each half; no final fit.")
-def main(folder: Path, check_only: bool) -> None:
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=fitted.FOLDER,
+    help="Folder to write the weights file to (default: the package's assistant/fitted).",
+)
+def main(folder: Path, check_only: bool, out: Path) -> None:
     """Fit the statement filter on FOLDER (PolNeAR train/)."""
-    fit_on_halves(folder, check_only, examples, check)
+    fit_on_halves(
+        folder, check_only, examples, check, ("plausible", FEATURES, "scripts/train_statement_filter.py"), out
+    )
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Train and check the offline answerer's sentence selector by leave-one-dataset-out CV.
 
     python scripts/tune_answers.py collect --work /tmp/tune   # retrieve once per question, cache
-    python scripts/tune_answers.py train --work /tmp/tune     # features, CV, weights to paste
+    python scripts/tune_answers.py train --work /tmp/tune     # features, CV; writes the weights
+
+`train` writes the selector's weights to assistant/fitted/selection.json.
 
 `collect` indexes each dataset as `scripts/tune_fusion.py collect` does (same folders, so one
 index serves both) and stores, for every question, the 12 passages `ask()` answers from and the
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import itertools
+import json
 import pickle
 import sys
 from dataclasses import dataclass
@@ -25,6 +28,7 @@ from pathlib import Path
 import numpy as np
 from tune_fusion import DATASETS, indexed
 
+from assistant import fitted
 from assistant.answers.evidence import looks_like_instruction
 from assistant.answers.extractive import (
     JOIN_CHARS,
@@ -239,7 +243,7 @@ def split_half(data: dict[str, list[Scored]], held: str, share: float | None, th
     return float(np.mean(rates))
 
 
-def train(work: Path, names: list[str]) -> None:
+def train(work: Path, names: list[str], out: Path = fitted.FOLDER) -> None:
     """Leave-one-dataset-out: fit the selector on two datasets and choose which sentences it may
     pick from (`share`) and when a neighbour joins (`join`) on the same two, under a median
     quote of at most 300 characters on each; measure on the third. Then fit on all three."""
@@ -308,8 +312,22 @@ def train(work: Path, names: list[str]) -> None:
         print(f"| {g[0]}, {g[1]} | " + " | ".join(f"{h:.3f}, {m:.0f}" for h, m in found[g].values()) + " |")
     share, join = max(grid, key=lambda g: objective(found[g]))
     weights = fit([(c, 1 / len(data[n])) for n in names for c in data[n]], share, threshold, RIDGE)
-    print(f"\nchosen: ELIGIBLE_SHARE {share}, JOIN_SHARE {join[0]}, JOIN_POWER {join[1]}; WEIGHTS:")
-    print("np.array([" + ", ".join(f"{w:.4g}" for w in weights) + "])  # " + ", ".join(FEATURES))
+    out.mkdir(parents=True, exist_ok=True)
+    previous = json.loads((fitted.FOLDER / "selection.json").read_text(encoding="utf-8"))
+    path = fitted.write(
+        "selection",
+        FEATURES,
+        list(weights),
+        data=previous["data"],
+        script="scripts/tune_answers.py train",
+        method=previous["method"],
+        about=previous["about"],
+        folder=out,
+    )
+    print(
+        f"\nchosen: ELIGIBLE_SHARE {share}, JOIN_SHARE {join[0]}, JOIN_POWER {join[1]}; "
+        f"weights written to {path}"
+    )
     print(f"\n| the real answerer, these constants | {' | '.join(names)} |\n|---" + "|---" * len(names) + "|")
     cells = []
     for n in names:
@@ -325,12 +343,13 @@ def main() -> None:
     parser.add_argument("step", choices=["collect", "train"])
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS))
+    parser.add_argument("--out", type=Path, default=fitted.FOLDER, help="folder for selection.json")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     if args.step == "collect":
         collect(args.work, args.datasets)
     else:
-        train(args.work, args.datasets)
+        train(args.work, args.datasets, args.out)
 
 
 if __name__ == "__main__":

@@ -132,12 +132,6 @@ def run_script(name: str, *args: str) -> str:
     ).stdout
 
 
-def printed_weights(printed: str) -> list[list[str]]:
-    """The numbers of each `WEIGHTS = np.array([...])` line a training script printed."""
-    marker = "WEIGHTS = np.array(["
-    return [line.split(marker)[1].rstrip("])").split(", ") for line in printed.splitlines() if marker in line]
-
-
 def write_polnear_article(folder: Path, name: str, text: str, ann: str) -> None:
     """One article of a made-up PolNeAR-style split in `folder`: its text and its BRAT standoff."""
     for part, content, suffix in (("text", text, ".txt"), ("attributions", ann, "_x.ann")):
@@ -200,3 +194,11 @@ def add_filler(assistant: Assistant, count: int) -> None:
         metadatas=[{"source": "filler", "start_char": i} for i in range(count)],
         embeddings=filler,
     )
+
+
+@pytest.fixture
+def fake_embedder() -> Any:
+    """A deterministic stand-in for the embedding model (tests/fakes.py): the fast tier's."""
+    from tests.fakes import FakeEmbedder
+
+    return FakeEmbedder()

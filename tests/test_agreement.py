@@ -7,6 +7,8 @@ import pytest
 from assistant.attribution.agreement import Relation, relate
 from assistant.attribution.claims import statement
 
+pytestmark = pytest.mark.fast  # the unit tier: no embedding model, no Chroma
+
 
 @pytest.mark.parametrize(
     ("a", "b", "slot", "values"),

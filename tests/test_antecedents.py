@@ -3,12 +3,17 @@ names before the pronoun, its training script, and the narrator's "I"."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 from assistant.attribution import ranking
 from assistant.attribution.antecedents import FEATURES, WEIGHTS, antecedent, candidates, probabilities
 from assistant.attribution.quotes import find_quotes
-from tests.conftest import printed_weights, run_script, write_polnear_article
+from tests.conftest import run_script, write_polnear_article
+
+pytestmark = pytest.mark.fast  # the unit tier: no embedding model, no Chroma
 
 PROFILE = (
     "The ceremony in the East Room lasted an hour.\n\n"
@@ -82,7 +87,10 @@ def _write_split(folder: Path) -> None:
 
 def test_training_script_fits_weights_on_a_split(tmp_path: Path) -> None:
     _write_split(tmp_path / "train")
-    printed = run_script("train_attribution.py", str(tmp_path / "train"))
+    printed = run_script("train_attribution.py", str(tmp_path / "train"), "--out", str(tmp_path / "fitted"))
     assert "held-out" in printed
-    assert [len(w) for w in printed_weights(printed)] == [len(ranking.FEATURES), len(FEATURES)]
+    for name, features in (("ranking", ranking.FEATURES), ("antecedents", FEATURES)):
+        written = json.loads((tmp_path / "fitted" / f"{name}.json").read_text(encoding="utf-8"))
+        assert list(written["weights"]) == list(features)
+        assert written["script"] == "scripts/train_attribution.py" and "train" in written["data"]
     assert printed.count("top-1 accuracy 1.000") >= 2  # the right speaker and antecedent, held out

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from assistant.attribution.extent import FEATURES, THRESHOLD
 from assistant.attribution.quotes import find_quotes
-from tests.conftest import printed_weights, run_script, write_polnear_article
+from tests.conftest import run_script, write_polnear_article
+
+pytestmark = pytest.mark.fast  # the unit tier: no embedding model, no Chroma
 
 SAID = "Marta Lind, the harbour councillor, said "
 
@@ -62,8 +65,9 @@ def _write_split(folder: Path) -> None:
 
 def test_training_script_fits_where_statements_end_on_a_split(tmp_path: Path) -> None:
     _write_split(tmp_path / "train")
-    printed = run_script("train_extent.py", str(tmp_path / "train"))
-    assert [len(w) for w in printed_weights(printed)] == [len(FEATURES)]
+    printed = run_script("train_extent.py", str(tmp_path / "train"), "--out", str(tmp_path / "fitted"))
+    written = json.loads((tmp_path / "fitted" / "extent.json").read_text(encoding="utf-8"))
+    assert list(written["weights"]) == list(FEATURES) and written["script"] == "scripts/train_extent.py"
     # on each half, the model fitted on the other ends every statement where the gold one ends
     assert printed.count(f"threshold {THRESHOLD:.2f}: direct found 0 of 0, inside 6 of 6") == 2
     assert printed.count("threshold 1.01: direct found 0 of 0, inside 0 of 6") == 2

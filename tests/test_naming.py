@@ -1,5 +1,7 @@
 """How sources are named to people, and Markdown of `.md` sources read as text (no model needed)."""
 
+import pytest
+
 from assistant.answers.rendering import (
     citation_reference,
     claim_lead,
@@ -10,6 +12,8 @@ from assistant.answers.rendering import (
 )
 from assistant.models import Citation
 from assistant.text.markdown import markdown_as_text
+
+pytestmark = pytest.mark.fast  # the unit tier: no embedding model, no Chroma
 
 
 def _citation(**fields: object) -> Citation:

@@ -6,7 +6,11 @@ from __future__ import annotations
 import random
 import re
 
+import pytest
+
 from assistant.attribution.occurrences import Occurrences, Openings
+
+pytestmark = pytest.mark.fast  # the unit tier: no embedding model, no Chroma
 
 WORDS = ["Ann", "Lee", "Annie", "Leeds", "Lee-Ann", "O’Lee", "an", "lee", "Ann Lee", "said", "."]
 

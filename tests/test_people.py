@@ -3,7 +3,11 @@ the description to that person, never just the person spoken about last."""
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.attribution.quotes import find_quotes
+
+pytestmark = pytest.mark.fast  # the unit tier: no embedding model, no Chroma
 
 
 def speakers(text: str) -> list[tuple[str | None, bool]]:

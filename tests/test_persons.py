@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from assistant.attribution.persons import directory, distinct, is_full_name, same_person
 from assistant.attribution.quotes import find_quotes
 from assistant.evaluation.speakers import evaluate_speakers, speakers_table
 from assistant.models import Quote
 from assistant.models.speakers import ORGANISATION, PERSON, UNNAMED
 from tests.conftest import write_polnear_article
+
+pytestmark = pytest.mark.fast  # the unit tier: no embedding model, no Chroma
 
 HERALD = (
     "“The dam will hold through the winter,” said Mirela Kostadinova, the river authority’s chief "

@@ -9,6 +9,8 @@ import pytest
 from assistant.attribution.plausible import likely, quoted_share, speech_verb
 from assistant.attribution.quotes import find_quotes
 
+pytestmark = pytest.mark.fast  # the unit tier: no embedding model, no Chroma
+
 
 def test_a_scare_quote_given_to_a_later_verbs_subject_scores_well_below_a_statement() -> None:
     text = (

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.attribution.quotes import find_quotes
+
+pytestmark = pytest.mark.fast  # the unit tier: no embedding model, no Chroma
 
 
 def statements(text: str) -> list[tuple[str, str | None, str]]:

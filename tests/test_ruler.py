@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 import spacy
 
 from assistant.attribution.parsing import parser
 from assistant.attribution.ruler import PatternLookup, install
+
+pytestmark = pytest.mark.fast  # the unit tier: no embedding model, no Chroma
 
 # Made up to meet the model's rarer patterns: two-token lemmas (gonna, y all, ain't, let's,
 # c'mon), pronouns by dependency, "there is", auxiliaries, "but" as an adverb, runs of spaces.

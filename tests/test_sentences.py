@@ -1,7 +1,10 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant.text.sentences import sentence_spans
+
+pytestmark = pytest.mark.fast  # the unit tier: no embedding model, no Chroma
 
 
 def sentences(text: str) -> list[str]:

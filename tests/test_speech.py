@@ -8,6 +8,8 @@ from assistant.attribution.parsing import check_meta, load_parser_in_background,
 from assistant.attribution.quotes import find_quotes
 from assistant.errors import ParserError
 
+pytestmark = pytest.mark.fast  # the unit tier: no embedding model, no Chroma
+
 
 def _only(text: str) -> tuple[str | None, str]:
     quotes = find_quotes(text, "a.txt")

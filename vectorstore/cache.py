@@ -27,8 +27,8 @@ class VectorCache:
     """Unit vectors by (model, text) content hash, in an SQLite file.
 
     Example:
-        >>> cache = VectorCache(Path(".assistant/vectors.sqlite"), model_key="all-MiniLM-L6-v2")
-        >>> cache.get(["a text"])          # {} until put
+        cache = VectorCache(Path(".assistant/vectors.sqlite"), model_key="all-MiniLM-L6-v2")
+        cache.get(["a text"])          # {} until put
     """
 
     def __init__(self, path: Path, model_key: str, database: _Database | None = None) -> None:

@@ -3,9 +3,9 @@
 Each step gets the collaborators it uses, built once, and takes and returns a dict, so the
 parts can be reused and recombined:
 
-    >>> steps = AnswerSteps(search=retriever.retrieve, answerer=ExtractiveAnswerer(scorer), ...)
-    >>> answer = build_chain(steps).invoke({"question": "Who is Vadym Boichenko?"})
-    >>> passages = (standalone_step(None) | retrieve_step(retriever.retrieve, 5)).invoke(state)
+    steps = AnswerSteps(search=retriever.retrieve, answerer=ExtractiveAnswerer(scorer), ...)
+    answer = build_chain(steps).invoke({"question": "Who is Vadym Boichenko?"})
+    passages = (standalone_step(None) | retrieve_step(retriever.retrieve, 5)).invoke(state)
 
 `ask` and `stream` share one path: `answer_pieces` yields an answer as it is written, then the
 Answer; the chain's answer step is that generator, drained.

@@ -59,9 +59,9 @@ class ExtractiveAnswerer:
     marker for each source. Quotes are verbatim by construction.
 
     Example:
-        >>> answerer = ExtractiveAnswerer(Scorer(embedder))
-        >>> answer = answerer.answer("How long have the defenders been fighting?", passages)
-        >>> answer.text, answer.citations[0].quote
+        answerer = ExtractiveAnswerer(Scorer(embedder))
+        answer = answerer.answer("How long have the defenders been fighting?", passages)
+        answer.text, answer.citations[0].quote
     """
 
     def __init__(

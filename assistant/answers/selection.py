@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from assistant import fitted
 from assistant.answers.evidence import looks_like_instruction
 from assistant.models import Passage, Sentence
 from assistant.text.dates import MONTHS
@@ -34,11 +35,8 @@ FEATURES = (
     "paragraph_position",  # ln(1 + sentences before it in its paragraph, within its passage):
     # what a paragraph says first it says most surely (a Wikipedia lead, a news lede)
 )
-# Fitted on all three datasets by `scripts/tune_answers.py train` (2026-11-24, over issue 17's
-# in-context sentence vectors and the ranking of docs/evaluation.md); in FEATURES order.
-WEIGHTS = np.array(
-    [2.84, 0.1654, -0.07022, 0.8339, 0.08225, 0.4991, 0.1793, 0.8017, -0.215, -0.3458, -0.0797, -0.2232]
-)
+FITTED = fitted.load("selection", FEATURES)  # assistant/fitted/selection.json: the data, script and date
+WEIGHTS = FITTED.weights
 
 _KINDS = {
     "when": re.compile(

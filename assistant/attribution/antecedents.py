@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant import fitted
 from assistant.text.words import NOT_NAMES, NOT_PERSON_WORDS, PREPOSITIONS, SPEECH_VERBS, STOP_WORDS, TITLES
 
 FEATURES = (
@@ -33,10 +34,8 @@ FEATURES = (
     "after_preposition",  # 1 when its last mention follows a preposition ("in Iowa")
     "same_paragraph",  # 1 when its last mention is in the pronoun's paragraph
 )
-# Fitted by `scripts/train_attribution.py` on PolNeAR train/ (2026-11-24); in FEATURES order.
-WEIGHTS = np.array(
-    [-1.344, -1.075, -1.255, 1.33, 0.2966, 1.024, 0.7056, 1.049, 0.3319, -1.741, -0.9799, -0.03673]
-)
+FITTED = fitted.load("antecedents", FEATURES)  # assistant/fitted/antecedents.json: the data, script and date
+WEIGHTS = FITTED.weights
 THRESHOLD = 0.6  # the least probability at which a name is taken as the pronoun's antecedent
 WINDOW = 3000  # characters before the pronoun in which names are candidates
 

@@ -83,9 +83,9 @@ def statements(texts: Sequence[str]) -> list[Statement]:
     """The claims of `texts`, parsed together.
 
     Example:
-        >>> a, = statements(["Between 200 and 300 civilians are inside the plant, Palamar said."])
-        >>> a.figures
-        {'civilian': frozenset({'200', '300'})}
+        a, = statements(["Between 200 and 300 civilians are inside the plant, Palamar said."])
+        a.figures
+        # {'civilian': frozenset({'200', '300'})}
     """
     return [read(doc) for doc in entity_parses(texts)]
 

@@ -29,7 +29,7 @@ class Disputes:
     """Finds conflicts between statements, keeping each text's parsed claim.
 
     Example:
-        >>> Disputes().of(book.statements["Ana Petrova"], every_statement)
+        Disputes().of(book.statements["Ana Petrova"], every_statement)
     """
 
     def __init__(self) -> None:

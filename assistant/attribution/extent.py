@@ -19,6 +19,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from assistant import fitted
 from assistant.models import Quote
 from assistant.text.sentences import line_at, newlines
 from assistant.text.words import (
@@ -46,10 +47,8 @@ FEATURES = (
     "log words after",
     "a list goes on after",
 )
-WEIGHTS = np.array(
-    [-1.401, 0.1968, 0.2604, 1.421, 0.4337, 0.01732, 1.566, 0.7844, 0.3932, 0.8874, -0.04524,
-     -0.9368, 0.5888, -0.6169, -0.02911]
-)  # fmt: skip
+FITTED = fitted.load("extent", FEATURES)  # assistant/fitted/extent.json: the data, script and date
+WEIGHTS = FITTED.weights
 THRESHOLD = 0.25  # probability from which a statement ends at the boundary (chosen on train/ halves)
 
 BOUNDARY = re.compile(r"\s*(?:(?P<comma>,)|(?P<semicolon>;)|(?P<dash>—|–|\s--?\s))\s*")

@@ -297,8 +297,8 @@ def directory(quotes: Sequence[Quote]) -> Directory:
     """Group `quotes` by speaker: the collection's speakers and their statements.
 
     Example:
-        >>> book = directory(quote_index.search())
-        >>> [(s.name, s.statements, s.outlets) for s in book.speakers]
+        book = directory(quote_index.search())
+        [(s.name, s.statements, s.outlets) for s in book.speakers]
     """
     found = distinct(_linked(list(quotes)))
     named = [q for q in found if q.speaker]

@@ -16,6 +16,7 @@ import re
 
 import numpy as np
 
+from assistant import fitted
 from assistant.models import Quote
 from assistant.text.sentences import sentence_spans, span_at
 from assistant.text.words import SPEECH_CUES, SPEECH_VERBS
@@ -45,11 +46,8 @@ FEATURES = (
     "share inside quotation marks",
     "starts inside a sentence, not at a quotation mark",
 )
-WEIGHTS = np.array(
-    [0.3945, 0.2699, -0.9169, 0.1069, 0.2876, -0.2907, -0.03954, 0.4112, 0.2544, -0.1325, -0.177,
-     -0.1283, 0.6577, 0.109, 0.1721, -0.3934, -0.1424, 0.3801, -0.112, -0.1624, 0.5042, 1.553,
-     0.5841]
-)  # fmt: skip
+FITTED = fitted.load("plausible", FEATURES)  # assistant/fitted/plausible.json: the data, script and date
+WEIGHTS = FITTED.weights
 THRESHOLD = 0.73  # probability below which a statement is dropped (chosen on train/ halves)
 
 _PRONOUNS = frozenset({"he", "she", "it", "they"})

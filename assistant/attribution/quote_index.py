@@ -59,8 +59,8 @@ class QuoteIndex:
     """Attributed quotes of every indexed article.
 
     Example:
-        >>> index = QuoteIndex(ChromaStore(name, data_dir=dir, collection="quotes"), passages, embedder)
-        >>> [(q.speaker, q.quote) for q in index.search(speaker="Peskov")]
+        index = QuoteIndex(ChromaStore(name, data_dir=dir, collection="quotes"), passages, embedder)
+        [(q.speaker, q.quote) for q in index.search(speaker="Peskov")]
     """
 
     version = f"quotes={RULES_VERSION}"  # in each file's manifest record: new rules re-index

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from assistant import fitted
 from assistant.attribution.mentions import Mention, has_role_noun
 from assistant.attribution.speech import is_speech, speaker_phrase, subject_token
 from assistant.text.sentences import inside
@@ -48,31 +49,8 @@ FEATURES = (
     "thing",  # 1 for a common noun that is no role ("the first incident", "his final assessment")
     "previous",  # 1 for the previous statement's speaker, kept by a quotation without a cue of its own
 )
-# Fitted by `scripts/train_attribution.py` on PolNeAR train/ (2026-11-24); in FEATURES order.
-WEIGHTS = np.array(
-    [
-        1.218,
-        1.993,
-        -0.1174,
-        -0.03045,
-        0.3138,
-        -0.7213,
-        0.06423,
-        0.2314,
-        -0.06415,
-        0.3928,
-        0.3614,
-        1.894,
-        -0.4271,
-        -0.2097,
-        -0.3816,
-        -0.2875,
-        1.019,
-        0.6267,
-        -0.3582,
-        -0.463,
-    ]
-)
+FITTED = fitted.load("ranking", FEATURES)  # assistant/fitted/ranking.json: the data, script and date
+WEIGHTS = FITTED.weights
 _HEADS = {"PROPN", "NOUN", "PRON"}
 _NOT_HEADS = {"compound", "poss", "amod", "nmod", "det", "nummod", "flat", "case", "npadvmod"}
 # two or three capitalised words, the last one a surname: "Carl Bialik", "Michael P. McDonald"

@@ -47,9 +47,9 @@ class PatternLookup:
     """`AttributeRuler.match` for patterns of plain token tests (see the module docstring).
 
     Example:
-        >>> ruler = nlp.get_pipe("attribute_ruler")
-        >>> PatternLookup(ruler)(doc) == ruler.match(doc)
-        True
+        ruler = nlp.get_pipe("attribute_ruler")
+        PatternLookup(ruler)(doc) == ruler.match(doc)
+        # True
     """
 
     def __init__(self, ruler: Any) -> None:

@@ -23,9 +23,9 @@ class Chunker:
     boundary is whole in at least one chunk.
 
     Example:
-        >>> chunker = Chunker(count_tokens=embedder.count_tokens, token_spans=embedder.token_spans,
-        ...                   max_tokens=embedder.max_tokens - 2)
-        >>> chunks = chunker.chunk(document)
+        chunker = Chunker(count_tokens=embedder.count_tokens, token_spans=embedder.token_spans,
+                              max_tokens=embedder.max_tokens - 2)
+        chunks = chunker.chunk(document)
     """
 
     def __init__(

@@ -21,10 +21,10 @@ class Speaker:
     the number of distinct statements; dates are the articles' stated dates (YYYY-MM-DD).
 
     Example:
-        >>> palamar = next(s for s in assistant.speakers() if s.name == "Sviatoslav Palamar")
-        >>> palamar.roles
-        {'Fox News': ('Deputy Commander of Azov regiment',),
-         'afp.txt': ('the Azov regiment’s deputy commander',)}
+        palamar = next(s for s in assistant.speakers() if s.name == "Sviatoslav Palamar")
+        palamar.roles
+        # {'Fox News': ('Deputy Commander of Azov regiment',),
+         # 'afp.txt': ('the Azov regiment’s deputy commander',)}
     """
 
     name: str

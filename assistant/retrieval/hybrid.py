@@ -23,8 +23,8 @@ class HybridRetriever:
     """Ranks stored chunks for a query; `mode` picks hybrid, fused, dense only or lexical only.
 
     Example:
-        >>> retriever = HybridRetriever(store, embedder, lexical, SentenceReranker(Scorer(embedder)))
-        >>> [p.source for p in retriever.retrieve("Who defends Azovstal?", k=3)]
+        retriever = HybridRetriever(store, embedder, lexical, SentenceReranker(Scorer(embedder)))
+        [p.source for p in retriever.retrieve("Who defends Azovstal?", k=3)]
     """
 
     def __init__(

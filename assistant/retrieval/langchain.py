@@ -18,9 +18,9 @@ class PassageRetriever(BaseRetriever):
     """Retrieves passages; each Document's metadata holds source, offsets, lines and score.
 
     Example:
-        >>> retriever = Assistant().as_retriever(k=3)
-        >>> docs = retriever.invoke("How long have the defenders been fighting?")
-        >>> docs[0].metadata["source"], docs[0].metadata["start_line"]
+        retriever = Assistant().as_retriever(k=3)
+        docs = retriever.invoke("How long have the defenders been fighting?")
+        docs[0].metadata["source"], docs[0].metadata["start_line"]
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)

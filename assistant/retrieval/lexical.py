@@ -34,8 +34,8 @@ class LexicalIndex:
     """BM25 (bm25s, Lucene variant, our stemmed content words) over every stored chunk.
 
     Example:
-        >>> lexical = LexicalIndex(store, cache_dir=Path(".assistant/lexical"))
-        >>> lexical.search("Boichenko Telegram", n=5)   # [(chunk id, bm25 score), ...]
+        lexical = LexicalIndex(store, cache_dir=Path(".assistant/lexical"))
+        lexical.search("Boichenko Telegram", n=5)   # [(chunk id, bm25 score), ...]
     """
 
     def __init__(self, store: ChromaStore, cache_dir: Path | None) -> None:

@@ -78,8 +78,8 @@ def gap(cosines: list[float]) -> float:
     """How far the best cosine stands above the second best (0 with fewer than two).
 
     Example:
-        >>> round(gap([0.4, 0.7, 0.5]), 2)
-        0.2
+        round(gap([0.4, 0.7, 0.5]), 2)
+        # 0.2
     """
     if len(cosines) < 2:
         return 0.0
@@ -91,8 +91,8 @@ class CrossEncoderReranker:
     """Orders passages by a cross-encoder's score of (query, passage), loaded on first use.
 
     Example:
-        >>> reranker = CrossEncoderReranker("/models/ms-marco-MiniLM-L-6-v2")
-        >>> reranker.rerank("Who is the mayor?", passages)
+        reranker = CrossEncoderReranker("/models/ms-marco-MiniLM-L-6-v2")
+        reranker.rerank("Who is the mayor?", passages)
     """
 
     def __init__(self, folder: str | Path) -> None:
