@@ -117,7 +117,9 @@ def store_options(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, o
 
 def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the installed `assistant` console script in a new process."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    full_env = {
+        k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_") and k != "GRADIO_TEMP_DIR"
+    }
     full_env.update(env or {})
     return subprocess.run(
         [str(ASSISTANT_BIN), *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=300

@@ -18,7 +18,7 @@ QUESTION = "How many days of repairs did the Velmar harbour crane need?"
 
 
 def chat(*args: str, typed: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_") and k != "GRADIO_TEMP_DIR"}
     return subprocess.run(
         [str(ASSISTANT_BIN), "chat", *args],
         input=typed,

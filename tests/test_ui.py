@@ -82,7 +82,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     cwd = tmp_path_factory.mktemp("ui")
     shutil.copytree(SEEDS, cwd / "seeds")
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_") and k != "GRADIO_TEMP_DIR"}
     env["GRADIO_ANALYTICS_ENABLED"] = "False"
     log = (cwd / "server.log").open("wb")
     process = subprocess.Popen(
@@ -764,13 +764,17 @@ def model_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer
             for m in re.finditer(r"<<<PASSAGE (\d+) (\w+)>>>(.*?)<<<END PASSAGE \1 \2>>>", prompt, re.S)
             if "for 71 days" in m.group(3)
         )
-        return f"The defenders of the city have been fighting alone for 71 days, Palamar said [{n}]."
+        return (
+            f"The defenders of the city have been fighting alone for 71 days, Palamar said [{n}]. "
+            f"The defenders surrendered to the enemy on Monday [{n}]. "
+            f"The defenders show such endurance and heroism, Palamar said [{n}]."
+        )
 
     fake.script = script
     cwd = tmp_path_factory.mktemp("ui-model")
     shutil.copytree(SEEDS, cwd / "seeds")
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_") and k != "GRADIO_TEMP_DIR"}
     env.update(GRADIO_ANALYTICS_ENABLED="False", OPENAI_API_KEY="test-key")
     log = (cwd / "server.log").open("wb")
     process = subprocess.Popen(
@@ -790,7 +794,7 @@ def model_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer
         fake.server.shutdown()
 
 
-def test_a_model_answer_streams_word_by_word_then_the_checked_text(
+def test_a_model_answer_streams_checked_sentences_then_the_answer(
     browser: object, model_server: AppServer, viewport: str
 ) -> None:
     page = open_page(browser, model_server, viewport)
@@ -806,10 +810,15 @@ def test_a_model_answer_streams_word_by_word_then_the_checked_text(
                     {subtree: true, childList: true, characterData: true}); }"""
     )
     ask(page, QUESTION)
-    words = {len(s.split()) for s in page.evaluate("window.states") if "Copy message" not in s and s != "…"}
-    assert len(words) >= 3, words  # the draft grew word by word before the checked answer replaced it
+    states = page.evaluate("window.states")
+    streamed = [s for s in states if "Copy message" not in s and s.strip() not in {"", "…"}]
+    # The first sentence shows, checked, before the answer is done; the one its source does not
+    # support ("surrendered") is never shown, not even while the model writes it.
+    assert any("71 days" in s for s in streamed), states
+    assert not any("surrendered" in s for s in states)
     answer = page.locator("#chat [data-testid='bot']").last
     assert "71 days" in answer.inner_text() and answer.locator(".cite-marker:not(.pending)").count() >= 1
+    assert "surrendered" not in answer.inner_text()
 
 
 def test_any_text_shows_in_the_chat_as_written(browser: object) -> None:

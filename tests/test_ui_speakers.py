@@ -53,7 +53,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
         meta = {"outlet": outlet, "date": date}
         (articles / f"{name}.meta.json").write_text(json.dumps(meta), encoding="utf-8")
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_") and k != "GRADIO_TEMP_DIR"}
     env["GRADIO_ANALYTICS_ENABLED"] = "False"
     log = (cwd / "server.log").open("wb")
     process = subprocess.Popen(

@@ -92,7 +92,7 @@ def served_with_login(tmp_path: Path) -> Iterator[str]:
     """`serve --auth editor:right` over the seeds, in a subprocess."""
     shutil.copytree(SEEDS, tmp_path / "seeds")
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_") and k != "GRADIO_TEMP_DIR"}
     log = (tmp_path / "server.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-c", SERVE_WITH_LOGIN, str(port)], cwd=tmp_path, env=env, stdout=log, stderr=log

@@ -109,7 +109,7 @@ class ChatApp:
     def ask_api(self, question: str) -> dict[str, Any]:
         """Answer `question`; the Answer as JSON (text, citations with exact offsets, passages)."""
         try:
-            return self.assistant.ask(question).to_dict()
+            return _no_path_keys(self.assistant.ask(question).to_dict())
         except Exception as exc:
             # A bad question is the caller's to fix: no traceback in the server's log for it.
             ordinary = isinstance(exc, AssistantError)
@@ -161,3 +161,13 @@ class ChatApp:
 def _login(request: gr.Request | None) -> str | None:
     """The login name when the app asks for one (`--auth`), else None."""
     return getattr(request, "username", None) or None
+
+
+def _no_path_keys(value: Any) -> Any:
+    """Gradio takes any JSON object with a "path" key for a file to serve (and refuses it): over
+    the HTTP API a citation's or passage's absolute file path is `file_path`."""
+    if isinstance(value, dict):
+        return {("file_path" if k == "path" else k): _no_path_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_path_keys(v) for v in value]
+    return value
