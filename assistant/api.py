@@ -6,7 +6,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.answers.chain import State, answer_pieces, build_chain, retrieve_step, standalone_step
 from assistant.answers.followups import History
@@ -18,7 +18,7 @@ from assistant.ingest.locking import writer_lock
 from assistant.ingest.pipeline import Progress, ingest, remove
 from assistant.models import Answer, IngestReport, Passage, Quote, SourceInfo, Speaker
 from assistant.retrieval.filters import allowed_sources
-from assistant.settings import Settings, local_path
+from assistant.settings import AnswerMode, SearchMode, Settings, choice, local_path, make_settings
 
 # Longer questions are refused: no real question is this long, and each costs time to embed.
 MAX_QUESTION_CHARS = 2000
@@ -47,28 +47,18 @@ class Assistant:
     def __init__(
         self,
         data_dir: str | Path | None = None,
-        chroma_host: str | None = None,
-        chroma_port: int | None = None,
-        model: str | None = None,
         *,
-        llm: str | None = None,
-        llm_base_url: str | None = None,
-        cross_encoder: str | None = None,
-        embedding_backend: str | None = None,
         settings: Settings | None = None,
+        **overrides: Any,
     ) -> None:
-        settings = settings or Settings()
-        overrides = {
-            "data_dir": data_dir,
-            "chroma_host": chroma_host,
-            "chroma_port": chroma_port,
-            "model": model,
-            "llm": llm,
-            "llm_base_url": llm_base_url,
-            "cross_encoder": cross_encoder,
-            "embedding_backend": embedding_backend,
-        }
-        settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
+        """Open the index that `settings` with `overrides` name.
+
+        `overrides` are settings by name (`chroma_host`, `chroma_port`, `model`, `llm`,
+        `llm_base_url`, `cross_encoder`, `embedding_backend`, ...: every field of
+        `assistant.settings.Settings`, declared there once); an unknown name or a value a
+        setting cannot take raises SettingsError naming it and what it accepts.
+        """
+        settings = make_settings(settings, data_dir=data_dir, **overrides)
         self.settings = settings
         parts = Components.build(settings)
         self.parts = parts
@@ -81,9 +71,9 @@ class Assistant:
         self._chain: Runnable[State, Answer] | None = None
 
     @property
-    def mode(self) -> str:
-        """`"llm"` when a language model writes the answers, else `"extractive"`."""
-        return "extractive" if self.chat_model is None else "llm"
+    def mode(self) -> AnswerMode:
+        """`AnswerMode.LLM` ("llm") when a language model writes the answers, else "extractive"."""
+        return AnswerMode.EXTRACTIVE if self.chat_model is None else AnswerMode.LLM
 
     def ask(
         self,
@@ -275,7 +265,7 @@ class Assistant:
         k: int = 5,
         sources: list[str] | None = None,
         per_source: int | None = None,
-        mode: str = "hybrid",
+        mode: SearchMode | str = SearchMode.HYBRID,
         date_from: str | None = None,
         date_to: str | None = None,
     ) -> list[Passage]:
@@ -287,6 +277,7 @@ class Assistant:
         `date_from`/`date_to` (YYYY-MM-DD, inclusive) keep articles whose stated date is within.
         `Passage.score` is the cosine similarity of query and passage.
         """
+        mode = choice(SearchMode, mode, "search mode")
         query = _checked_question(query, "query")
         k = _checked_k(k)
         if per_source is not None:

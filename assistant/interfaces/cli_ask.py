@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.interfaces.cli_common import answerable_sources, llm_options, user_errors
+from assistant.interfaces.cli_common import answerable_sources, settings_options, user_errors
 from assistant.interfaces.terminal import print_answer
+from assistant.settings import SearchMode
 
 if TYPE_CHECKING:
     from assistant.api import Assistant
@@ -32,9 +33,9 @@ ORDER = {
 @click.option("--per-source", type=click.IntRange(min=1), help="At most this many passages per source.")
 @click.option(
     "--mode",
-    default="hybrid",
+    default=SearchMode.HYBRID.value,
     show_default=True,
-    type=click.Choice(["hybrid", "fused", "dense", "lexical"]),
+    type=click.Choice([mode.value for mode in SearchMode]),
     help="Ranking to use.",
 )
 @click.option("--date-from", help="Only articles dated on or after YYYY-MM-DD.")
@@ -139,7 +140,7 @@ def quotes_command(
 @click.argument("question")
 @click.option("--source", "sources", multiple=True, help="Only answer from this source (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the Answer as one JSON object.")
-@llm_options
+@settings_options("answer")
 @click.pass_obj
 @user_errors
 def ask_command(
@@ -147,11 +148,9 @@ def ask_command(
     question: str,
     sources: tuple[str, ...],
     as_json: bool,
-    llm: str | None,
-    llm_base_url: str | None,
 ) -> None:
     """Answer QUESTION from the indexed sources, citing file, lines and quote."""
-    assistant = open_assistant(llm=llm, llm_base_url=llm_base_url)
+    assistant = open_assistant()
     chosen = answerable_sources(assistant, sources)
     if as_json:
         answer = assistant.ask(question, sources=chosen)
@@ -165,18 +164,16 @@ def ask_command(
 @click.option(
     "--json", "as_json", is_flag=True, help="Print each Answer as one line of JSON (prompts go to stderr)."
 )
-@llm_options
+@settings_options("answer")
 @click.pass_obj
 @user_errors
 def chat_command(
     open_assistant: Callable[..., Assistant],
     sources: tuple[str, ...],
     as_json: bool,
-    llm: str | None,
-    llm_base_url: str | None,
 ) -> None:
     """Ask questions in turn; follow-ups use the conversation. Ctrl-D or an empty line ends it."""
-    assistant = open_assistant(llm=llm, llm_base_url=llm_base_url)
+    assistant = open_assistant()
     chosen = answerable_sources(assistant, sources)
     history: list[tuple[str, str]] = []
     while True:
@@ -214,7 +211,7 @@ def _parse_auth(value: str | None) -> tuple[str, str] | None:
     metavar="USER:PASS",
     help="Require this login (visible in `ps`: prefer ASSISTANT_AUTH).",
 )
-@llm_options
+@settings_options("answer")
 @click.pass_obj
 @user_errors
 def serve_command(
@@ -222,12 +219,10 @@ def serve_command(
     host: str,
     port: int,
     auth: str | None,
-    llm: str | None,
-    llm_base_url: str | None,
 ) -> None:
     """Serve the web chat (never a public share link); Ctrl-C stops it."""
     credentials = _parse_auth(auth)
-    assistant = open_assistant(llm=llm, llm_base_url=llm_base_url)
+    assistant = open_assistant()
     from assistant.interfaces.web import serve
 
     click.echo(f"Serving on http://{host}:{port}", err=True)

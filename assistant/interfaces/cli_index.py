@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.interfaces.cli_common import user_errors
+from assistant.interfaces.cli_common import settings_options, user_errors
 from assistant.interfaces.terminal import finish, progress_bar
 
 if TYPE_CHECKING:
@@ -24,12 +24,7 @@ if TYPE_CHECKING:
     type=click.FloatRange(min=0),
     help="Seconds to wait for another ingest on the same index (default: refuse at once).",
 )
-@click.option(
-    "--max-file-mb",
-    type=click.FloatRange(min=0, min_open=True),
-    envvar="ASSISTANT_MAX_FILE_MB",
-    help="Refuse files larger than this (default 20).",
-)
+@settings_options("ingest")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--outlet", help="Outlet of these files, unless a NAME.meta.json sidecar says otherwise.")
 @click.pass_obj
@@ -39,7 +34,6 @@ def ingest_command(
     paths: tuple[Path, ...],
     prune: bool,
     wait: float,
-    max_file_mb: float | None,
     as_json: bool,
     outlet: str | None,
 ) -> None:
@@ -48,7 +42,7 @@ def ingest_command(
     Binary and empty files are skipped (listed). Exit code 0 when no file failed,
     3 when some files failed (listed with the reason), 1 on other errors.
     """
-    assistant = open_assistant(max_file_mb=max_file_mb)
+    assistant = open_assistant()
     with progress_bar(disabled=as_json) as progress:
         report = assistant.ingest(paths, progress=progress, prune=prune, wait=wait, outlet=outlet)
     finish(report, as_json)

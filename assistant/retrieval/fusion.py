@@ -15,12 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.settings import FusionMethod, choice
+
 RRF_K = 60
-METHODS = ("rrf", "convex")
+METHODS = tuple(FusionMethod)
 # The default, chosen by `scripts/tune_fusion.py sweep` over SQuAD, Natural Questions and HotpotQA
 # together (never below the better single ranking on any of them), with the rerank's COSINE and
 # CONFIDENCE; leaving one dataset out of the choice is the held-out check (docs/evaluation.md).
-METHOD = "convex"
+METHOD = FusionMethod.CONVEX
 WEIGHT = 0.6
 
 
@@ -37,13 +39,12 @@ class Fusion:
         ['b', 'a', 'c']
     """
 
-    method: str = METHOD
+    method: FusionMethod | str = METHOD
     weight: float = WEIGHT
     rrf_k: int = RRF_K
 
     def __post_init__(self) -> None:
-        if self.method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}")
+        object.__setattr__(self, "method", choice(FusionMethod, self.method, "fusion method"))
         if self.weight < 0 or (self.method == "convex" and self.weight > 1):
             raise ValueError("weight must be at least 0 (and at most 1 for convex)")
 

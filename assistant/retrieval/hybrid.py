@@ -12,11 +12,12 @@ from assistant.models import Passage
 from assistant.retrieval.fusion import Fusion
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.rerankers import Reranker
+from assistant.settings import SearchMode, choice
 from vectorstore import ChromaStore, Embedder, Hit, source_filter
 
 CANDIDATES = 50
 RERANK_DEPTH = 30
-MODES = ("hybrid", "fused", "dense", "lexical")
+MODES = tuple(SearchMode)
 
 
 class HybridRetriever:
@@ -51,15 +52,14 @@ class HybridRetriever:
         k: int,
         sources: list[str] | None = None,
         per_source: int | None = None,
-        mode: str = "hybrid",
+        mode: SearchMode | str = SearchMode.HYBRID,
     ) -> list[Passage]:
         """The `k` best passages; at most `per_source` from any one source when given.
 
         `mode`: "hybrid" (fused, then reranked; the default), "fused" (fusion only), "dense" or
         "lexical" (one ranking alone).
         """
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}")
+        mode = choice(SearchMode, mode, "search mode")
         vector = self.embedder.embed_query(query)
         pool = max(self.candidates, 3 * k)
         dense = self.store.query(vector, pool, source_filter(sources)) if mode != "lexical" else []
