@@ -10,6 +10,7 @@ from __future__ import annotations
 import socket
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -53,9 +54,8 @@ def capture(url: str, target: Path, width: int, height: int) -> None:
         browser.close()
 
 
-def main() -> None:
-    """Index the seeds in a temporary folder, serve them and take the screenshot."""
-    targets = {Path("docs/screenshot.png"): (1400, 900), Path("docs/screenshot-mobile.png"): (390, 844)}
+def take(capture: Callable[[str, Path, int, int], None], targets: dict[Path, tuple[int, int]]) -> None:
+    """Index the seeds in a temporary folder, serve them and `capture` each target (width, height)."""
     with tempfile.TemporaryDirectory() as data_dir:
         assistant = Assistant(data_dir=data_dir)
         assistant.ingest(["seeds"])
@@ -67,6 +67,11 @@ def main() -> None:
                 print(f"wrote {target}", file=sys.stderr)
         finally:
             app.close()
+
+
+def main() -> None:
+    """Take the chat screenshots on a desktop and a phone."""
+    take(capture, {Path("docs/screenshot.png"): (1400, 900), Path("docs/screenshot-mobile.png"): (390, 844)})
 
 
 if __name__ == "__main__":

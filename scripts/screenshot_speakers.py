@@ -2,37 +2,18 @@
 (phone, 390x844): the Speakers tab over the seeds, one speaker chosen and a statement opened.
 
 Run from the repository root: `.venv/bin/python scripts/screenshot_speakers.py`. Needs Debian's
-chromium (`apt-get install chromium`); the index is built in a temporary folder and thrown away.
+chromium (`apt-get install chromium`); the index is built and served as `scripts/screenshot.py`
+does it, in a temporary folder thrown away after.
 """
 
 from __future__ import annotations
 
-import socket
-import sys
-import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
-
-from assistant import Assistant
-from assistant.interfaces.web import serve
+from screenshot import CHROMIUM, CHROMIUM_ARGS, take
 
 SPEAKER = "Sviatoslav Palamar"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-]
-
-
-def free_port() -> int:
-    """A port nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def capture(url: str, target: Path, width: int, height: int) -> None:
@@ -57,22 +38,14 @@ def capture(url: str, target: Path, width: int, height: int) -> None:
 
 
 def main() -> None:
-    """Index the seeds in a temporary folder, serve them and take the screenshots."""
-    targets = {
-        Path("docs/screenshot-speakers.png"): (1400, 900),
-        Path("docs/screenshot-speakers-mobile.png"): (390, 844),
-    }
-    with tempfile.TemporaryDirectory() as data_dir:
-        assistant = Assistant(data_dir=data_dir)
-        assistant.ingest(["seeds"])
-        port = free_port()
-        app = serve(assistant, port=port, block=False)
-        try:
-            for target, (width, height) in targets.items():
-                capture(f"http://127.0.0.1:{port}", target, width, height)
-                print(f"wrote {target}", file=sys.stderr)
-        finally:
-            app.close()
+    """Take the Speakers tab screenshots on a desktop and a phone."""
+    take(
+        capture,
+        {
+            Path("docs/screenshot-speakers.png"): (1400, 900),
+            Path("docs/screenshot-speakers-mobile.png"): (390, 844),
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -9,8 +9,10 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,15 +117,63 @@ def store_options(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, o
     return {"chroma_host": server.host, "chroma_port": server.port}
 
 
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment for a child process: this one's without the user's `ASSISTANT_*` settings
+    or another app's `GRADIO_TEMP_DIR`, with `extra` on top."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_") and k != "GRADIO_TEMP_DIR"}
+    env.update(extra)
+    return env
+
+
 def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the installed `assistant` console script in a new process."""
-    full_env = {
-        k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_") and k != "GRADIO_TEMP_DIR"
-    }
-    full_env.update(env or {})
     return subprocess.run(
-        [str(ASSISTANT_BIN), *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=300
+        [str(ASSISTANT_BIN), *args],
+        cwd=cwd,
+        env=child_env(**(env or {})),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
+
+
+@contextmanager
+def served(code: str, *args: str, cwd: Path, timeout: float = 300, **env: str) -> Iterator[str]:
+    """Run the Python `code` (which serves the web app on port `sys.argv[1]`, then `args`) in a
+    subprocess in `cwd`; its URL once it answers (a login page too), until the block ends.
+
+    Its output goes to `cwd/server.log`; `env` is added to `child_env()`.
+    """
+    port = free_port()
+    env.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    log = (cwd / "server.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, str(port), *args],
+        cwd=cwd,
+        env=child_env(**env),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout  # a fresh cache exports the model first
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=1):
+                    break
+            except urllib.error.HTTPError:
+                break  # up: it asks for a login
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"the app server did not start at {url}; see {cwd}/server.log"
+                    ) from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
 
 
 def run_script(name: str, *args: str) -> str:

@@ -3,11 +3,10 @@ empty index or an unknown source, search's order and score said, the ingest tabl
 columns (real processes)."""
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
-from tests.conftest import ASSISTANT_BIN, run_cli
+from tests.conftest import ASSISTANT_BIN, child_env, run_cli
 
 ARTICLE = (
     "Harbour crane returns\n\n"
@@ -18,12 +17,11 @@ QUESTION = "How many days of repairs did the Velmar harbour crane need?"
 
 
 def chat(*args: str, typed: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_") and k != "GRADIO_TEMP_DIR"}
     return subprocess.run(
         [str(ASSISTANT_BIN), "chat", *args],
         input=typed,
         cwd=cwd,
-        env=env,
+        env=child_env(),
         capture_output=True,
         text=True,
         timeout=300,

@@ -7,14 +7,11 @@ each test changes directory) serves every test of this module.
 from __future__ import annotations
 
 import http.server
-import os
 import re
 import shutil
 import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +23,7 @@ from assistant.answers.rendering import escape_html as inert
 from assistant.errors import LanguageModelError
 from assistant.interfaces.web_chat import ChatApp
 from assistant.models import Answer
-from tests.conftest import SEEDS, free_port
+from tests.conftest import SEEDS, free_port, served
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -81,33 +78,8 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     """`serve` over the seeds, in a subprocess on 127.0.0.1."""
     cwd = tmp_path_factory.mktemp("ui")
     shutil.copytree(SEEDS, cwd / "seeds")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_") and k != "GRADIO_TEMP_DIR"}
-    env["GRADIO_ANALYTICS_ENABLED"] = "False"
-    log = (cwd / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-c", SERVE, str(port)], cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(url, process)
+    with served(SERVE, cwd=cwd) as url:
         yield AppServer(url, cwd)
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError("the app server exited; see server.log") from None
-            time.sleep(0.3)
-    raise RuntimeError(f"the app did not start at {url}")
 
 
 @pytest.fixture(scope="module")
@@ -773,24 +745,10 @@ def model_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer
     fake.script = script
     cwd = tmp_path_factory.mktemp("ui-model")
     shutil.copytree(SEEDS, cwd / "seeds")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_") and k != "GRADIO_TEMP_DIR"}
-    env.update(GRADIO_ANALYTICS_ENABLED="False", OPENAI_API_KEY="test-key")
-    log = (cwd / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-c", SERVE_WITH_MODEL, str(port), fake.url],
-        cwd=cwd,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(url, process)
-        yield AppServer(url, cwd)
+        with served(SERVE_WITH_MODEL, fake.url, cwd=cwd, OPENAI_API_KEY="test-key") as url:
+            yield AppServer(url, cwd)
     finally:
-        process.terminate()
-        process.wait(timeout=20)
         fake.server.shutdown()
 
 

@@ -7,17 +7,12 @@ roles, a second person who contradicts her, and a statement full of markup that 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
 from assistant.attribution.quotes import find_quotes
-from tests.conftest import free_port
+from tests.conftest import served
 from tests.test_ui import VIEWPORTS, AppServer, browser, open_page, open_tab, viewport  # noqa: F401 (fixtures)
 
 HERALD = (
@@ -52,28 +47,8 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
         (articles / name).write_text(text, encoding="utf-8")
         meta = {"outlet": outlet, "date": date}
         (articles / f"{name}.meta.json").write_text(json.dumps(meta), encoding="utf-8")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_") and k != "GRADIO_TEMP_DIR"}
-    env["GRADIO_ANALYTICS_ENABLED"] = "False"
-    log = (cwd / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-c", SERVE, str(port)], cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the app did not start; see {cwd}/server.log") from None
-                time.sleep(0.3)
+    with served(SERVE, cwd=cwd) as url:
         yield AppServer(url, cwd)
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def press(page, locator, device: str) -> None:  # type: ignore[no-untyped-def]

@@ -6,20 +6,14 @@ The server and browser fixtures are those of `tests/test_ui.py` (one server for 
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests import test_ui
-from tests.conftest import SEEDS, free_port
+from tests.conftest import SEEDS, served
 from tests.test_ui import QUESTION, AppServer, ask, open_page
 
 app_server = test_ui.app_server
@@ -91,29 +85,8 @@ SERVE_WITH_LOGIN = (
 def served_with_login(tmp_path: Path) -> Iterator[str]:
     """`serve --auth editor:right` over the seeds, in a subprocess."""
     shutil.copytree(SEEDS, tmp_path / "seeds")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_") and k != "GRADIO_TEMP_DIR"}
-    log = (tmp_path / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-c", SERVE_WITH_LOGIN, str(port)], cwd=tmp_path, env=env, stdout=log, stderr=log
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 300  # a fresh cache exports the model first
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=1):
-                    break
-            except urllib.error.HTTPError:
-                break  # up: it asks for a login
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the app server did not start; see server.log") from None
-                time.sleep(0.3)
+    with served(SERVE_WITH_LOGIN, cwd=tmp_path) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_with_a_login_the_history_follows_the_user_to_another_browser(
