@@ -85,3 +85,16 @@ def test_the_fast_tier_loads_neither_the_embedding_model_nor_chroma() -> None:
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "LOADED []" in run.stdout, run.stdout[-3000:]
+
+
+@pytest.mark.fast
+def test_the_scorer_embeds_a_sentence_once_and_forgets_the_least_recently_used(
+    fake_embedder: FakeEmbedder,
+) -> None:
+    scorer = Scorer(fake_embedder, cache_size=2)
+    scorer.vectors(["ferry one", "ferry two"])
+    scorer.vectors(["ferry one"])  # remembered: "ferry one" is now the most recently used
+    assert fake_embedder.embedded == ["ferry one", "ferry two"]
+    scorer.vectors(["ferry three"])  # over the size: "ferry two", the least recently used, goes
+    scorer.vectors(["ferry one", "ferry two"])
+    assert fake_embedder.embedded == ["ferry one", "ferry two", "ferry three", "ferry two"]

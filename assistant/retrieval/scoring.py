@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
+from cachetools import LRUCache
 
 from assistant.models import Passage, Sentence
 from assistant.text.names import entities
@@ -112,8 +112,8 @@ class Scorer:
     def __init__(self, embedder: Embedder, cache_size: int = 50_000) -> None:
         self.embedder = embedder
         self.cache_size = cache_size
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._term_cache: OrderedDict[str, list[str]] = OrderedDict()
+        self._cache: LRUCache[str, np.ndarray] = LRUCache(maxsize=cache_size)
+        self._term_cache: LRUCache[str, list[str]] = LRUCache(maxsize=cache_size)
         self._lock = threading.Lock()
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
@@ -144,11 +144,7 @@ class Scorer:
 
     def _remember(self, vectors: dict[str, np.ndarray]) -> None:
         with self._lock:
-            for text, vector in vectors.items():
-                self._cache[text] = vector
-                self._cache.move_to_end(text)
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+            self._cache.update(vectors)
 
     def score(
         self,
@@ -202,6 +198,4 @@ class Scorer:
             found = terms(text)
             with self._lock:
                 self._term_cache[text] = found
-                while len(self._term_cache) > self.cache_size:
-                    self._term_cache.popitem(last=False)
         return found
