@@ -144,27 +144,6 @@ REBUTTALS = (
     "contradicted contradicts disputed disputes rejected rejects refuted refutes denied denies "
     "dismissed dismisses pushed_back_on challenged"
 ).split()
-# Cues that make a statement a denial when they open it ("No one knocked out anyone").
-DENIALS = [
-    *[
-        "no_one",
-        "nobody",
-        "nothing",
-        "never",
-        "none",
-        "neither",
-        "deny",
-        "denying",
-        "false",
-        "untrue",
-        "baseless",
-        "fake",
-        "not_true",
-    ],
-    *["no_truth", "no_evidence"],
-    *REBUTTALS,
-]
-
 # Words that negate a statement: a claim that says one of them needs its cited text to say one.
 NEGATIONS = frozenset(
     "not no never none nobody nothing neither nor cannot can't won't didn't doesn't don't isn't "
