@@ -60,10 +60,14 @@ def fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
     The features hold the bias column, so there is no separate intercept. scikit-learn minimises
     C * sum(log loss) + |w|^2 / 2; C = 1 / (2 * L2 * n) makes that the mean log loss + L2 * |w|^2
-    the earlier hand-written fit minimised, so the weights are the same optimum.
+    the earlier hand-written fit minimised, so the weights are the same optimum. Two all-zero rows,
+    one of each label, let a split whose examples are all of one label be fitted too: their loss
+    is log 2 whatever the weights, so they move no weight.
     """
+    zeros = np.zeros((2, x.shape[1]))
     model = LogisticRegression(C=1.0 / (2 * L2 * len(y)), fit_intercept=False, tol=1e-8, max_iter=10_000)
-    return np.asarray(model.fit(x, y).coef_[0], dtype=float)
+    model.fit(np.vstack([x, zeros]), np.concatenate([y, [0, 1]]))
+    return np.asarray(model.coef_[0], dtype=float)
 
 
 def check(articles: list[GoldArticle], found: Found, weights: np.ndarray) -> None:
