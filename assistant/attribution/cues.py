@@ -54,6 +54,7 @@ def subject_of(text: str, cue_start: int, floor: int, marks: list[tuple[int, int
         # ", saying ...": the participle's subject is the sentence's, or a parenthesis ends here.
         inner = before.rstrip()[:-1]
         comma = inner.rfind(",")
+        # Without it nothing changes on PolNeAR dev (scripts/ablate_rules.py, 2026-12-08).
         appositive = _appositive(text, floor, floor + comma, floor + len(inner)) if comma >= 0 else None
         if appositive is not None:
             return appositive
@@ -62,15 +63,8 @@ def subject_of(text: str, cue_start: int, floor: int, marks: list[tuple[int, int
         else:
             return _sentence_subject(text, floor, np_end, marks)
     np_start = floor
-    last = None
     for m in re.finditer(r"[,;:—–]|\s--\s|\b(?:" + "|".join(CLAUSE_BOUNDARIES) + r")\b", text[floor:np_end]):
-        np_start, last = floor + m.end(), m
-    if (
-        last is not None
-        and last.group(0) == "and"
-        and re.search(r"[A-Z][\w’'\-]+\s*$", text[floor : floor + last.start()])
-    ):
-        return None  # "Andersson and Berg urged": two speakers at once, not one to name
+        np_start = floor + m.end()
     if np_start == floor and text[floor:np_end].count(",") == 0:
         np_start = floor
     return mention_at(text, np_start, np_end)

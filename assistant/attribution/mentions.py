@@ -132,8 +132,6 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
         return Mention(name, name_start, end, name=name, role=role)
     if words[0].islower() and not _DETERMINER.match(words):
         return None
-    if re.search(r"\b(?:figures|data|statistics|estimates|records|numbers)$", words):
-        return None  # "according to the port's own figures": a source of numbers, not a speaker
     return Mention(words, start, end)
 
 

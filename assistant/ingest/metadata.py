@@ -27,6 +27,7 @@ SIDECAR_SUFFIX = ".meta.json"
 SIDECAR_KEYS = ("outlet", "date", "title", "dateline")
 _OUTLET = "|".join(re.escape(o) for o in sorted(OUTLETS, key=len, reverse=True))
 _OUTLET_CUES = (
+    # "NEW You can now listen to Fox News articles!": unmeasured, no held-out text carries it.
     re.compile(r"\blisten to ([A-Z][\w&.'’ -]{1,40}?) articles\b"),
     re.compile(rf"\(({_OUTLET})\)\s*[-—–]"),
     re.compile(rf"(?m)^\s*By [A-Z][\w.'’ -]{{1,60}}?,\s+({_OUTLET})\b"),

@@ -3,6 +3,15 @@
 A rule set rather than a model: every line break ends a sentence (news files keep one
 paragraph a line), and `.`, `!`, `?` end one when followed by space and a capital,
 digit, quote or bracket, unless the word before is a known abbreviation or an initial.
+
+Kept over spaCy's splitters by measurement (`scripts/measure_sentences.py`, PolNeAR dev texts,
+84 articles, not tuned on; spaCy run per line; AMD EPYC 2 cores, loaded, 2026-12-08): spaCy's
+`senter` gives 0.965 of these 3,309 sentence spans exactly (boundary precision 0.976, recall
+0.993 against them), `sentencizer` 0.880; in a sample of 24 of the 104 boundaries they disagree
+on, each side is wrong about as often (ours ends one at "said Del." and at "?”" before "Clinton
+said"; `senter` after the `''` that opens the next quotation, and at "reporter” Stephanie"). It takes
+0.015 CPU s for all 84 texts, `sentencizer` 0.20 s and `senter` 5.6 s, and its offsets are the
+file's by construction.
 """
 
 from __future__ import annotations
