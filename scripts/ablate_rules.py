@@ -12,7 +12,9 @@ evaluations it can change are run on that copy in a fresh process:
   the outlet the file name gives;
 - `newsqa`: the reader questions over PolNeAR dev, answered offline (`assistant eval newsqa`).
 The baseline (no edit) runs the same way. Figures are printed as a Markdown table, with the
-change each rule makes (with it minus without it).
+change each rule makes (with it minus without it). A rule no longer in the code (removed after
+this measurement) is listed as such; its figures are re-made on a checkout from before its
+removal (commit 225c1a5).
 """
 
 from __future__ import annotations
@@ -220,6 +222,15 @@ def run(
     return dict(json.loads(line.removeprefix("FIGURES ")))
 
 
+def present(rule: Rule) -> bool:
+    """True when every edit of `rule` applies; False when none does (the rule was removed)."""
+    text = (REPO / "assistant" / rule.file).read_text(encoding="utf-8")
+    found = [text.count(old) == 1 for old, _ in rule.edits]
+    if any(found) and not all(found):
+        raise SystemExit(f"{rule.name}: {rule.file} holds only part of the rule; update RULES.")
+    return all(found)
+
+
 def _env() -> dict[str, str]:
     import os
 
@@ -238,6 +249,8 @@ def main(split: Path, newsqa: Path | None, chosen: tuple[str, ...], out: Path | 
     rules = [r for r in RULES if not chosen or r.name in chosen]
     if not newsqa:
         rules = [r for r in rules if "newsqa" not in r.evals]
+    gone = [r for r in rules if not present(r)]
+    rules = [r for r in rules if present(r)]
     evals = tuple(dict.fromkeys(e for r in rules for e in r.evals))
     lines = [
         f"Ablation on {split} ({', '.join(evals)}); 'change' is with the rule minus without it.",
@@ -262,6 +275,7 @@ def main(split: Path, newsqa: Path | None, chosen: tuple[str, ...], out: Path | 
                 numbers = isinstance(base, int | float) and isinstance(without[key], int | float)
                 delta = f"{base - without[key]:+.3f}" if numbers else "?"  # type: ignore[operator]
                 lines.append(f"| {rule.name}: {rule.what} | {key} | {base} | {without[key]} | {delta} |")
+    lines += [f"| {r.name}: {r.what} | not in the code (removed) | | | |" for r in gone]
     table = "\n".join(lines)
     print(table)
     if out:
