@@ -27,9 +27,12 @@ docs/answers.md for the data they were set on and the figures measured on data h
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import cache
+from importlib import resources
 
 from assistant.attribution.claims import Statement, Value, statements
 from assistant.models import Quote
@@ -47,6 +50,11 @@ ALIGNED_STRETCH = 4  # words: a longer stretch worded differently is a paraphras
 # lemmas is there ("it is safe" against a sentence without "safe": no).
 CLAUSE_SHARE = 0.5
 KINDS = ("agree", "conflict", "figures", "none")
+# A statement that sets something right ("in fact") opposes another on a disputed question when
+# they share this many words, names aside ("voting fraud"), one of them the question's.
+CORRECTED = 2
+# Endings that make one predicate of another ("support" / "supportive" / "supported").
+_DERIVED = ("ive", "ful", "ed", "ing", "s", "ment", "ion", "ation")
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,9 @@ def compare(a: Statement, b: Statement) -> Relation:
     if a.denial != b.denial:  # "Kyiv denied that its forces ..." against "... its forces blew up ..."
         said = ("denies", "states") if a.denial else ("states", "denies")
         return Relation("conflict", "negation", said)
+    opposite = _antonymous(a, b)
+    if opposite is not None:
+        return Relation("conflict", "opposite", opposite)
     for values_a, values_b in ((a.names, b.names), (a.dates, b.dates)):
         differing = _differing(values_a, values_b)
         if differing is not None:
@@ -101,6 +112,75 @@ def compare(a: Statement, b: Statement) -> Relation:
     if aligned.kind != "none" or len(shared) < AGREE_FRAME * smaller:
         return aligned
     return Relation("agree")
+
+
+def opposes(a: Statement, b: Statement, subject: frozenset[str]) -> Relation:
+    """How `a` and `b` oppose on the subject a question asks about (`subject`: its lower-case
+    words and lemmas), where their wordings share too little for `compare`: both speak of it (a
+    name's word or a content word of `subject` in each), and one negates a predicate the other
+    affirms ("seemed supportive of Trump" / "did not support Trump"), or denies it ("neither
+    ... helped"), or they hold opposite predicates ("succeed" / "fail"), or one sets the other
+    right ("Voting fraud is, in fact, very rare."). Else what `compare` finds, agreement aside."""
+    found = compare(a, b)
+    if found.kind in {"conflict", "figures"}:
+        return found
+    shared = about(a) & about(b)
+    if not shared & subject:
+        return NONE
+    for x, y in ((a, b), (b, a)):
+        for p in sorted(x.negated & x.stated - y.negated):
+            q = next((q for q in sorted(y.asserted & y.stated) if _same_root(p, q)), None)
+            if q is not None:
+                said = (f"not {p}", q) if x is a else (q, f"not {p}")
+                return Relation("conflict", "negation", said)
+    if a.denial != b.denial:
+        return Relation("conflict", "negation", ("denies", "states") if a.denial else ("states", "denies"))
+    opposite = _antonymous(a, b)
+    if opposite is not None:
+        return Relation("conflict", "opposite", opposite)
+    if a.corrects != b.corrects and len(shared - (_name_words(a) & _name_words(b))) >= CORRECTED:
+        return Relation("conflict")  # "Voting fraud is, in fact, very rare."
+    return NONE
+
+
+def strongest(relations: Iterable[Relation]) -> Relation | None:
+    """The first conflict of `relations`, else the first differing figures, else None."""
+    found = list(relations)
+    return next((r for r in found if r.kind == "conflict"), None) or next(
+        (r for r in found if r.kind == "figures"), None
+    )
+
+
+def about(statement: Statement) -> frozenset[str]:
+    """What a statement speaks of: its content words and the words of its names."""
+    return statement.words | _name_words(statement)
+
+
+def _name_words(statement: Statement) -> frozenset[str]:
+    return frozenset(w for v in statement.names for w in v.key)
+
+
+def _same_root(p: str, q: str) -> bool:
+    """One predicate, worded as another part of speech: "support" / "supportive"."""
+    short, long = sorted((p, q), key=len)
+    return p == q or (len(short) >= 4 and long.startswith(short) and long[len(short) :] in _DERIVED)
+
+
+def _antonymous(a: Statement, b: Statement) -> tuple[str, str] | None:
+    """A predicate `a` affirms and one `b` affirms that mean the opposite ("win" / "lose")."""
+    pairs = _antonyms()
+    for p in sorted(a.asserted & a.stated - b.asserted):
+        for q in sorted(b.asserted & b.stated - a.asserted):
+            if (min(p, q), max(p, q)) in pairs:
+                return p, q
+    return None
+
+
+@cache
+def _antonyms() -> frozenset[tuple[str, str]]:
+    """WordNet's pairs of opposite words (assistant/fitted/antonyms.json, scripts/make_antonyms.py)."""
+    text = (resources.files("assistant.fitted") / "antonyms.json").read_text(encoding="utf-8")
+    return frozenset((x, y) for x, y in json.loads(text)["pairs"])
 
 
 def _aligned(a: Statement, b: Statement) -> Relation:

@@ -38,6 +38,12 @@ NAME_LABELS = {
 DENIAL_VERBS = frozenset("deny dispute refute reject".split())
 NEGATING_WORDS = frozenset("no never nobody nothing none neither nor not n't".split())
 FALSEHOODS = frozenset("lie false untrue wrong baseless nonsense fabrication fake misleading".split())
+# Words by which a statement sets another right ("Voting fraud is, in fact, very rare.", "Video
+# shows ..., contradicting police's earlier claim", "PolitiFact ... rated it Mostly False").
+CORRECTIONS = FALSEHOODS | frozenset("actually contradict contrary debunk exaggerate exaggeration".split())
+_CORRECTING_PHRASES = ("in fact", "in reality", "in truth")
+_CLAUSE_DEPS = frozenset("ROOT ccomp xcomp conj parataxis advcl relcl".split())
+_LINKING_VERBS = frozenset("be seem appear become remain look sound".split())
 SCALES = frozenset("hundred thousand million billion trillion".split())
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 _MONTHS = "january february march april may june july august september october november december".split()
@@ -77,6 +83,8 @@ class Statement:
     tokens: tuple[tuple[str, str], ...] = ()
     vocabulary: frozenset[str] = frozenset()  # every word of the text, as written and as lemma
     refutes_before: bool = False  # it calls what was said before false: "That comment is a lie."
+    corrects: bool = False  # it sets something right: "in fact", "actually", "false", "contradicting"
+    stated: frozenset[str] = frozenset()  # the predicates of its clauses (no modifier: "a white officer")
 
 
 def statements(texts: Sequence[str]) -> list[Statement]:
@@ -100,7 +108,7 @@ def read(doc: Doc) -> Statement:
     content, denied = _content(doc)
     inside = {t.i for t in content}
     ents = [e for e in doc.ents if e.root.i in inside]
-    names = tuple(_name(e) for e in ents if e.label_ in NAME_LABELS)
+    names = tuple(_name(e) for e in _joined_places([e for e in ents if e.label_ in NAME_LABELS]))
     dates = tuple(v for e in ents if e.label_ == "DATE" for v in _dates(e))
     in_slots = {t.i for e in ents if e.label_ in NAME_LABELS or e.label_ == "DATE" for t in e}
     names += _unlabelled_names(content, in_slots)
@@ -109,7 +117,7 @@ def read(doc: Doc) -> Statement:
     names_at = {t.i for e in ents if e.label_ in NAME_LABELS for t in e} | {
         t.i for t in content if _looks_like_name(t) or (t.is_title and t.i > content[0].i)
     }
-    negated, asserted = _polarity(content, denied)
+    negated, asserted, stated = _polarity(content, denied)
     words = frozenset(_lemma(t) for t in content if t.i not in in_slots and _is_content(t))
     return Statement(
         doc.text,
@@ -126,7 +134,15 @@ def read(doc: Doc) -> Statement:
         tuple((t.lower_, _kind(t, names_at)) for t in content if not t.is_punct),
         frozenset(w for t in doc if t.is_alpha for w in (t.lower_, _lemma(t))),
         _refutes_before(doc),
+        _corrects(doc),
+        frozenset(stated),
     )
+
+
+def _corrects(doc: Doc) -> bool:
+    """The statement sets something right (CORRECTIONS, "in fact"): a rebuttal's mark."""
+    lower = " ".join(t.lower_ for t in doc)
+    return any(_lemma(t) in CORRECTIONS for t in doc) or any(p in lower for p in _CORRECTING_PHRASES)
 
 
 def _content(doc: Doc) -> tuple[list[Token], bool]:
@@ -169,6 +185,19 @@ def _refutes_before(doc: Doc) -> bool:
 def _name(ent: Span) -> Value:
     words = [t.lower_ for t in ent if t.is_alpha and not t.is_stop and t.text not in _TITLE_WORDS]
     return Value(ent.text, NAME_LABELS[ent.label_], frozenset(words))
+
+
+def _joined_places(ents: list[Span]) -> list[Span]:
+    """Places written "Tampa, Florida" as one: the recognizer gives a place and its region apart."""
+    joined: list[Span] = []
+    for ent in ents:
+        before = joined[-1] if joined else None
+        places = before is not None and {before.label_, ent.label_} <= {"GPE", "LOC"}
+        if before is not None and places and ent.doc[before.end : ent.start].text == ",":
+            joined[-1] = ent.doc.char_span(before.start_char, ent.end_char, label=before.label_) or before
+            continue
+        joined.append(ent)
+    return joined
 
 
 def _unlabelled_names(content: list[Token], labelled: set[int]) -> tuple[Value, ...]:
@@ -271,10 +300,12 @@ def _counted(top: Token, group: list[Token]) -> tuple[str, Token | None] | None:
     return f"({_lemma(top.head)})", None
 
 
-def _polarity(content: list[Token], denied: bool) -> tuple[set[str], set[str]]:
-    """The predicate lemmas the content negates and those it affirms (a denial flips its root)."""
+def _polarity(content: list[Token], denied: bool) -> tuple[set[str], set[str], set[str]]:
+    """The predicate lemmas the content negates and those it affirms (a denial flips its root),
+    and those that head a clause (a verb, or an adjective after "is", "seemed": not a modifier)."""
     negated: set[str] = set()
     asserted: set[str] = set()
+    stated: set[str] = set()
     inside = {t.i for t in content}
     for token in content:
         if token.pos_ not in {"VERB", "AUX", "ADJ"}:
@@ -292,7 +323,11 @@ def _polarity(content: list[Token], denied: bool) -> tuple[set[str], set[str]]:
             if current.pos_ in {"VERB", "AUX", "ADJ"} and _negates(current, inside):
                 negative = not negative
         (negated if negative else asserted).add(_predicate(token))
-    return negated, asserted
+        infinitive = any(c.tag_ == "TO" for c in token.children)  # "pleading not to shoot": an aim
+        modifier = token.pos_ == "ADJ" and token.head.pos_ == "ADJ"
+        if token.dep_ in _CLAUSE_DEPS and not infinitive and not modifier:
+            stated.add(_predicate(token))
+    return negated, asserted, stated
 
 
 def _unasserted(token: Token) -> bool:
@@ -307,9 +342,10 @@ def _unasserted(token: Token) -> bool:
 
 
 def _predicate(token: Token) -> str:
-    """A verb's lemma, or for "be" with an adjective ("is safe") the adjective's."""
-    if token.lemma_.lower() == "be":
-        complement = next((c for c in token.children if c.dep_ in {"acomp", "attr"}), None)
+    """A verb's lemma, or for "be" (or "seem", "become" ...) with an adjective ("is safe", "seemed
+    supportive") the adjective's."""
+    if token.lemma_.lower() in _LINKING_VERBS:
+        complement = next((c for c in token.children if c.dep_ in {"acomp", "attr", "oprd"}), None)
         if complement is not None:
             return _lemma(complement)
     return _lemma(token)
@@ -322,8 +358,9 @@ def _negates(token: Token, inside: set[int]) -> bool:
             continue
         if child.dep_ == "neg" or (child.dep_ == "advmod" and child.lower_ == "never"):
             return True
-        no = child.lower_ in NEGATING_WORDS or any(
-            g.dep_ == "det" and g.lower_ == "no" for g in child.children
+        no = child.lower_ in NEGATING_WORDS or any(  # "no one", "neither X nor Y"
+            (g.dep_ == "det" and g.lower_ == "no") or (g.dep_ == "preconj" and g.lower_ == "neither")
+            for g in child.children
         )
         if no and child.dep_ in {"nsubj", "nsubjpass", "dobj"}:
             return True
