@@ -34,7 +34,8 @@ from difflib import SequenceMatcher
 from functools import cache
 from importlib import resources
 
-from assistant.attribution.claims import Statement, Value, statements
+from assistant.attribution.claims import Statement, statements
+from assistant.attribution.quantities import Value
 from assistant.models import Quote
 
 SAME_FRAME = 0.6  # share of the smaller frame's words the two share: about the same thing

@@ -16,12 +16,12 @@ its content and negates it. From the content come
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.attribution.parsing import entity_parses
+from assistant.attribution.quantities import Value, dates_of, figures_of, is_number, lemma
 from assistant.text.words import SPEECH_VERBS, STOP_WORDS, TITLES
 
 if TYPE_CHECKING:
@@ -44,23 +44,10 @@ CORRECTIONS = FALSEHOODS | frozenset("actually contradict contrary debunk exagge
 _CORRECTING_PHRASES = ("in fact", "in reality", "in truth")
 _CLAUSE_DEPS = frozenset("ROOT ccomp xcomp conj parataxis advcl relcl".split())
 _LINKING_VERBS = frozenset("be seem appear become remain look sound".split())
-SCALES = frozenset("hundred thousand million billion trillion".split())
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
-_MONTHS = "january february march april may june july august september october november december".split()
-_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 # Words before a name that are no part of it ("Mr. Trump" is "Donald Trump").
 _TITLE_WORDS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Sgt"} | set(TITLES))
 _CONTENT_POS = {"NOUN", "VERB", "ADJ", "ADV", "PROPN"}
 _FRAME_VERBS = SPEECH_VERBS - {"continue", "call", "charge", "point", "shoot", "read"} | {"accord"}
-
-
-@dataclass(frozen=True)
-class Value:
-    """One name or date a statement gives, as written, with the slot it fills."""
-
-    text: str
-    slot: str  # "person", "organisation", "place", "group" or "date"
-    key: frozenset[str]  # its lower-case words (a date: its year, weekday or month)
 
 
 @dataclass(frozen=True)
@@ -109,16 +96,16 @@ def read(doc: Doc) -> Statement:
     inside = {t.i for t in content}
     ents = [e for e in doc.ents if e.root.i in inside]
     names = tuple(_name(e) for e in _joined_places([e for e in ents if e.label_ in NAME_LABELS]))
-    dates = tuple(v for e in ents if e.label_ == "DATE" for v in _dates(e))
+    dates = tuple(v for e in ents if e.label_ == "DATE" for v in dates_of(e))
     in_slots = {t.i for e in ents if e.label_ in NAME_LABELS or e.label_ == "DATE" for t in e}
     names += _unlabelled_names(content, in_slots)
-    figures, figure_text, context, number_tokens = _figures(content, inside)
+    figures, figure_text, context, number_tokens = figures_of(content, inside)
     in_slots |= number_tokens | {t.i for t in content if t.pos_ == "PROPN"}
     names_at = {t.i for e in ents if e.label_ in NAME_LABELS for t in e} | {
         t.i for t in content if _looks_like_name(t) or (t.is_title and t.i > content[0].i)
     }
     negated, asserted, stated = _polarity(content, denied)
-    words = frozenset(_lemma(t) for t in content if t.i not in in_slots and _is_content(t))
+    words = frozenset(lemma(t) for t in content if t.i not in in_slots and _is_content(t))
     return Statement(
         doc.text,
         names,
@@ -132,7 +119,7 @@ def read(doc: Doc) -> Statement:
         words,
         _clauses(content, inside, in_slots),
         tuple((t.lower_, _kind(t, names_at)) for t in content if not t.is_punct),
-        frozenset(w for t in doc if t.is_alpha for w in (t.lower_, _lemma(t))),
+        frozenset(w for t in doc if t.is_alpha for w in (t.lower_, lemma(t))),
         _refutes_before(doc),
         _corrects(doc),
         frozenset(stated),
@@ -142,7 +129,7 @@ def read(doc: Doc) -> Statement:
 def _corrects(doc: Doc) -> bool:
     """The statement sets something right (CORRECTIONS, "in fact"): a rebuttal's mark."""
     lower = " ".join(t.lower_ for t in doc)
-    return any(_lemma(t) in CORRECTIONS for t in doc) or any(p in lower for p in _CORRECTING_PHRASES)
+    return any(lemma(t) in CORRECTIONS for t in doc) or any(p in lower for p in _CORRECTING_PHRASES)
 
 
 def _content(doc: Doc) -> tuple[list[Token], bool]:
@@ -160,7 +147,7 @@ def _content(doc: Doc) -> tuple[list[Token], bool]:
         for child in root.children:
             if child.dep_ in {"ccomp", "xcomp", "punct"}:
                 continue
-            if child.dep_ == "nsubj" and any(_is_number(t) for t in child.subtree):
+            if child.dep_ == "nsubj" and any(is_number(t) for t in child.subtree):
                 continue  # "55 percent of voters said ...": the figure is the claim
             frame.update(t.i for t in child.subtree)
     return [t for t in doc if t.i not in frame and not t.is_punct], denied
@@ -229,77 +216,6 @@ def _run(run: list[Token]) -> Value:
     return Value(text, "name", frozenset(t.lower_ for t in run))
 
 
-def _dates(ent: Span) -> list[Value]:
-    """The year, weekday, month and day a DATE entity names ("March 15"; relative dates and
-    durations, "last month", "10 years", none)."""
-    lower = ent.text.lower()
-    keys = set(_YEAR.findall(lower))
-    keys |= {w for w in re.findall(r"[a-z]+", lower) if w in _WEEKDAYS or w in _MONTHS}
-    if keys - set(_WEEKDAYS):  # a day of the month with its month or year
-        keys |= {n for n in re.findall(r"\b\d{1,2}\b", lower)}
-    return [Value(ent.text, "date", frozenset(keys))] if keys else []
-
-
-def _figures(
-    content: list[Token], inside: set[int]
-) -> tuple[dict[str, frozenset[str]], dict[str, str], dict[str, frozenset[str]], set[int]]:
-    """Each counted thing with its numbers, as written, and the words around it ("still
-    inside the plant"); the tokens of the numbers."""
-    found: dict[str, set[str]] = {}
-    written: dict[str, str] = {}
-    context: dict[str, set[str]] = {}
-    used: set[int] = set()
-    for token in content:
-        if not _is_number(token) or token.i in used or _in_calendar_date(token):
-            continue
-        top = token
-        while _is_number(top.head) and top.head.i != top.i and top.head.i in inside:
-            top = top.head
-        group = [t for t in top.subtree if _is_number(t) or t.lower_ in SCALES or t.text in "$€£"]
-        used.update(t.i for t in group)
-        numbers = [t for t in group if _is_number(t) and t.lower_ not in SCALES]
-        scale = " ".join(t.lower_ for t in group if t.lower_ in SCALES)
-        counted = _counted(top, group)
-        if counted is None:
-            continue
-        thing, noun = counted
-        for n in numbers:
-            found.setdefault(thing, set()).add(_plain(n.lower_) + (f" {scale}" if scale else ""))
-        ends = [t.i for t in group] + ([noun.i] if noun is not None else [])
-        written.setdefault(thing, top.doc[min(ends) : max(ends) + 1].text)
-        around = noun.subtree if noun is not None else top.head.subtree
-        context.setdefault(thing, set()).update(
-            _lemma(t) for t in around if t.is_alpha and t.lower_ not in STOP_WORDS and t is not noun
-        )
-    frozen = {k: frozenset(v) for k, v in context.items()}
-    return {k: frozenset(v) for k, v in found.items()}, written, frozen, used
-
-
-def _in_calendar_date(token: Token) -> bool:
-    """A year, or a day with its month: a date, not a figure."""
-    if token.ent_type_ != "DATE":
-        return False
-    words = {t.lower_ for t in token.sent if t.ent_type_ == "DATE"}
-    return bool(_YEAR.fullmatch(token.text)) or bool(words & set(_MONTHS))
-
-
-def _counted(top: Token, group: list[Token]) -> tuple[str, Token | None] | None:
-    """What a number counts (its noun, "civilian"; a currency; "percent"; "334 of the 865
-    delegates": delegate), and the noun's token; else the word it qualifies ("100 more")."""
-    currency = next((t.text for t in group if t.text in "$€£"), None)
-    if currency:
-        return currency, None
-    if top.dep_ in {"nummod", "quantmod"} and top.head.pos_ in {"NOUN", "PROPN"}:
-        return ("percent" if top.head.lower_ in {"percent", "%"} else _lemma(top.head)), top.head
-    if top.dep_ == "pobj" and top.head.lower_ == "of" and top.head.head.pos_ == "NOUN":
-        return _lemma(top.head.head), None  # "a total of 30"
-    of = next((c for c in top.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-    noun = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
-    if noun is not None and noun.pos_ == "NOUN":
-        return _lemma(noun), noun
-    return f"({_lemma(top.head)})", None
-
-
 def _polarity(content: list[Token], denied: bool) -> tuple[set[str], set[str], set[str]]:
     """The predicate lemmas the content negates and those it affirms (a denial flips its root),
     and those that head a clause (a verb, or an adjective after "is", "seemed": not a modifier)."""
@@ -347,8 +263,8 @@ def _predicate(token: Token) -> str:
     if token.lemma_.lower() in _LINKING_VERBS:
         complement = next((c for c in token.children if c.dep_ in {"acomp", "attr", "oprd"}), None)
         if complement is not None:
-            return _lemma(complement)
-    return _lemma(token)
+            return lemma(complement)
+    return lemma(token)
 
 
 def _negates(token: Token, inside: set[int]) -> bool:
@@ -377,7 +293,7 @@ def _clauses(content: list[Token], inside: set[int], in_slots: set[int]) -> tupl
     found = []
     for head in heads:
         own = [head, *_own_subtree(head, heads)]
-        lemmas = frozenset(_lemma(t) for t in own if t.i in inside and t.i not in in_slots and _is_content(t))
+        lemmas = frozenset(lemma(t) for t in own if t.i in inside and t.i not in in_slots and _is_content(t))
         if lemmas:
             found.append(lemmas)
     return tuple(found)
@@ -398,30 +314,17 @@ def _own_subtree(head: Token, heads: list[Token]) -> Iterable[Token]:
 def _kind(token: Token, names_at: set[int]) -> str:
     if token.lower_ in NEGATING_WORDS:
         return "negation"
-    if _is_number(token):
+    if is_number(token):
         return "number"
     return "name" if token.i in names_at else "word"
 
 
-def _is_number(token: Token) -> bool:
-    return token.pos_ == "NUM" or token.like_num
-
-
 def _is_content(token: Token) -> bool:
-    lemma = _lemma(token)
+    word = lemma(token)
     return (
         token.pos_ in _CONTENT_POS
-        and lemma not in STOP_WORDS
-        and lemma not in _FRAME_VERBS
+        and word not in STOP_WORDS
+        and word not in _FRAME_VERBS
         and not token.like_num
-        and any(ch.isalpha() for ch in lemma)
+        and any(ch.isalpha() for ch in word)
     )
-
-
-def _lemma(token: Token) -> str:
-    return token.lemma_.lower()
-
-
-def _plain(number: str) -> str:
-    """ "100,000" and "100000" alike."""
-    return number.replace(",", "").rstrip(".")
