@@ -16,7 +16,7 @@ import numpy as np
 from assistant.answers.evidence import looks_like_instruction, with_speaker
 from assistant.answers.rendering import agreement_note, conflict_note, figures_note
 from assistant.answers.speakers import rebuts
-from assistant.attribution.agreement import Relation, about, compare, opposes, strongest
+from assistant.attribution.agreement import Relation, about, compare, divided, opposes, strongest, within
 from assistant.attribution.claims import Statement, statement, statements
 from assistant.attribution.parsing import entity_parses
 from assistant.models import Agreement, Citation, Quote, Sentence
@@ -66,6 +66,14 @@ class Statements:
         for i, found in zip(new, statements([self.sentences[i].text for i in new]), strict=True):
             self._read[i] = found
         return [self._read[i] for i in indices]
+
+    def sides(self, i: int) -> Relation | None:
+        """On a disputed question, how the two sides sentence `i` gives differ (`agreement.within`:
+        "A estimates $1.1 trillion; B puts the figure at $498 billion"), if it gives two that do."""
+        parts = divided(self.sentences[i].text) if self.subject else None
+        if parts is None or not about(self[i]) & self.subject:
+            return None
+        return strongest([within(*statements(list(parts)))])
 
 
 def disputed(question: str) -> frozenset[str]:
@@ -134,6 +142,8 @@ def with_conflicts(
             if found is not None:
                 against = c
                 break
+        if found is None and (found := next(filter(None, map(said.sides, own)), None)) is not None:
+            against = len(marked)  # one sentence gives both sides
         marked.append(Claim(claim.spans, claim.score, against, found))
     return marked + conflicts(marked, said, scores, floor, who, used)
 
@@ -184,7 +194,20 @@ def conflicts(
             span = with_speaker(list(sentences), j)  # its own words only: no neighbour joins
             used.update(index[(s.source, s.start_char)] for s in span)
             found.append(Claim([span], float(scores[j]), against=c, relation=found_relation))
-    return found
+    return found + _two_sided(said, scores, open_, used, len(claims) + len(found), MAX_CONFLICTS - len(found))
+
+
+def _two_sided(
+    said: Statements, scores: np.ndarray, open_: list[int], used: set[int], at: int, room: int
+) -> list[Claim]:
+    """On a disputed question, the best-scoring sentence of `open_` that gives both sides itself
+    ("Video shows ..., contradicting police's earlier claim that ..."), as claim number `at`."""
+    for j in sorted(open_, key=lambda j: -scores[j]) if room > 0 and said.subject else []:
+        found = None if j in used else said.sides(j)
+        if found is not None:
+            used.add(j)
+            return [Claim([[said.sentences[j]]], float(scores[j]), against=at, relation=found)]
+    return []
 
 
 def _same_speaker(said: Statements, who: list[Quote | None], i: int, j: int) -> bool:

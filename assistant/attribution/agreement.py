@@ -54,6 +54,9 @@ KINDS = ("agree", "conflict", "figures", "none")
 # A statement that sets something right ("in fact") opposes another on a disputed question when
 # they share this many words, names aside ("voting fraud"), one of them the question's.
 CORRECTED = 2
+# Where a sentence that gives two sides turns from one to the other.
+CONTRADICTING = ", contradicting "
+CONTRASTS = ("; ", ", though ", ", although ", ", whereas ", CONTRADICTING, ", but ")
 # Endings that make one predicate of another ("support" / "supportive" / "supported").
 _DERIVED = ("ive", "ful", "ed", "ing", "s", "ment", "ion", "ation")
 
@@ -142,6 +145,41 @@ def opposes(a: Statement, b: Statement, subject: frozenset[str]) -> Relation:
     if a.corrects != b.corrects and len(shared - (_name_words(a) & _name_words(b))) >= CORRECTED:
         return Relation("conflict")  # "Voting fraud is, in fact, very rare."
     return NONE
+
+
+def divided(text: str) -> tuple[str, str] | None:
+    """The two sides of a sentence that gives both ("A estimates $1.1 trillion; B puts the figure
+    at $498 billion", "Trump accused Holt of being a Democrat, though records indicate he has
+    been a Republican"), split at the first CONTRASTS marker; None when it has none."""
+    lower = text.lower()
+    found = [(lower.find(m), m) for m in CONTRASTS if m in lower]
+    if not found:
+        return None
+    at, marker = min(found)
+    first, second = text[:at].strip(" ,;"), text[at + len(marker) :].strip(" ,;")
+    if marker == CONTRADICTING:
+        first += marker.rstrip()  # the side before says it is contradicted (see `within`)
+    return (first, second) if len(first.split()) >= 3 and len(second.split()) >= 3 else None
+
+
+def within(a: Statement, b: Statement) -> Relation:
+    """How the two sides of one sentence (`divided`) differ: being one sentence joined by a
+    contrast, they need no words in common; other figures for one counted thing, then another
+    group ("a Democrat" / "a Republican"), a negated or an opposite predicate. A sentence
+    that says so ("..., contradicting ...") is a conflict as it stands."""
+    if a.text.endswith(CONTRADICTING.rstrip()):
+        return Relation("conflict")
+    figures = _figures(a, b, 0)
+    if figures.kind == "figures":
+        return figures
+    differing = _differing(a.names, b.names)  # not dates: two clauses may tell of two days
+    if differing is not None and differing[0].slot == differing[1].slot == "group":
+        return Relation("conflict", differing[0].slot, (differing[0].text, differing[1].text))
+    for predicate in _opposed(a, b):
+        said = (f"not {predicate}", predicate) if predicate in a.negated else (predicate, f"not {predicate}")
+        return Relation("conflict", "negation", said)
+    opposite = _antonymous(a, b)
+    return Relation("conflict", "opposite", opposite) if opposite is not None else NONE
 
 
 def strongest(relations: Iterable[Relation]) -> Relation | None:
