@@ -18,6 +18,7 @@ from assistant.answers.rendering import agreement_note, conflict_note, figures_n
 from assistant.answers.speakers import rebuts
 from assistant.attribution.agreement import Relation, about, compare, divided, opposes, strongest, within
 from assistant.attribution.claims import Statement, statement, statements
+from assistant.attribution.disputes import REBUTTAL
 from assistant.attribution.parsing import entity_parses
 from assistant.models import Agreement, Citation, Quote, Sentence
 from assistant.text.words import SPEECH_VERBS
@@ -26,7 +27,6 @@ MAX_CONFLICTS = 2  # contradicting statements added to an answer, beyond its cla
 # Sentences less alike than this (embedding cosine) are not parsed to see whether they state the
 # same fact: a cheap first sieve, well below any pair of agreeing sentences in eval/agreement*.jsonl.
 CANDIDATE = 0.4
-REBUTTAL = Relation("conflict")  # the text says one speaker rebuts the other: no slot to name
 # A question asks about a disputed matter when it asks what two parties say or find ("What did
 # Trump claim, and how did HuffPost respond?", "What do King and Schultz say?") or names the
 # dispute ("How do the two estimates differ?").
