@@ -104,3 +104,26 @@ def test_a_disputed_question_is_answered_with_both_sides_and_the_conflict_flagge
     assert any("seemed supportive" in q for q in quotes) and any("did not support" in q for q in quotes)
     plain = assistant.ask("How long has Dale Marsh hosted a show on the harbor network?")
     assert not [a for a in plain.agreements if a.kind == "conflict"]  # not a dispute: no note
+
+
+def test_the_speakers_tab_flags_a_rebuttal_the_article_announces_as_the_answer_does(tmp_path: Path) -> None:
+    from assistant.attribution.disputes import Disputes
+
+    (tmp_path / "herald.txt").write_text(
+        "Valley Herald\n\n"
+        "“Everything is under control at the old mill,” said Ann Weber, the council adviser.\n\n"
+        "But Tom Berg contradicted the adviser’s account.\n\n"
+        "“Half the village is still without power and clean water,” Berg said.\n\n"
+        "“The shelters will stay open all week,” Berg said later.\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant(data_dir=tmp_path / "index")
+    assistant.ingest([tmp_path / "herald.txt"])
+    book = assistant.directory()
+    everyone = [q for said in book.statements.values() for q in said]
+    found = Disputes().of(list(book.statements["Tom Berg"]), everyone, assistant.source_text)
+    assert [(d.statement.quote[:14], d.other.speaker) for d in found] == [("Half the villa", "Ann Weber")]
+    answer = assistant.ask("What did Ann Weber say about the old mill?")
+    conflicts = [a for a in answer.agreements if a.kind == "conflict"]
+    quotes = [answer.citations[n - 1].quote for a in conflicts for n in a.citations]
+    assert any("Half the village" in q for q in quotes) and any("under control" in q for q in quotes)
