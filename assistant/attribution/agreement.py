@@ -47,6 +47,7 @@ MIN_SHARED = 2  # frame words in common, at least
 FIGURES_CONTEXT = 2
 COVERED = 0.4
 ALIGNED_STRETCH = 4  # words: a longer stretch worded differently is a paraphrase, not one slot
+ALIGNED_SHARE = 0.5  # of the longer wording's words the two have in the same order: one sentence
 # A clause of a model's claim is in its cited text when at least this share of its content
 # lemmas is there ("it is safe" against a sentence without "safe": no).
 CLAUSE_SHARE = 0.5
@@ -227,7 +228,11 @@ def _aligned(a: Statement, b: Statement) -> Relation:
     stretch each words differently that holds a name or a number on both sides ("made by Exxon
     Mobil" / "made by Reports", "won 758" / "won 2,274"), is where they differ."""
     words_a, words_b = [w for w, _ in a.tokens], [w for w, _ in b.tokens]
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, words_a, words_b, autojunk=False).get_opcodes():
+    matcher = SequenceMatcher(None, words_a, words_b, autojunk=False)
+    same = sum(block.size for block in matcher.get_matching_blocks())
+    if same < ALIGNED_SHARE * max(len(words_a), len(words_b)):
+        return NONE  # not one sentence twice: a headline and its story, two accounts
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal" or max(i2 - i1, j2 - j1) > ALIGNED_STRETCH:
             continue
         kinds_a, kinds_b = {k for _, k in a.tokens[i1:i2]}, {k for _, k in b.tokens[j1:j2]}
@@ -242,8 +247,10 @@ def _aligned(a: Statement, b: Statement) -> Relation:
 
 
 def _opposed(a: Statement, b: Statement) -> list[str]:
-    """Predicates one negates (and the other nowhere) while the other affirms them."""
-    return sorted((a.negated - b.negated) & b.asserted | (b.negated - a.negated) & a.asserted)
+    """Predicates one negates (and the other nowhere) while the other affirms them, a clause's
+    predicate on one side at least (not a modifier: "not a Black Lives Matter moment")."""
+    found = (a.negated - b.negated) & b.asserted | (b.negated - a.negated) & a.asserted
+    return sorted(found & (a.stated | b.stated))
 
 
 def _figures(a: Statement, b: Statement, context: int) -> Relation:
@@ -286,7 +293,7 @@ def _differing(a: Sequence[Value], b: Sequence[Value]) -> tuple[Value, Value] | 
     words_a, words_b = {w for v in a for w in v.key}, {w for v in b for w in v.key}
     only_a = [v for v in a if v.key - words_b and not any(_compatible(v, w) for w in b)]
     only_b = [w for w in b if w.key - words_a and not any(_compatible(v, w) for v in a)]
-    same_slot = [(v, w) for v in only_a for w in only_b if v.slot == w.slot or "name" in {v.slot, w.slot}]
+    same_slot = [(v, w) for v in only_a for w in only_b if v.slot == w.slot or _unlabelled(v, w)]
     return same_slot[0] if same_slot else None
 
 
@@ -306,3 +313,11 @@ def speaker_of(quotes: Sequence[Quote], source: str, start: int, end: int) -> Qu
         if overlap > best_overlap:
             best, best_overlap = quote, overlap
     return best if best_overlap >= COVERED * (end - start) else None
+
+
+def _unlabelled(v: Value, w: Value) -> bool:
+    """A name the recognizer left unlabelled ("Manafort Jr.") stands against a labelled one, but
+    not a lone capitalised word: as often an alias ("Obamacare" / "the Affordable Care Act") or a
+    headline's first word ("Talk compared to ...") as a name."""
+    lone = any(x.slot == "name" and len(x.key) == 1 and x.text.istitle() for x in (v, w))
+    return "name" in {v.slot, w.slot} and not lone

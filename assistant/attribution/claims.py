@@ -35,6 +35,8 @@ NAME_LABELS = {
     "FAC": "place",
     "NORP": "group",
 }
+# Verbs whose complement did not happen ("avoid paying", "refused to leave", "failed to stop").
+IMPLICIT_NEGATIVES = frozenset("avoid refuse fail decline prevent stop cease neglect".split())
 DENIAL_VERBS = frozenset("deny dispute refute reject".split())
 NEGATING_WORDS = frozenset("no never nobody nothing none neither nor not n't".split())
 FALSEHOODS = frozenset("lie false untrue wrong baseless nonsense fabrication fake misleading".split())
@@ -237,6 +239,8 @@ def _polarity(content: list[Token], denied: bool) -> tuple[set[str], set[str], s
         while current.dep_ not in {"conj", "parataxis", "ROOT"} and current.head.i in inside:
             current = current.head
             if current.pos_ in {"VERB", "AUX", "ADJ"} and _negates(current, inside):
+                negative = not negative
+            if lemma(current) in IMPLICIT_NEGATIVES:  # "to avoid paying": paying is not done
                 negative = not negative
         (negated if negative else asserted).add(_predicate(token))
         infinitive = any(c.tag_ == "TO" for c in token.children)  # "pleading not to shoot": an aim
