@@ -46,6 +46,11 @@ def test_questions_asking_for_two_sides_are_disputed_and_others_not() -> None:
             "A spokeswoman says neither the mayor nor her office helped Mr. Marsh get a permit.",
             "negation",
         ),
+        (  # a side taken against ("was against", "opposes") does not support
+            "Mr. Marsh told the forum he was totally against the harbor tax.",
+            "Ms. Lind noted that Mr. Marsh initially supported the harbor tax in 2003.",
+            "negation",
+        ),
         (  # WordNet antonyms
             "Mr. Marsh's harbor venture succeeded, Ms. Lind said.",
             "Mr. Marsh's harbor venture failed within a year.",

@@ -35,6 +35,8 @@ NAME_LABELS = {
     "FAC": "place",
     "NORP": "group",
 }
+# Predicates that take a side: the side (a predicate) and whether they take it against.
+STANCES = {"against": ("support", True), "oppose": ("support", True), "for": ("support", False)}
 # Verbs whose complement did not happen ("avoid paying", "refused to leave", "failed to stop").
 IMPLICIT_NEGATIVES = frozenset("avoid refuse fail decline prevent stop cease neglect".split())
 DENIAL_VERBS = frozenset("deny dispute refute reject".split())
@@ -242,11 +244,14 @@ def _polarity(content: list[Token], denied: bool) -> tuple[set[str], set[str], s
                 negative = not negative
             if lemma(current) in IMPLICIT_NEGATIVES:  # "to avoid paying": paying is not done
                 negative = not negative
-        (negated if negative else asserted).add(_predicate(token))
+        predicate = _predicate(token)
+        if predicate in STANCES:  # "was against the war", "opposes the plan": does not support it
+            predicate, negative = STANCES[predicate][0], negative != STANCES[predicate][1]
+        (negated if negative else asserted).add(predicate)
         infinitive = any(c.tag_ == "TO" for c in token.children)  # "pleading not to shoot": an aim
         modifier = token.pos_ == "ADJ" and token.head.pos_ == "ADJ"
         if token.dep_ in _CLAUSE_DEPS and not infinitive and not modifier:
-            stated.add(_predicate(token))
+            stated.add(predicate)
     return negated, asserted, stated
 
 
@@ -263,11 +268,16 @@ def _unasserted(token: Token) -> bool:
 
 def _predicate(token: Token) -> str:
     """A verb's lemma, or for "be" (or "seem", "become" ...) with an adjective ("is safe", "seemed
-    supportive") the adjective's."""
+    supportive") the adjective's, or with "against" / "for" ("was against the war") the preposition."""
     if token.lemma_.lower() in _LINKING_VERBS:
         complement = next((c for c in token.children if c.dep_ in {"acomp", "attr", "oprd"}), None)
         if complement is not None:
             return lemma(complement)
+        stance = next(
+            (c for c in token.children if c.dep_ == "prep" and c.lower_ in {"against", "for"}), None
+        )
+        if stance is not None:
+            return stance.lower_
     return lemma(token)
 
 
