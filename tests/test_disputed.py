@@ -132,3 +132,5 @@ def test_the_speakers_tab_flags_a_rebuttal_the_article_announces_as_the_answer_d
     conflicts = [a for a in answer.agreements if a.kind == "conflict"]
     quotes = [answer.citations[n - 1].quote for a in conflicts for n in a.citations]
     assert any("Half the village" in q for q in quotes) and any("under control" in q for q in quotes)
+    (tmp_path / "herald.txt").write_text("Rewritten since.\n", encoding="utf-8")  # its text is gone
+    assert Disputes().of(list(book.statements["Tom Berg"]), everyone, assistant.source_text) == []

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from assistant.attribution.agreement import Relation, compare
 from assistant.attribution.claims import Statement, statements
+from assistant.errors import AssistantError
 from assistant.models import Quote
 from assistant.text.sentences import sentence_spans
 from assistant.text.words import REBUTTALS, ROLE_NOUNS, alternation
@@ -104,7 +105,10 @@ def _rebuts(a: Quote, b: Quote, text_of: Callable[[str], str], texts: dict[str, 
     if first.end_char > second.start_char:
         return False
     if a.source not in texts:
-        texts[a.source] = text_of(a.source)
+        try:
+            texts[a.source] = text_of(a.source)
+        except AssistantError:  # the file moved or changed since ingest: no article to read it in
+            texts[a.source] = ""
     text = texts[a.source]
     # the sentence that ends right before the rebuttal's words (an opening quotation mark aside)
     spans = [
