@@ -17,7 +17,7 @@ from assistant.answers.evidence import looks_like_instruction, with_speaker
 from assistant.answers.rendering import agreement_note, conflict_note, figures_note
 from assistant.answers.speakers import rebuts
 from assistant.attribution.agreement import Relation, about, compare, divided, opposes, strongest, within
-from assistant.attribution.claims import Statement, statement, statements
+from assistant.attribution.claims import Statement, read, statements
 from assistant.attribution.disputes import REBUTTAL
 from assistant.attribution.parsing import entity_parses
 from assistant.models import Agreement, Citation, Quote, Sentence
@@ -90,7 +90,7 @@ def disputed(question: str) -> frozenset[str]:
     named = any(t.lemma_.lower() in DISPUTING for t in doc)
     if len(verbs) < 2 and not parties and not named:
         return frozenset()
-    return about(statement(question)) - REPORTING - DISPUTING
+    return about(read(doc)) - REPORTING - DISPUTING
 
 
 def relation(
