@@ -3,7 +3,10 @@
 The comparison is `attribution.agreement.compare`, slot by slot on each sentence's parse: two
 sentences of different sources join one claim only when they state the same fact; a sentence
 that conflicts with a claim (or that the text says rebuts its speaker) follows it as a claim of
-its own, with the note naming the slot's two values.
+its own, with the note naming the slot's two values. When the question asks about a disputed
+matter (`disputed`), another speaker's statement on its subject that opposes a claim by meaning
+(`agreement.opposes`), or a sentence that gives both sides itself (`agreement.within`), is its
+other side too.
 """
 
 from __future__ import annotations

@@ -21,7 +21,10 @@ smaller one's, at least MIN_SHARED words). Then:
 - anything else -> **none**: silence is better than a wrong note.
 
 Who says a statement is not part of its claim ("..., Palamar said"), so one speaker is in
-conflict with himself only when the contents oppose under the rules above. Thresholds: see
+conflict with himself only when the contents oppose under the rules above. On a question about a
+disputed matter, `opposes` relaxes the frame for statements on the question's subject (a
+predicate negated in another form, WordNet antonyms, a denial, a correction), and `within`
+compares the two sides of one sentence ("A estimates X; B puts it at Y"). Thresholds: see
 docs/answers.md for the data they were set on and the figures measured on data held out.
 """
 
