@@ -30,6 +30,7 @@ run: $(VENV)/.installed
 # The unit tier: rules, answer stages and fusion on in-memory inputs with a fake embedder, no
 # embedding model, Chroma or browser (tests marked `fast`), then the modules' runnable doctests.
 DOCTESTED := assistant/attribution/antecedents.py assistant/attribution/occurrences.py \
+	assistant/attribution/agreement.py \
 	assistant/attribution/quotes.py assistant/answers/providers.py assistant/answers/prompts.py \
 	assistant/text/names.py assistant/text/dates.py assistant/text/sentences.py \
 	assistant/retrieval/fusion.py assistant/settings.py vectorstore/filters.py vectorstore/store.py

@@ -50,3 +50,35 @@ def test_a_bad_pair_is_named_with_its_line_and_field(tmp_path: Path) -> None:
     path.write_text("{not json\n", encoding="utf-8")
     result = run_cli("eval", "agreement", str(path), cwd=tmp_path)
     assert "line 1: not JSON" in result.stderr
+
+
+def test_per_question_the_two_sides_of_a_dispute_are_retrieved_cited_and_flagged(tmp_path: Path) -> None:
+    from assistant.evaluation.agreement import report
+
+    article = (
+        "Harbor Ledger\n\n"
+        "Radio host Dale Marsh has hosted a weekly show on the harbor network since 2015. "
+        "Mr. Marsh, who works directly for the network, has recently seemed supportive of Mr. Ortiz, "
+        "Vera Lind said.\n\n"
+        "Mr. Marsh generally supported the old council during his time at the station, "
+        "and said he did not support Mr. Ortiz, the presumed favorite.\n"
+    )
+    texts = tmp_path / "polnear" / "dev" / "text"
+    texts.mkdir(parents=True)
+    (texts / "ledger.txt").write_text(article, encoding="utf-8")
+    sides = ["has recently seemed supportive of Mr. Ortiz", "said he did not support Mr. Ortiz"]
+    answers = [
+        {"file": "ledger.txt", "start": article.index(s), "end": article.index(s) + len(s), "text": s}
+        for s in sides
+    ]
+    row = {
+        "question": "Does host Dale Marsh back Ortiz? What do Vera Lind and Marsh himself say?",
+        "kind": "f",
+        "answers": answers,
+        "speaker": ["Vera Lind", "Dale Marsh"],
+    }
+    path = tmp_path / "newsqa.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    table = report(path)
+    assert "| both sides retrieved | both sides cited | flagged |" in table
+    assert "| **all 1** | 1.000 | 1.000 | 1.000 |" in table

@@ -173,7 +173,7 @@ class ExtractiveAnswerer:
                 claims.append(Claim(spans, float(scores[i])))
         if not claims:
             return Verdict([], "declined", first_missing, near)
-        claims = with_conflicts(claims, said, scores, 0.5 * self.threshold, who, used)
+        claims = with_conflicts(claims, said, scores, 0.5 * self.threshold, who, used, question)
         return Verdict(claims, status, first_missing if status == "partial" else [])
 
     def _scores(

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant.attribution.agreement import speaker_of
+from assistant.attribution.disputes import rebutted
 from assistant.models import Answer, Citation, Quote, Sentence
 from assistant.text.sentences import sentence_spans
-from assistant.text.words import PERSONAL_PRONOUNS, REBUTTALS, ROLE_NOUNS, alternation
+from assistant.text.words import PERSONAL_PRONOUNS, REBUTTALS, alternation
 
 # A statement whose speaker the cited sentence names is theirs when its words are at least this
 # share of the citation: the rest is the attribution (", said Leslie Wimes, a ..."), not narration
@@ -20,21 +21,13 @@ _REBUTTAL = re.compile(rf"\b(?:{alternation(REBUTTALS)})\b")
 
 def rebuts(sentences: list[Sentence], j: int, speaker: Quote | None) -> bool:
     """True when the sentence before `j` says someone rebutted `speaker` ("But Palamar
-    contradicted the adviser’s synopsis"): sentence `j` is then the rebuttal."""
-    if speaker is None or speaker.speaker is None or j == 0:
+    contradicted the adviser’s synopsis"): sentence `j` is then the rebuttal (`disputes.rebutted`)."""
+    if speaker is None or j == 0:
         return False
     before = sentences[j - 1]
     if before.source != sentences[j].source or sentences[j].start_char - before.end_char > 3:
         return False
-    verb = _REBUTTAL.search(before.text)
-    if not verb:
-        return False
-    target = before.text[verb.end() :].lower()
-    names = {speaker.speaker.split()[-1].lower()}
-    names |= {w.lower() for w in re.findall(r"[A-Za-z]+", speaker.role or "") if w.lower() in ROLE_NOUNS}
-    # Spelling variants; without them nothing changes on newsqa dev (scripts/ablate_rules.py).
-    names |= {"adviser" if n == "advisor" else "advisor" if n == "adviser" else n for n in names}
-    return any(re.search(rf"\b{re.escape(n)}", target) for n in names)
+    return rebutted(before.text, speaker)
 
 
 def speaking(citation: Citation, quotes: Sequence[Quote]) -> Quote | None:

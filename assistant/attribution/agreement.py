@@ -21,17 +21,24 @@ smaller one's, at least MIN_SHARED words). Then:
 - anything else -> **none**: silence is better than a wrong note.
 
 Who says a statement is not part of its claim ("..., Palamar said"), so one speaker is in
-conflict with himself only when the contents oppose under the rules above. Thresholds: see
+conflict with himself only when the contents oppose under the rules above. On a question about a
+disputed matter, `opposes` relaxes the frame for statements on the question's subject (a
+predicate negated in another form, WordNet antonyms, a denial, a correction), and `within`
+compares the two sides of one sentence ("A estimates X; B puts it at Y"). Thresholds: see
 docs/answers.md for the data they were set on and the figures measured on data held out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import cache
+from importlib import resources
 
-from assistant.attribution.claims import Statement, Value, statements
+from assistant.attribution.claims import Statement, statements
+from assistant.attribution.quantities import Value
 from assistant.models import Quote
 
 SAME_FRAME = 0.6  # share of the smaller frame's words the two share: about the same thing
@@ -43,10 +50,19 @@ MIN_SHARED = 2  # frame words in common, at least
 FIGURES_CONTEXT = 2
 COVERED = 0.4
 ALIGNED_STRETCH = 4  # words: a longer stretch worded differently is a paraphrase, not one slot
+ALIGNED_SHARE = 0.5  # of the longer wording's words the two have in the same order: one sentence
 # A clause of a model's claim is in its cited text when at least this share of its content
 # lemmas is there ("it is safe" against a sentence without "safe": no).
 CLAUSE_SHARE = 0.5
 KINDS = ("agree", "conflict", "figures", "none")
+# A statement that sets something right ("in fact") opposes another on a disputed question when
+# they share this many words, names aside ("voting fraud"), one of them the question's.
+CORRECTED = 2
+# Where a sentence that gives two sides turns from one to the other.
+CONTRADICTING = ", contradicting "
+CONTRASTS = ("; ", ", though ", ", although ", ", whereas ", CONTRADICTING, ", but ")
+# Endings that make one predicate of another ("support" / "supportive" / "supported").
+_DERIVED = ("ive", "ful", "ed", "ing", "s", "ment", "ion", "ation")
 
 
 @dataclass(frozen=True)
@@ -89,6 +105,9 @@ def compare(a: Statement, b: Statement) -> Relation:
     if a.denial != b.denial:  # "Kyiv denied that its forces ..." against "... its forces blew up ..."
         said = ("denies", "states") if a.denial else ("states", "denies")
         return Relation("conflict", "negation", said)
+    opposite = _antonymous(a, b)
+    if opposite is not None:
+        return Relation("conflict", "opposite", opposite)
     for values_a, values_b in ((a.names, b.names), (a.dates, b.dates)):
         differing = _differing(values_a, values_b)
         if differing is not None:
@@ -103,12 +122,120 @@ def compare(a: Statement, b: Statement) -> Relation:
     return Relation("agree")
 
 
+def opposes(a: Statement, b: Statement, subject: frozenset[str]) -> Relation:
+    """How `a` and `b` oppose on the subject a question asks about (`subject`: its lower-case
+    words and lemmas), where their wordings share too little for `compare`: both speak of it (a
+    name's word or a content word of `subject` in each), and one negates a predicate the other
+    affirms ("seemed supportive of Trump" / "did not support Trump"), or denies it ("neither
+    ... helped"), or they hold opposite predicates ("succeed" / "fail"), or one sets the other
+    right ("Voting fraud is, in fact, very rare."). Else what `compare` finds, agreement aside."""
+    found = compare(a, b)
+    if found.kind in {"conflict", "figures"}:
+        return found
+    shared = about(a) & about(b)
+    if not shared & subject:
+        return NONE
+    for x, y in ((a, b), (b, a)):
+        for p in sorted(x.negated & x.stated - y.negated):
+            q = next((q for q in sorted(y.asserted & y.stated) if _same_root(p, q)), None)
+            if q is not None:
+                said = (f"not {p}", q) if x is a else (q, f"not {p}")
+                return Relation("conflict", "negation", said)
+    if a.denial != b.denial:
+        return Relation("conflict", "negation", ("denies", "states") if a.denial else ("states", "denies"))
+    opposite = _antonymous(a, b)
+    if opposite is not None:
+        return Relation("conflict", "opposite", opposite)
+    if a.corrects != b.corrects and len(shared - (_name_words(a) & _name_words(b))) >= CORRECTED:
+        return Relation("conflict")  # "Voting fraud is, in fact, very rare."
+    return NONE
+
+
+def divided(text: str) -> tuple[str, str] | None:
+    """The two sides of a sentence that gives both ("A estimates $1.1 trillion; B puts the figure
+    at $498 billion", "Trump accused Holt of being a Democrat, though records indicate he has
+    been a Republican"), split at the first CONTRASTS marker; None when it has none."""
+    lower = text.lower()
+    found = [(lower.find(m), m) for m in CONTRASTS if m in lower]
+    if not found:
+        return None
+    at, marker = min(found)
+    first, second = text[:at].strip(" ,;"), text[at + len(marker) :].strip(" ,;")
+    if marker == CONTRADICTING:
+        first += marker.rstrip()  # the side before says it is contradicted (see `within`)
+    return (first, second) if len(first.split()) >= 3 and len(second.split()) >= 3 else None
+
+
+def within(a: Statement, b: Statement) -> Relation:
+    """How the two sides of one sentence (`divided`) differ: being one sentence joined by a
+    contrast, they need no words in common; other figures for one counted thing, then another
+    group ("a Democrat" / "a Republican"), a negated or an opposite predicate. A sentence
+    that says so ("..., contradicting ...") is a conflict as it stands."""
+    if a.text.endswith(CONTRADICTING.rstrip()):
+        return Relation("conflict")
+    figures = _figures(a, b, 0)
+    if figures.kind == "figures":
+        return figures
+    differing = _differing(a.names, b.names)  # not dates: two clauses may tell of two days
+    if differing is not None and differing[0].slot == differing[1].slot == "group":
+        return Relation("conflict", differing[0].slot, (differing[0].text, differing[1].text))
+    for predicate in _opposed(a, b):
+        said = (f"not {predicate}", predicate) if predicate in a.negated else (predicate, f"not {predicate}")
+        return Relation("conflict", "negation", said)
+    opposite = _antonymous(a, b)
+    return Relation("conflict", "opposite", opposite) if opposite is not None else NONE
+
+
+def strongest(relations: Iterable[Relation]) -> Relation | None:
+    """The first conflict of `relations`, else the first differing figures, else None."""
+    found = list(relations)
+    return next((r for r in found if r.kind == "conflict"), None) or next(
+        (r for r in found if r.kind == "figures"), None
+    )
+
+
+def about(statement: Statement) -> frozenset[str]:
+    """What a statement speaks of: its content words and the words of its names."""
+    return statement.words | _name_words(statement)
+
+
+def _name_words(statement: Statement) -> frozenset[str]:
+    return frozenset(w for v in statement.names for w in v.key)
+
+
+def _same_root(p: str, q: str) -> bool:
+    """One predicate, worded as another part of speech: "support" / "supportive"."""
+    short, long = sorted((p, q), key=len)
+    return p == q or (len(short) >= 4 and long.startswith(short) and long[len(short) :] in _DERIVED)
+
+
+def _antonymous(a: Statement, b: Statement) -> tuple[str, str] | None:
+    """A predicate `a` affirms and one `b` affirms that mean the opposite ("win" / "lose")."""
+    pairs = _antonyms()
+    for p in sorted(a.asserted & a.stated - b.asserted):
+        for q in sorted(b.asserted & b.stated - a.asserted):
+            if (min(p, q), max(p, q)) in pairs:
+                return p, q
+    return None
+
+
+@cache
+def _antonyms() -> frozenset[tuple[str, str]]:
+    """WordNet's pairs of opposite words (assistant/fitted/antonyms.json, scripts/make_antonyms.py)."""
+    text = (resources.files("assistant.fitted") / "antonyms.json").read_text(encoding="utf-8")
+    return frozenset((x, y) for x, y in json.loads(text)["pairs"])
+
+
 def _aligned(a: Statement, b: Statement) -> Relation:
     """Two wordings of one sentence, aligned word by word: a negation one adds, or a short
     stretch each words differently that holds a name or a number on both sides ("made by Exxon
     Mobil" / "made by Reports", "won 758" / "won 2,274"), is where they differ."""
     words_a, words_b = [w for w, _ in a.tokens], [w for w, _ in b.tokens]
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, words_a, words_b, autojunk=False).get_opcodes():
+    matcher = SequenceMatcher(None, words_a, words_b, autojunk=False)
+    same = sum(block.size for block in matcher.get_matching_blocks())
+    if same < ALIGNED_SHARE * max(len(words_a), len(words_b)):
+        return NONE  # not one sentence twice: a headline and its story, two accounts
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal" or max(i2 - i1, j2 - j1) > ALIGNED_STRETCH:
             continue
         kinds_a, kinds_b = {k for _, k in a.tokens[i1:i2]}, {k for _, k in b.tokens[j1:j2]}
@@ -123,8 +250,10 @@ def _aligned(a: Statement, b: Statement) -> Relation:
 
 
 def _opposed(a: Statement, b: Statement) -> list[str]:
-    """Predicates one negates (and the other nowhere) while the other affirms them."""
-    return sorted((a.negated - b.negated) & b.asserted | (b.negated - a.negated) & a.asserted)
+    """Predicates one negates (and the other nowhere) while the other affirms them, a clause's
+    predicate on one side at least (not a modifier: "not a Black Lives Matter moment")."""
+    found = (a.negated - b.negated) & b.asserted | (b.negated - a.negated) & a.asserted
+    return sorted(found & (a.stated | b.stated))
 
 
 def _figures(a: Statement, b: Statement, context: int) -> Relation:
@@ -167,7 +296,7 @@ def _differing(a: Sequence[Value], b: Sequence[Value]) -> tuple[Value, Value] | 
     words_a, words_b = {w for v in a for w in v.key}, {w for v in b for w in v.key}
     only_a = [v for v in a if v.key - words_b and not any(_compatible(v, w) for w in b)]
     only_b = [w for w in b if w.key - words_a and not any(_compatible(v, w) for v in a)]
-    same_slot = [(v, w) for v in only_a for w in only_b if v.slot == w.slot or "name" in {v.slot, w.slot}]
+    same_slot = [(v, w) for v in only_a for w in only_b if v.slot == w.slot or _unlabelled(v, w)]
     return same_slot[0] if same_slot else None
 
 
@@ -187,3 +316,11 @@ def speaker_of(quotes: Sequence[Quote], source: str, start: int, end: int) -> Qu
         if overlap > best_overlap:
             best, best_overlap = quote, overlap
     return best if best_overlap >= COVERED * (end - start) else None
+
+
+def _unlabelled(v: Value, w: Value) -> bool:
+    """A name the recognizer left unlabelled ("Manafort Jr.") stands against a labelled one, but
+    not a lone capitalised word: as often an alias ("Obamacare" / "the Affordable Care Act") or a
+    headline's first word ("Talk compared to ...") as a name."""
+    lone = any(x.slot == "name" and len(x.key) == 1 and x.text.istitle() for x in (v, w))
+    return "name" in {v.slot, w.slot} and not lone

@@ -16,12 +16,12 @@ its content and negates it. From the content come
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.attribution.parsing import entity_parses
+from assistant.attribution.quantities import Value, dates_of, figures_of, is_number, lemma
 from assistant.text.words import SPEECH_VERBS, STOP_WORDS, TITLES
 
 if TYPE_CHECKING:
@@ -35,26 +35,23 @@ NAME_LABELS = {
     "FAC": "place",
     "NORP": "group",
 }
+# Predicates that take a side: the side (a predicate) and whether they take it against.
+STANCES = {"against": ("support", True), "oppose": ("support", True), "for": ("support", False)}
+# Verbs whose complement did not happen ("avoid paying", "refused to leave", "failed to stop").
+IMPLICIT_NEGATIVES = frozenset("avoid refuse fail decline prevent stop cease neglect".split())
 DENIAL_VERBS = frozenset("deny dispute refute reject".split())
 NEGATING_WORDS = frozenset("no never nobody nothing none neither nor not n't".split())
 FALSEHOODS = frozenset("lie false untrue wrong baseless nonsense fabrication fake misleading".split())
-SCALES = frozenset("hundred thousand million billion trillion".split())
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
-_MONTHS = "january february march april may june july august september october november december".split()
-_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+# Words by which a statement sets another right ("Voting fraud is, in fact, very rare.", "Video
+# shows ..., contradicting police's earlier claim", "PolitiFact ... rated it Mostly False").
+CORRECTIONS = FALSEHOODS | frozenset("actually contradict contrary debunk exaggerate exaggeration".split())
+_CORRECTING_PHRASES = ("in fact", "in reality", "in truth")
+_CLAUSE_DEPS = frozenset("ROOT ccomp xcomp conj parataxis advcl relcl".split())
+_LINKING_VERBS = frozenset("be seem appear become remain look sound".split())
 # Words before a name that are no part of it ("Mr. Trump" is "Donald Trump").
 _TITLE_WORDS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Sgt"} | set(TITLES))
 _CONTENT_POS = {"NOUN", "VERB", "ADJ", "ADV", "PROPN"}
 _FRAME_VERBS = SPEECH_VERBS - {"continue", "call", "charge", "point", "shoot", "read"} | {"accord"}
-
-
-@dataclass(frozen=True)
-class Value:
-    """One name or date a statement gives, as written, with the slot it fills."""
-
-    text: str
-    slot: str  # "person", "organisation", "place", "group" or "date"
-    key: frozenset[str]  # its lower-case words (a date: its year, weekday or month)
 
 
 @dataclass(frozen=True)
@@ -77,6 +74,8 @@ class Statement:
     tokens: tuple[tuple[str, str], ...] = ()
     vocabulary: frozenset[str] = frozenset()  # every word of the text, as written and as lemma
     refutes_before: bool = False  # it calls what was said before false: "That comment is a lie."
+    corrects: bool = False  # it sets something right: "in fact", "actually", "false", "contradicting"
+    stated: frozenset[str] = frozenset()  # the predicates of its clauses (no modifier: "a white officer")
 
 
 def statements(texts: Sequence[str]) -> list[Statement]:
@@ -100,17 +99,17 @@ def read(doc: Doc) -> Statement:
     content, denied = _content(doc)
     inside = {t.i for t in content}
     ents = [e for e in doc.ents if e.root.i in inside]
-    names = tuple(_name(e) for e in ents if e.label_ in NAME_LABELS)
-    dates = tuple(v for e in ents if e.label_ == "DATE" for v in _dates(e))
+    names = tuple(_name(e) for e in _joined_places([e for e in ents if e.label_ in NAME_LABELS]))
+    dates = tuple(v for e in ents if e.label_ == "DATE" for v in dates_of(e))
     in_slots = {t.i for e in ents if e.label_ in NAME_LABELS or e.label_ == "DATE" for t in e}
     names += _unlabelled_names(content, in_slots)
-    figures, figure_text, context, number_tokens = _figures(content, inside)
+    figures, figure_text, context, number_tokens = figures_of(content, inside)
     in_slots |= number_tokens | {t.i for t in content if t.pos_ == "PROPN"}
     names_at = {t.i for e in ents if e.label_ in NAME_LABELS for t in e} | {
         t.i for t in content if _looks_like_name(t) or (t.is_title and t.i > content[0].i)
     }
-    negated, asserted = _polarity(content, denied)
-    words = frozenset(_lemma(t) for t in content if t.i not in in_slots and _is_content(t))
+    negated, asserted, stated = _polarity(content, denied)
+    words = frozenset(lemma(t) for t in content if t.i not in in_slots and _is_content(t))
     return Statement(
         doc.text,
         names,
@@ -124,9 +123,17 @@ def read(doc: Doc) -> Statement:
         words,
         _clauses(content, inside, in_slots),
         tuple((t.lower_, _kind(t, names_at)) for t in content if not t.is_punct),
-        frozenset(w for t in doc if t.is_alpha for w in (t.lower_, _lemma(t))),
+        frozenset(w for t in doc if t.is_alpha for w in (t.lower_, lemma(t))),
         _refutes_before(doc),
+        _corrects(doc),
+        frozenset(stated),
     )
+
+
+def _corrects(doc: Doc) -> bool:
+    """The statement sets something right (CORRECTIONS, "in fact"): a rebuttal's mark."""
+    lower = " ".join(t.lower_ for t in doc)
+    return any(lemma(t) in CORRECTIONS for t in doc) or any(p in lower for p in _CORRECTING_PHRASES)
 
 
 def _content(doc: Doc) -> tuple[list[Token], bool]:
@@ -144,7 +151,7 @@ def _content(doc: Doc) -> tuple[list[Token], bool]:
         for child in root.children:
             if child.dep_ in {"ccomp", "xcomp", "punct"}:
                 continue
-            if child.dep_ == "nsubj" and any(_is_number(t) for t in child.subtree):
+            if child.dep_ == "nsubj" and any(is_number(t) for t in child.subtree):
                 continue  # "55 percent of voters said ...": the figure is the claim
             frame.update(t.i for t in child.subtree)
     return [t for t in doc if t.i not in frame and not t.is_punct], denied
@@ -169,6 +176,19 @@ def _refutes_before(doc: Doc) -> bool:
 def _name(ent: Span) -> Value:
     words = [t.lower_ for t in ent if t.is_alpha and not t.is_stop and t.text not in _TITLE_WORDS]
     return Value(ent.text, NAME_LABELS[ent.label_], frozenset(words))
+
+
+def _joined_places(ents: list[Span]) -> list[Span]:
+    """Places written "Tampa, Florida" as one: the recognizer gives a place and its region apart."""
+    joined: list[Span] = []
+    for ent in ents:
+        before = joined[-1] if joined else None
+        places = before is not None and {before.label_, ent.label_} <= {"GPE", "LOC"}
+        if before is not None and places and ent.doc[before.end : ent.start].text == ",":
+            joined[-1] = ent.doc.char_span(before.start_char, ent.end_char, label=before.label_) or before
+            continue
+        joined.append(ent)
+    return joined
 
 
 def _unlabelled_names(content: list[Token], labelled: set[int]) -> tuple[Value, ...]:
@@ -200,81 +220,12 @@ def _run(run: list[Token]) -> Value:
     return Value(text, "name", frozenset(t.lower_ for t in run))
 
 
-def _dates(ent: Span) -> list[Value]:
-    """The year, weekday, month and day a DATE entity names ("March 15"; relative dates and
-    durations, "last month", "10 years", none)."""
-    lower = ent.text.lower()
-    keys = set(_YEAR.findall(lower))
-    keys |= {w for w in re.findall(r"[a-z]+", lower) if w in _WEEKDAYS or w in _MONTHS}
-    if keys - set(_WEEKDAYS):  # a day of the month with its month or year
-        keys |= {n for n in re.findall(r"\b\d{1,2}\b", lower)}
-    return [Value(ent.text, "date", frozenset(keys))] if keys else []
-
-
-def _figures(
-    content: list[Token], inside: set[int]
-) -> tuple[dict[str, frozenset[str]], dict[str, str], dict[str, frozenset[str]], set[int]]:
-    """Each counted thing with its numbers, as written, and the words around it ("still
-    inside the plant"); the tokens of the numbers."""
-    found: dict[str, set[str]] = {}
-    written: dict[str, str] = {}
-    context: dict[str, set[str]] = {}
-    used: set[int] = set()
-    for token in content:
-        if not _is_number(token) or token.i in used or _in_calendar_date(token):
-            continue
-        top = token
-        while _is_number(top.head) and top.head.i != top.i and top.head.i in inside:
-            top = top.head
-        group = [t for t in top.subtree if _is_number(t) or t.lower_ in SCALES or t.text in "$€£"]
-        used.update(t.i for t in group)
-        numbers = [t for t in group if _is_number(t) and t.lower_ not in SCALES]
-        scale = " ".join(t.lower_ for t in group if t.lower_ in SCALES)
-        counted = _counted(top, group)
-        if counted is None:
-            continue
-        thing, noun = counted
-        for n in numbers:
-            found.setdefault(thing, set()).add(_plain(n.lower_) + (f" {scale}" if scale else ""))
-        ends = [t.i for t in group] + ([noun.i] if noun is not None else [])
-        written.setdefault(thing, top.doc[min(ends) : max(ends) + 1].text)
-        around = noun.subtree if noun is not None else top.head.subtree
-        context.setdefault(thing, set()).update(
-            _lemma(t) for t in around if t.is_alpha and t.lower_ not in STOP_WORDS and t is not noun
-        )
-    frozen = {k: frozenset(v) for k, v in context.items()}
-    return {k: frozenset(v) for k, v in found.items()}, written, frozen, used
-
-
-def _in_calendar_date(token: Token) -> bool:
-    """A year, or a day with its month: a date, not a figure."""
-    if token.ent_type_ != "DATE":
-        return False
-    words = {t.lower_ for t in token.sent if t.ent_type_ == "DATE"}
-    return bool(_YEAR.fullmatch(token.text)) or bool(words & set(_MONTHS))
-
-
-def _counted(top: Token, group: list[Token]) -> tuple[str, Token | None] | None:
-    """What a number counts (its noun, "civilian"; a currency; "percent"; "334 of the 865
-    delegates": delegate), and the noun's token; else the word it qualifies ("100 more")."""
-    currency = next((t.text for t in group if t.text in "$€£"), None)
-    if currency:
-        return currency, None
-    if top.dep_ in {"nummod", "quantmod"} and top.head.pos_ in {"NOUN", "PROPN"}:
-        return ("percent" if top.head.lower_ in {"percent", "%"} else _lemma(top.head)), top.head
-    if top.dep_ == "pobj" and top.head.lower_ == "of" and top.head.head.pos_ == "NOUN":
-        return _lemma(top.head.head), None  # "a total of 30"
-    of = next((c for c in top.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-    noun = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
-    if noun is not None and noun.pos_ == "NOUN":
-        return _lemma(noun), noun
-    return f"({_lemma(top.head)})", None
-
-
-def _polarity(content: list[Token], denied: bool) -> tuple[set[str], set[str]]:
-    """The predicate lemmas the content negates and those it affirms (a denial flips its root)."""
+def _polarity(content: list[Token], denied: bool) -> tuple[set[str], set[str], set[str]]:
+    """The predicate lemmas the content negates and those it affirms (a denial flips its root),
+    and those that head a clause (a verb, or an adjective after "is", "seemed": not a modifier)."""
     negated: set[str] = set()
     asserted: set[str] = set()
+    stated: set[str] = set()
     inside = {t.i for t in content}
     for token in content:
         if token.pos_ not in {"VERB", "AUX", "ADJ"}:
@@ -291,8 +242,17 @@ def _polarity(content: list[Token], denied: bool) -> tuple[set[str], set[str]]:
             current = current.head
             if current.pos_ in {"VERB", "AUX", "ADJ"} and _negates(current, inside):
                 negative = not negative
-        (negated if negative else asserted).add(_predicate(token))
-    return negated, asserted
+            if lemma(current) in IMPLICIT_NEGATIVES:  # "to avoid paying": paying is not done
+                negative = not negative
+        predicate = _predicate(token)
+        if predicate in STANCES:  # "was against the war", "opposes the plan": does not support it
+            predicate, negative = STANCES[predicate][0], negative != STANCES[predicate][1]
+        (negated if negative else asserted).add(predicate)
+        infinitive = any(c.tag_ == "TO" for c in token.children)  # "pleading not to shoot": an aim
+        modifier = token.pos_ == "ADJ" and token.head.pos_ == "ADJ"
+        if token.dep_ in _CLAUSE_DEPS and not infinitive and not modifier:
+            stated.add(predicate)
+    return negated, asserted, stated
 
 
 def _unasserted(token: Token) -> bool:
@@ -307,12 +267,18 @@ def _unasserted(token: Token) -> bool:
 
 
 def _predicate(token: Token) -> str:
-    """A verb's lemma, or for "be" with an adjective ("is safe") the adjective's."""
-    if token.lemma_.lower() == "be":
-        complement = next((c for c in token.children if c.dep_ in {"acomp", "attr"}), None)
+    """A verb's lemma, or for "be" (or "seem", "become" ...) with an adjective ("is safe", "seemed
+    supportive") the adjective's, or with "against" / "for" ("was against the war") the preposition."""
+    if token.lemma_.lower() in _LINKING_VERBS:
+        complement = next((c for c in token.children if c.dep_ in {"acomp", "attr", "oprd"}), None)
         if complement is not None:
-            return _lemma(complement)
-    return _lemma(token)
+            return lemma(complement)
+        stance = next(
+            (c for c in token.children if c.dep_ == "prep" and c.lower_ in {"against", "for"}), None
+        )
+        if stance is not None:
+            return stance.lower_
+    return lemma(token)
 
 
 def _negates(token: Token, inside: set[int]) -> bool:
@@ -322,8 +288,9 @@ def _negates(token: Token, inside: set[int]) -> bool:
             continue
         if child.dep_ == "neg" or (child.dep_ == "advmod" and child.lower_ == "never"):
             return True
-        no = child.lower_ in NEGATING_WORDS or any(
-            g.dep_ == "det" and g.lower_ == "no" for g in child.children
+        no = child.lower_ in NEGATING_WORDS or any(  # "no one", "neither X nor Y"
+            (g.dep_ == "det" and g.lower_ == "no") or (g.dep_ == "preconj" and g.lower_ == "neither")
+            for g in child.children
         )
         if no and child.dep_ in {"nsubj", "nsubjpass", "dobj"}:
             return True
@@ -340,7 +307,7 @@ def _clauses(content: list[Token], inside: set[int], in_slots: set[int]) -> tupl
     found = []
     for head in heads:
         own = [head, *_own_subtree(head, heads)]
-        lemmas = frozenset(_lemma(t) for t in own if t.i in inside and t.i not in in_slots and _is_content(t))
+        lemmas = frozenset(lemma(t) for t in own if t.i in inside and t.i not in in_slots and _is_content(t))
         if lemmas:
             found.append(lemmas)
     return tuple(found)
@@ -361,30 +328,17 @@ def _own_subtree(head: Token, heads: list[Token]) -> Iterable[Token]:
 def _kind(token: Token, names_at: set[int]) -> str:
     if token.lower_ in NEGATING_WORDS:
         return "negation"
-    if _is_number(token):
+    if is_number(token):
         return "number"
     return "name" if token.i in names_at else "word"
 
 
-def _is_number(token: Token) -> bool:
-    return token.pos_ == "NUM" or token.like_num
-
-
 def _is_content(token: Token) -> bool:
-    lemma = _lemma(token)
+    word = lemma(token)
     return (
         token.pos_ in _CONTENT_POS
-        and lemma not in STOP_WORDS
-        and lemma not in _FRAME_VERBS
+        and word not in STOP_WORDS
+        and word not in _FRAME_VERBS
         and not token.like_num
-        and any(ch.isalpha() for ch in lemma)
+        and any(ch.isalpha() for ch in word)
     )
-
-
-def _lemma(token: Token) -> str:
-    return token.lemma_.lower()
-
-
-def _plain(number: str) -> str:
-    """ "100,000" and "100000" alike."""
-    return number.replace(",", "").rstrip(".")

@@ -4,7 +4,8 @@ PATH is either a JSON-lines file of labelled pairs (`a`, `b`, `label` one of agr
 / figures / none, "neutral" read as none; an optional `kind` says how the pair was made), scored
 per label with `agreement.relate`; or the newsqa-polnear file (rows with `kind` and `answers`),
 whose kind-f questions are asked offline of an index of the PolNeAR dev articles beside it
-(`polnear/dev/text/`): per question, whether both sides are cited and the conflict flagged.
+(`polnear/dev/text/`): per question, whether both sides are retrieved (in the passages the
+answer was made from), cited, and the conflict flagged.
 """
 
 from __future__ import annotations
@@ -110,14 +111,15 @@ def f_questions(path: Path, rows: list[dict[str, Any]]) -> str:
     questions = [r for r in rows if r.get("kind") == "f"]
     if not questions:
         raise InputError(f"{path}: no questions of kind 'f' (two sides that contradict each other).")
-    lines = ["| question | both sides cited | flagged |", "|---|---|---|"]
-    both_cited = flagged = 0
+    lines = ["| question | both sides retrieved | both sides cited | flagged |", "|---|---|---|---|"]
+    both_retrieved = both_cited = flagged = 0
     with tempfile.TemporaryDirectory(prefix="eval-agreement-") as tmp:
         assistant = Assistant(data_dir=Path(tmp) / "index")
         assistant.ingest([texts])
         for row in questions:
             answer = assistant.ask(row["question"], llm=False)
             sides = [[c.n for c in answer.citations if _covers(c, side)] for side in row["answers"][:2]]
+            retrieved = all(any(_covers(p, side) for p in answer.passages) for side in row["answers"][:2])
             cited = all(sides)
             noted = any(
                 a.kind in {"conflict", "figures"}
@@ -125,11 +127,14 @@ def f_questions(path: Path, rows: list[dict[str, Any]]) -> str:
                 and set(a.citations) & set(sides[1])
                 for a in answer.agreements
             )
+            both_retrieved += retrieved
             both_cited += cited
             flagged += cited and noted
-            lines.append(f"| {row['question'][:70]} | {_yes(cited)} | {_yes(cited and noted)} |")
+            lines.append(
+                f"| {row['question'][:70]} | {_yes(retrieved)} | {_yes(cited)} | {_yes(cited and noted)} |"
+            )
     n = len(questions)
-    lines.append(f"| **all {n}** | {both_cited / n:.3f} | {flagged / n:.3f} |")
+    lines.append(f"| **all {n}** | {both_retrieved / n:.3f} | {both_cited / n:.3f} | {flagged / n:.3f} |")
     return "\n".join(lines)
 
 
@@ -142,7 +147,7 @@ def report(path: Path) -> str:
 
 
 def _covers(citation: Any, side: dict[str, Any]) -> bool:
-    """The citation's span holds the gold side's span, in the same file."""
+    """The citation's (or passage's) span holds the gold side's span, in the same file."""
     same_file = Path(citation.source).name == side["file"]
     return same_file and citation.start_char <= side["start"] and citation.end_char >= side["end"]
 

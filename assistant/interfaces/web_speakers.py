@@ -3,9 +3,10 @@
 The list shows every speaker once (`Assistant.speakers`) with roles, statements and outlets, and
 a search box narrows it; choosing one lists their statements in date order (`Assistant.statements`),
 each with outlet, date and the verbatim quote, and flags those that contradict another statement
-(`attribution.disputes`, which uses `agreement.compare`); a statement opens its article with the
-quote highlighted, as a citation does (`web_panels.render_article`). Every text from a document
-is escaped here (`escape_html`) before Gradio sees it.
+(`attribution.disputes`: the answer's comparison, and the rebuttals an article announces); a
+statement opens its article with the quote highlighted, as a citation does
+(`web_panels.render_article`). Every text from a document is escaped here (`escape_html`)
+before Gradio sees it.
 """
 
 from __future__ import annotations
@@ -173,7 +174,7 @@ class SpeakersTab:
                 return gr.skip(), gr.skip(), gr.skip(), gr.skip()
             theirs = list(book.statements[speaker.name])
             everyone = [q for said in book.statements.values() for q in said]
-            found = self.disputes.of(theirs, everyone)
+            found = self.disputes.of(theirs, everyone, self.assistant.source_text)
             listing, _ = self.listing(search, speaker.name)
             return listing, render_statements(speaker, theirs, found), NO_STATEMENT, speaker.name
         if kind == "statement" and chosen:
