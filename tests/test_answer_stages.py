@@ -65,40 +65,48 @@ def test_a_year_or_an_organisation_the_evidence_does_not_give_is_a_missing_const
     assert Missing("name", "Westmark Bank") in ranked.missing[cost]
 
 
-def _ranked(likely: list[float], missing: list[list[Missing]]) -> Ranked:
+def _ranked(likely: list[float], missing: list[list[Missing]], scores: list[float] | None = None) -> Ranked:
+    """Three candidates in the selector's order, with the answer model's probabilities given."""
     sentences = sentences_of([passage("One fact here. Another fact here. A third fact here.")])
-    order = sorted(range(len(likely)), key=lambda i: -likely[i])
-    scores = np.array([0.5] * len(likely))
     return Ranked(
         sentences,
-        scores,
-        np.array(likely),
-        order,
+        np.array(scores or [0.5] * len(likely)),
+        np.array([0.5, 0.3, 0.2]),
+        list(range(len(likely))),
         dict(enumerate(likely)),
         dict(enumerate(missing)),
         np.zeros((len(likely), len(FEATURES))),
     )
 
 
-def test_the_first_claim_is_the_likeliest_candidate_that_meets_the_constraints() -> None:
-    ranked = _ranked([0.9, 0.8, 0.7], [[Missing("name", "Westmark Bank")], [], []])
+def test_the_first_claim_is_the_selectors_first_candidate_meeting_the_constraints_and_likely() -> None:
+    ranked = _ranked([0.9, 0.3, 0.7], [[Missing("name", "Westmark Bank")], [], []])
     first = answerability(ranked, 0.5)
-    assert (first.index, first.status) == (1, "answered")
+    assert (first.index, first.status) == (2, "answered")  # 0 misses a name, 1 is unlikely
+
+
+def test_a_candidate_scoring_far_below_the_best_comes_after_one_near_it() -> None:
+    first = answerability(_ranked([0.9, 0.9, 0.9], [[], [], []], scores=[0.32, 0.6, 0.55]), 0.5)
+    assert first.index == 1  # 0.32 is below 0.8 of the best score (0.6)
 
 
 def test_a_candidate_missing_only_a_year_makes_a_partial_answer() -> None:
-    first = answerability(
-        _ranked([0.9, 0.6, 0.2], [[Missing("year", "2021")], [Missing("person", "Ivo Rand")], []]), 0.5
-    )
+    missing = [[Missing("year", "2021")], [Missing("person", "Ivo Rand")], []]
+    first = answerability(_ranked([0.9, 0.6, 0.2], missing), 0.5)
     assert (first.index, first.status, first.missing) == (0, "partial", [Missing("year", "2021")])
 
 
-def test_no_candidate_likely_enough_declines_with_the_likeliest_as_near_miss() -> None:
+def test_no_candidate_likely_enough_declines_with_the_closest_as_near_miss() -> None:
     first = answerability(_ranked([0.3, 0.2, 0.1], [[], [], []]), 0.5)
     assert (first.index, first.status, first.near) == (None, "declined", 0)
     missing = [[Missing("name", "Westmark Bank")], [Missing("name", "Westmark Bank")], []]
     first = answerability(_ranked([0.9, 0.8, 0.1], missing), 0.5)
     assert (first.index, first.near, first.missing) == (None, 0, [Missing("name", "Westmark Bank")])
+
+
+def test_nothing_relevant_declines_without_a_near_miss() -> None:
+    first = answerability(_ranked([0.9, 0.9, 0.9], [[], [], []], scores=[0.1, 0.05, 0.0]), 0.5)
+    assert (first.index, first.status, first.near, first.missing) == (None, "declined", None, [])
 
 
 def test_a_quote_takes_its_other_half_and_no_narration_beside_it() -> None:

@@ -2,7 +2,7 @@
 the candidates for its first claim with the answer model's probability that each answers it.
 
     ranked = rank(question, passages, scorer, who)
-    ranked.likely[ranked.order[0]]  # the likeliest candidate's probability (see `support`)
+    ranked.likely[ranked.order[0]]  # the selector's best candidate's probability of answering
 
 Scores come from the scorer (cosine + term overlap, less a prior on the passage's rank); the
 selector (`selection`) orders the sentences; the question's constraints (`answerability.check`)
@@ -37,10 +37,11 @@ class Ranked:
     sentences: list[Sentence]
     scores: np.ndarray  # cosine + overlap less the rank prior; -inf for text never quoted
     picks: np.ndarray  # the selector's probability that the sentence holds the answer; -inf likewise
-    order: list[int]  # the candidates, likeliest first (a named speaker's own quotes before all)
+    order: list[int]  # the candidates in the selector's order (a named speaker's own quotes first)
     likely: dict[int, float]  # per candidate: the answer model's probability that it answers
     missing: dict[int, list[Missing]]  # per candidate: the question's constraints it does not meet
     x: np.ndarray  # per candidate, in `order`: the answer model's features (`support.FEATURES`)
+    theirs: frozenset[int] = frozenset()  # the quotes of the person whose words the question asks for
 
 
 def rank(
@@ -75,10 +76,8 @@ def rank(
     chosen = chosen[: max(CANDIDATES, len(theirs))]
     if any(constraints(part).kind == "who" for part in parts(question)):  # `check` reads their entities
         entities_of([sentences[i].text for i in chosen])  # parsed together, once
-    missing = {
-        i: check(question, list(passages), sentences[i], who[i].speaker if who[i] is not None else None)
-        for i in chosen
-    }
+    speakers = [quote.speaker if quote is not None else None for quote in who]
+    missing = {i: check(question, list(passages), sentences[i], speakers[i]) for i in chosen}
     passage_terms = [terms(p.text) for p in passages]
     idf = idf_weights(passage_terms)
     asked = terms(question)
@@ -96,6 +95,4 @@ def rank(
     x = rows(selection[chosen], columns, [missing[i] for i in chosen])
     probability = likelihood(x, weights) if weights is not None else likelihood(x)
     likely = {i: float(p) for i, p in zip(chosen, probability, strict=True)}
-    order = sorted(chosen, key=lambda i: (i not in theirs, -likely[i]))
-    at = {i: k for k, i in enumerate(chosen)}
-    return Ranked(sentences, scores, picks, order, likely, missing, x[[at[i] for i in order]])
+    return Ranked(sentences, scores, picks, chosen, likely, missing, x, frozenset(theirs))

@@ -4,9 +4,10 @@ An answer is made in stages, each a function of what the one before found:
 
 1. `candidates.rank`: every retrieved sentence scored, the selector's best few judged by the
    question's constraints and the answer model (`support`);
-2. `answerability`: the first claim is the likeliest candidate meeting the constraints, or the
-   question is declined (no candidate meets them, or none is likely enough) with the closest
-   sentence as a near miss; a candidate missing only a year or month makes a partial answer;
+2. `answerability`: the first claim is the selector's best candidate that meets the constraints
+   and that the answer model finds likely enough to answer, or the question is declined (none
+   does) with the closest sentence as a near miss; a candidate missing only a year or month makes
+   a partial answer;
 3. `claims_from`: other sources stating the same fact join that claim, more claims follow, each
    quote widened to its neighbour where that holds the answer (`quote_span`), and the statements
    that contradict a claim follow it (`agreements.with_conflicts`);
@@ -38,6 +39,9 @@ from assistant.retrieval.scoring import EMBED_LIMIT, Scorer
 # chose 0.3 on SQuAD and Natural Questions, docs/answers.md).
 RELEVANCE_FLOOR = 0.3
 LATER_SHARE = 0.8
+# The first claim is the selector's best of the candidates scoring at least this share of the best
+# score, else the best down to RELEVANCE_FLOOR (scripts/tune_answers.py, docs/evaluation.md).
+ELIGIBLE_SHARE = 0.8
 # A neighbour joins the quote when the selector finds it at least JOIN_SHARE as likely to hold the
 # answer as the sentence quoted, times (characters of the two / JOIN_CHARS) ** JOIN_POWER: a longer
 # quote needs a likelier neighbour (scripts/tune_answers.py, docs/evaluation.md).
@@ -66,17 +70,33 @@ class First:
     near: int | None  # a declined question's closest sentence
 
 
-def answerability(ranked: Ranked, decline_below: float = DECLINE_BELOW) -> First:
-    """The likeliest candidate that meets the question's constraints (missing at most a year or
-    month: then the answer is partial) and that the answer model finds likely enough; else the
-    question is declined, the likeliest candidate its near miss."""
-    for i in ranked.order:
-        missing = ranked.missing[i]
-        if any(not m.partial for m in missing) or ranked.likely[i] < decline_below:
-            continue
-        return First(i, "partial" if missing else "answered", missing, None)
-    near = ranked.order[0] if ranked.order else None
-    return First(None, "declined", ranked.missing[near] if near is not None else [], near)
+def answerability(
+    ranked: Ranked, decline_below: float = DECLINE_BELOW, floor: float = RELEVANCE_FLOOR
+) -> First:
+    """The first claim: in the selector's order, the first candidate that meets the question's
+    constraints (missing at most a year or month: then the answer is partial), that the answer
+    model finds likely enough to answer (`decline_below`) and that scores within ELIGIBLE_SHARE of
+    the best sentence (a named speaker's own quotes: at least `floor`); else the first such
+    candidate down to `floor`. When there is none the question is declined, the selector's best
+    candidate scoring `floor` its near miss (no near miss when no sentence scores `floor`)."""
+    scores = ranked.scores
+    best = float(scores[np.isfinite(scores)].max(initial=-np.inf))
+    relevant = [i for i in ranked.order if scores[i] >= floor]
+    if not relevant:
+        return First(None, "declined", [], None)
+    usable = [
+        i
+        for i in relevant
+        if not any(not m.partial for m in ranked.missing[i]) and ranked.likely[i] >= decline_below
+    ]
+    eligible = max(floor, ELIGIBLE_SHARE * best)
+    first = next((i for i in usable if i in ranked.theirs or scores[i] >= eligible), None)
+    if first is None and usable:
+        first = usable[0]
+    if first is None:
+        return First(None, "declined", ranked.missing[relevant[0]], relevant[0])
+    missing = ranked.missing[first]
+    return First(first, "partial" if missing else "answered", missing, None)
 
 
 def quote_span(
@@ -124,9 +144,8 @@ def claims_from(
     sentences, scores, picks = ranked.sentences, ranked.scores, ranked.picks
     said = Statements(sentences)
     floor = max(RELEVANCE_FLOOR, LATER_SHARE * float(scores[np.isfinite(scores)].max(initial=0.0)))
-    later = [
-        int(i) for i in np.argsort(-picks, kind="stable") if np.isfinite(picks[i]) and scores[i] >= floor
-    ]
+    by_pick = [int(i) for i in np.argsort(-picks, kind="stable") if np.isfinite(picks[i])]
+    later = [i for i in by_pick if scores[i] >= floor]
     claims: list[Claim] = []
     used: set[int] = set()
     for i in [first.index, *later]:
@@ -135,14 +154,15 @@ def claims_from(
         if i in used:
             continue
         if claims:
-            speaker = who[i].speaker if who[i] is not None else None
+            quote = who[i]
+            speaker = quote.speaker if quote is not None else None
             missing = ranked.missing.get(i)
             if missing is None:
                 missing = check(question, list(passages), sentences[i], speaker)
             if any(not m.partial for m in missing) or (missing and first.status == "answered"):
                 continue
         group = [i]
-        for j in later:  # another source stating the same thing joins this claim
+        for j in by_pick:  # another source stating the same thing joins this claim
             if j in used or j == i or any(sentences[j].source == sentences[g].source for g in group):
                 continue
             mine, other = who[i], who[j]
