@@ -56,13 +56,24 @@ def test_headlines_and_a_sentence_said_twice_are_never_candidates(scorer: Scorer
     assert all(0.0 <= ranked.likely[i] <= 1.0 for i in ranked.order)
 
 
-def test_a_year_or_an_organisation_the_evidence_does_not_give_is_a_missing_constraint(scorer: Scorer) -> None:
+def test_a_year_an_organisation_or_a_person_the_evidence_does_not_give_is_missing(scorer: Scorer) -> None:
     ranked = rank("How much did the repairs cost in 2021?", [passage(HARBOUR)], scorer)
     cost = next(i for i in ranked.order if "40 million" in ranked.sentences[i].text)
     assert [m.what for m in ranked.missing[cost]] == ["year"]
     ranked = rank("How much did Westmark Bank pay for the repairs?", [passage(HARBOUR)], scorer)
     cost = next(i for i in ranked.order if "40 million" in ranked.sentences[i].text)
     assert Missing("name", "Westmark Bank") in ranked.missing[cost]
+    ranked = rank("What did Alina Voss say the repairs cost?", [passage(HARBOUR)], scorer)
+    cost = next(i for i in ranked.order if "40 million" in ranked.sentences[i].text)
+    assert "Alina Voss" in [m.words for m in ranked.missing[cost]]  # a person the evidence does not name
+
+
+def test_a_declined_answer_under_a_source_filter_names_it(scorer: Scorer) -> None:
+    answer = ExtractiveAnswerer(scorer).answer(
+        "How much did Westmark Bank pay for the repairs?", [passage(HARBOUR)], sources=["harbour.txt"]
+    )
+    assert answer.status == "declined" and answer.citations == []
+    assert "searched only the chosen sources: harbour.txt" in answer.text
 
 
 def _ranked(likely: list[float], missing: list[list[Missing]], scores: list[float] | None = None) -> Ranked:
