@@ -32,7 +32,7 @@ from assistant.answers.speakers import attributed
 from assistant.answers.support import DECLINE_BELOW
 from assistant.attribution.agreement import speaker_of
 from assistant.models import Answer, Citation, Passage, Quote, Sentence
-from assistant.retrieval.scoring import EMBED_LIMIT, Scorer
+from assistant.retrieval.scoring import EMBED_LIMIT, Scorer, sentences_of
 
 # Claims after the first score at least this (cosine + overlap less the rank prior) and LATER_SHARE
 # of the best sentence's score; the other side of a conflict at least half of it (scripts/calibrate.py
@@ -222,24 +222,14 @@ class ExtractiveAnswerer:
         which sentence: a claim is one speaker's, and a question about someone's words is answered
         with their own quotes first.
         """
-        ranked = rank(question, passages, self.scorer, self._who(passages, quotes), already_said, self.embed)
+        who = [speaker_of(quotes, s.source, s.start_char, s.end_char) for s in sentences_of(passages)]
+        ranked = rank(question, passages, self.scorer, who, already_said, self.embed)
         first = answerability(ranked, self.decline_below)
         if first.index is None:
             near = ranked.sentences[first.near] if first.near is not None else None
             return Verdict([], "declined", first.missing, near)
-        who = self._who(passages, quotes, ranked.sentences)
         claims = claims_from(question, passages, ranked, first, who, self._vectors(ranked), self.max_claims)
         return Verdict(claims, first.status, first.missing if first.status == "partial" else [])
-
-    @staticmethod
-    def _who(
-        passages: Sequence[Passage], quotes: Sequence[Quote], sentences: Sequence[Sentence] | None = None
-    ) -> list[Quote | None]:
-        """Each sentence's known quote, None where no one speaks."""
-        from assistant.retrieval.scoring import sentences_of
-
-        found = sentences if sentences is not None else sentences_of(passages)
-        return [speaker_of(quotes, s.source, s.start_char, s.end_char) for s in found]
 
     def _vectors(self, ranked: Ranked) -> np.ndarray:
         """Unit vectors of the `embed` best scoring sentences, zeros for the others (which then
