@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from assistant import Assistant  # noqa: E402
-from assistant.answers.extractive import ExtractiveAnswerer  # noqa: E402
+from assistant.answers.candidates import rank  # noqa: E402
 from assistant.evaluation.datasets import sample, write_nq, write_squad  # noqa: E402
 from assistant.ingest.discovery import source_name  # noqa: E402
 
@@ -35,10 +35,9 @@ EVAL_SAMPLE = 2000
 
 def best_scores(assistant: Assistant, question: str, source: str) -> float:
     """The best sentence score the answerer sees for `question` within `source` alone."""
-    probe = ExtractiveAnswerer(assistant.parts.scorer, threshold=-1.0, selector=None)
     passages = assistant.retrieve(question, k=assistant.settings.answer_passages, sources=[source])
-    claims = probe.claims(question, passages)
-    return claims[0].score if claims else 0.0
+    scores = rank(question, passages, assistant.parts.scorer).scores
+    return float(scores[np.isfinite(scores)].max(initial=0.0))
 
 
 def main() -> None:

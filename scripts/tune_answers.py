@@ -29,19 +29,17 @@ import numpy as np
 from tune_fusion import DATASETS, indexed
 
 from assistant import fitted
+from assistant.answers.candidates import RANK_PRIOR
 from assistant.answers.evidence import looks_like_instruction
-from assistant.answers.extractive import (
-    JOIN_CHARS,
-    NEIGHBOUR_SHARE,
-    RELEVANCE_THRESHOLD,
-    ExtractiveAnswerer,
-)
+from assistant.answers.extractive import JOIN_CHARS, RELEVANCE_FLOOR, ExtractiveAnswerer
 from assistant.answers.selection import FEATURES, features, same_paragraph
 from assistant.evaluation.datasets import EvalQuestion
 from assistant.evaluation.runner import is_hit
 from assistant.models import Passage, Quote, Sentence
-from assistant.retrieval.scoring import Scorer, score_parts, sentences_of
+from assistant.retrieval.scoring import EMBED_LIMIT, Scorer, score_parts, sentences_of
 
+RELEVANCE_THRESHOLD = RELEVANCE_FLOOR  # the answerer's relevance floor before the answer model
+NEIGHBOUR_SHARE = 0.6  # without a selector a neighbour scoring this share of the best joined
 RIDGE = 0.1  # L2 penalty on the standardised weights (split-half CV over 0.01, 0.1, 1)
 
 
@@ -81,13 +79,13 @@ class Scored:
     y: np.ndarray  # the sentence holds the gold answer
 
 
-def scored(asked: Asked, scorer: Scorer, answerer: ExtractiveAnswerer, embed: int | None) -> Scored:
-    """The answerer's numbers for one question (see `ExtractiveAnswerer._scores`)."""
+def scored(asked: Asked, scorer: Scorer, embed: int | None) -> Scored:
+    """The answerer's numbers for one question (see `candidates.rank`)."""
     question, passages = asked.question, asked.passages
     sentences = sentences_of(passages)
     combined, semantic, lexical = score_parts(scorer, question.text, sentences, passages, embed)
     ranks = np.array([s.passage for s in sentences], dtype=float)
-    scores = combined - answerer.rank_prior * np.log1p(ranks)
+    scores = combined - RANK_PRIOR * np.log1p(ranks)
     scores[[looks_like_instruction(s.text) for s in sentences]] = -np.inf
     y = np.array([is_hit(question, (Path(s.source).name, s.start_char, s.end_char)) for s in sentences])
     x = features(question.text, sentences, passages, semantic, lexical)
@@ -254,8 +252,7 @@ def train(work: Path, names: list[str], out: Path = fitted.FOLDER) -> None:
     for name in names:
         asked = pickle.loads((work / f"{name}-asked.pkl").read_bytes())
         scorers[name] = Assistant(data_dir=work / name / "index").parts.scorer
-        answerer = ExtractiveAnswerer(scorers[name])
-        data[name] = [scored(a, scorers[name], answerer, answerer.embed) for a in asked]
+        data[name] = [scored(a, scorers[name], EMBED_LIMIT) for a in asked]
         print(f"{name}: {len(data[name])} scored", file=sys.stderr)
     threshold = RELEVANCE_THRESHOLD
     print(
@@ -328,12 +325,13 @@ def train(work: Path, names: list[str], out: Path = fitted.FOLDER) -> None:
         f"\nchosen: ELIGIBLE_SHARE {share}, JOIN_SHARE {join[0]}, JOIN_POWER {join[1]}; "
         f"weights written to {path}"
     )
-    print(f"\n| the real answerer, these constants | {' | '.join(names)} |\n|---" + "|---" * len(names) + "|")
+    # The real answerer reads the weights installed (rerun after copying selection.json in place).
+    print(
+        f"\n| the real answerer, installed weights | {' | '.join(names)} |\n|---" + "|---" * len(names) + "|"
+    )
     cells = []
     for n in names:
-        answerer = ExtractiveAnswerer(
-            scorers[n], selector=weights, eligible=share, join=join[0], join_power=join[1]
-        )
+        answerer = ExtractiveAnswerer(scorers[n])
         cells.append(summary([check(c, answerer) for c in data[n]]))
     print("| first citation, median quote | " + " | ".join(f"{h:.3f}, {m:.0f}" for h, m in cells) + " |")
 

@@ -22,6 +22,7 @@ MODELS = {
     "plausible": "assistant.attribution.plausible",
     "extent": "assistant.attribution.extent",
     "selection": "assistant.answers.selection",
+    "support": "assistant.answers.support",
 }
 
 

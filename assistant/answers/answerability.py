@@ -208,10 +208,24 @@ def _holds_kind(asked: Constraints, question: str, sentence: str, speaker: str |
         return bool(YEAR.search(sentence) or MONTH.search(sentence) or _WHEN_WORDS.search(sentence))
     if asked.kind == "who":  # a person, a group, a work's makers: a name the question does not hold
         labels = {"PERSON", "ORG", "NORP", "WORK_OF_ART"}
-        ents = [e.text for e in entity_parser()(sentence).ents if e.label_ in labels]
+        ents = [text for text, label in entities_of([sentence])[0] if label in labels]
         new = [e for e in ents if not named(e, question)]
         return bool(new) or (bool(speaker) and not named(speaker or "", question))
     return True  # "where": places are too many kinds (an organ of the body, a map) to check
+
+
+_ENTITIES: dict[str, tuple[tuple[str, str], ...]] = {}  # text -> its (entity, label) pairs
+_ENTITIES_KEPT = 20_000
+
+
+def entities_of(texts: Sequence[str]) -> list[tuple[tuple[str, str], ...]]:
+    """The named entities (text, label) of each text, the texts not seen before parsed together."""
+    new = [t for t in dict.fromkeys(texts) if t not in _ENTITIES]
+    if len(_ENTITIES) + len(new) > _ENTITIES_KEPT:
+        _ENTITIES.clear()
+    for text, doc in zip(new, entity_parser().pipe(new), strict=True):
+        _ENTITIES[text] = tuple((e.text, e.label_) for e in doc.ents)
+    return [_ENTITIES[t] for t in texts]
 
 
 def reason(missing: list[Missing]) -> str:

@@ -1,4 +1,19 @@
-"""The offline answerer: the best sentences of the sources, verbatim, each with its citation."""
+"""The offline answerer: the sentences of the sources that answer, verbatim, each with its citation.
+
+An answer is made in stages, each a function of what the one before found:
+
+1. `candidates.rank`: every retrieved sentence scored, the selector's best few judged by the
+   question's constraints and the answer model (`support`);
+2. `answerability`: the first claim is the selector's best candidate that meets the constraints
+   and that the answer model finds likely enough to answer, or the question is declined (none
+   does) with the closest sentence as a near miss; a candidate missing only a year or month makes
+   a partial answer;
+3. `claims_from`: other sources stating the same fact join that claim, more claims follow, each
+   quote widened to its neighbour where that holds the answer (`quote_span`), and the statements
+   that contradict a claim follow it (`agreements.with_conflicts`);
+4. `ExtractiveAnswerer.stream`: each claim cited, labelled with its speaker (`speakers`), written
+   out with the notes of agreement and conflict (`rendering`, `agreements.notes`).
+"""
 
 from __future__ import annotations
 
@@ -8,35 +23,28 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.answers.agreements import Claim, Statements, notes, same_fact, with_conflicts
-from assistant.answers.answerability import Missing, check, own_words
+from assistant.answers.answerability import Missing, check
+from assistant.answers.candidates import Ranked, rank
 from assistant.answers.evidence import cite, neutralize_markers, with_speaker
-from assistant.answers.rendering import (
-    claim_lead,
-    declined_answer,
-    partial_lead,
-    quoted,
-)
-from assistant.answers.selection import WEIGHTS, same_paragraph, selection_scores, unquotable
+from assistant.answers.rendering import claim_lead, declined_answer, partial_lead, quoted
+from assistant.answers.selection import same_paragraph
 from assistant.answers.speakers import attributed
+from assistant.answers.support import DECLINE_BELOW
 from assistant.attribution.agreement import speaker_of
 from assistant.models import Answer, Citation, Passage, Quote, Sentence
-from assistant.retrieval.scoring import EMBED_LIMIT, Scorer, score_parts, sentences_of
+from assistant.retrieval.scoring import EMBED_LIMIT, Scorer, sentences_of
 
-# Below this combined score no sentence answers the question. Calibrated on SQuAD and Natural
-# Questions, each question against its own article vs. against another (scripts/calibrate.py,
-# docs/answers.md).
-RELEVANCE_THRESHOLD = 0.3
-# A neighbouring sentence scoring at least this share of the best joins its quote, and a
-# sentence's score loses RANK_PRIOR * ln(1 + its passage's rank): chosen by cross-validation over
-# SQuAD, Natural Questions and HotpotQA (scripts/tune_fusion.py answers, docs/evaluation.md).
-NEIGHBOUR_SHARE = 0.6
-RANK_PRIOR = 0.1
-# The first claim is the selector's best sentence among those scoring at least this share of
-# the best score (later claims: 0.8 of it, as they always were).
+# Claims after the first score at least this (cosine + overlap less the rank prior) and LATER_SHARE
+# of the best sentence's score; the other side of a conflict at least half of it (scripts/calibrate.py
+# chose 0.3 on SQuAD and Natural Questions, docs/answers.md).
+RELEVANCE_FLOOR = 0.3
+LATER_SHARE = 0.8
+# The first claim is the selector's best of the candidates scoring at least this share of the best
+# score, else the best down to RELEVANCE_FLOOR (scripts/tune_answers.py, docs/evaluation.md).
 ELIGIBLE_SHARE = 0.8
-# With the selector, a neighbour joins the quote when it is at least JOIN_SHARE as likely to hold
-# the answer as the sentence quoted, times (characters of the two / JOIN_CHARS) ** JOIN_POWER:
-# a longer quote needs a likelier neighbour (scripts/tune_answers.py, docs/evaluation.md).
+# A neighbour joins the quote when the selector finds it at least JOIN_SHARE as likely to hold the
+# answer as the sentence quoted, times (characters of the two / JOIN_CHARS) ** JOIN_POWER: a longer
+# quote needs a likelier neighbour (scripts/tune_answers.py, docs/evaluation.md).
 JOIN_SHARE = 0.1
 JOIN_CHARS = 250
 JOIN_POWER = 2.0
@@ -52,8 +60,125 @@ class Verdict:
     near_miss: Sentence | None = None  # a declined question's closest sentence
 
 
+@dataclass(frozen=True)
+class First:
+    """The answerability stage's finding: the first claim's sentence, or why there is none."""
+
+    index: int | None  # the first claim's sentence, None: declined
+    status: str  # "answered", "partial" or "declined"
+    missing: list[Missing]  # what a partial answer lacks, or what the near miss misses
+    near: int | None  # a declined question's closest sentence
+
+
+def answerability(
+    ranked: Ranked, decline_below: float = DECLINE_BELOW, floor: float = RELEVANCE_FLOOR
+) -> First:
+    """The first claim: in the selector's order, the first candidate that meets the question's
+    constraints (missing at most a year or month: then the answer is partial), that the answer
+    model finds likely enough to answer (`decline_below`) and that scores within ELIGIBLE_SHARE of
+    the best sentence (a named speaker's own quotes: at least `floor`); else the first such
+    candidate down to `floor`. When there is none the question is declined, the selector's best
+    candidate scoring `floor` its near miss (no near miss when no sentence scores `floor`)."""
+    scores = ranked.scores
+    best = float(scores[np.isfinite(scores)].max(initial=-np.inf))
+    relevant = [i for i in ranked.order if scores[i] >= floor]
+    if not relevant:
+        return First(None, "declined", [], None)
+    usable = [
+        i
+        for i in relevant
+        if not any(not m.partial for m in ranked.missing[i]) and ranked.likely[i] >= decline_below
+    ]
+    eligible = max(floor, ELIGIBLE_SHARE * best)
+    first = next((i for i in usable if i in ranked.theirs or scores[i] >= eligible), None)
+    if first is None and usable:
+        first = usable[0]
+    if first is None:
+        return First(None, "declined", ranked.missing[relevant[0]], relevant[0])
+    missing = ranked.missing[first]
+    return First(first, "partial" if missing else "answered", missing, None)
+
+
+def quote_span(
+    sentences: Sequence[Sentence], picks: np.ndarray, i: int, who: Sequence[Quote | None]
+) -> list[int]:
+    """Sentence `i` with the other half of its quotation, or else with the neighbour in its
+    paragraph that the selector finds likely enough to hold the answer (see JOIN_SHARE): the answer
+    often sits in the sentence next to the best match. A quote takes no narration and never runs
+    over a paragraph break it does not need to. Returns sentence indices, in order."""
+    whole = with_speaker(sentences, i)
+    if len(whole) > 1:
+        return [i, i + 1] if whole[0] is sentences[i] else [i - 1, i]
+
+    def joins(j: int) -> bool:
+        first, last = sentences[min(i, j)], sentences[max(i, j)]
+        chars = last.end_char - first.start_char
+        return (
+            sentences[j].passage == sentences[i].passage
+            and same_paragraph(first, last)
+            and not (who[i] is not None and who[j] is not who[i])
+            and bool(picks[j] >= JOIN_SHARE * picks[i] * (chars / JOIN_CHARS) ** JOIN_POWER)
+        )
+
+    near = [j for j in (i - 1, i + 1) if 0 <= j < len(sentences) and joins(j)]
+    if not near:
+        return [i]
+    j = max(near, key=lambda n: picks[n])
+    return [min(i, j), max(i, j)]
+
+
+def claims_from(
+    question: str,
+    passages: Sequence[Passage],
+    ranked: Ranked,
+    first: First,
+    who: Sequence[Quote | None],
+    vectors: np.ndarray,
+    max_claims: int = 3,
+) -> list[Claim]:
+    """The first claim, then up to `max_claims` in all: sentences the selector ranks next that
+    score near the best and meet the constraints; each joined by the other sources that state the
+    same fact (never another speaker's words); then the statements that contradict them."""
+    if first.index is None:
+        return []
+    sentences, scores, picks = ranked.sentences, ranked.scores, ranked.picks
+    said = Statements(sentences)
+    floor = max(RELEVANCE_FLOOR, LATER_SHARE * float(scores[np.isfinite(scores)].max(initial=0.0)))
+    by_pick = [int(i) for i in np.argsort(-picks, kind="stable") if np.isfinite(picks[i])]
+    later = [i for i in by_pick if scores[i] >= floor]
+    claims: list[Claim] = []
+    used: set[int] = set()
+    for i in [first.index, *later]:
+        if len(claims) == max_claims:
+            break
+        if i in used:
+            continue
+        if claims:
+            quote = who[i]
+            speaker = quote.speaker if quote is not None else None
+            missing = ranked.missing.get(i)
+            if missing is None:
+                missing = check(question, list(passages), sentences[i], speaker)
+            if any(not m.partial for m in missing) or (missing and first.status == "answered"):
+                continue
+        group = [i]
+        for j in by_pick:  # another source stating the same thing joins this claim
+            if j in used or j == i or any(sentences[j].source == sentences[g].source for g in group):
+                continue
+            mine, other = who[i], who[j]
+            if mine is not None and other is not None and mine.speaker != other.speaker:
+                continue  # each speaker speaks for themself
+            if same_fact(said, i, j, float(vectors[i] @ vectors[j])):
+                group.append(j)
+        spans = [quote_span(sentences, picks, g, who) for g in group]
+        used.update(k for span in spans for k in span)
+        claims.append(Claim([[sentences[k] for k in span] for span in spans], float(scores[i])))
+    return with_conflicts(claims, said, scores, 0.5 * RELEVANCE_FLOOR, list(who), used, question)
+
+
 class ExtractiveAnswerer:
-    """Answers with the sentences of the retrieved passages that best match the question.
+    """Answers with the sentences of the retrieved passages that answer the question (see the
+    module's stages), or declines when none does.
 
     Sentences from different sources that state the same thing become one claim with a
     marker for each source. Quotes are verbatim by construction.
@@ -67,26 +192,16 @@ class ExtractiveAnswerer:
     def __init__(
         self,
         scorer: Scorer,
-        threshold: float = RELEVANCE_THRESHOLD,
         max_claims: int = 3,
-        neighbour: float = NEIGHBOUR_SHARE,
         embed: int | None = EMBED_LIMIT,
-        rank_prior: float = RANK_PRIOR,
-        selector: np.ndarray | None = WEIGHTS,
-        eligible: float | None = ELIGIBLE_SHARE,
-        join: float = JOIN_SHARE,
-        join_power: float = JOIN_POWER,
+        decline_below: float = DECLINE_BELOW,
     ) -> None:
+        if max_claims < 1:
+            raise ValueError(f"max_claims must be at least 1, not {max_claims}")
         self.scorer = scorer
-        self.threshold = threshold
         self.max_claims = max_claims
-        self.neighbour = neighbour
         self.embed = embed
-        self.rank_prior = rank_prior
-        self.selector = selector
-        self.eligible = eligible
-        self.join = join
-        self.join_power = join_power
+        self.decline_below = decline_below
 
     def claims(
         self, question: str, passages: Sequence[Passage], already_said: str = "", quotes: Sequence[Quote] = ()
@@ -103,145 +218,30 @@ class ExtractiveAnswerer:
     ) -> Verdict:
         """The claims to answer with, best first, and whether they answer the question.
 
-        Sentences `unquotable` names are never claims (`already_said`: the previous answer). The
-        first claim is the selector's best sentence that meets the question's constraints (see
-        `answerability`); one that misses only a year or month makes a partial answer; when no
-        sentence meets them the question is declined, with the closest sentence as a near miss.
-        A claim is one speaker's: statements of different speakers (known from `quotes`) are
-        never merged. Statements that contradict a claim, by another speaker or source, follow
-        it as claims of their own (`against`).
+        `already_said` (the previous answer) is never quoted again; `quotes` say who speaks in
+        which sentence: a claim is one speaker's, and a question about someone's words is answered
+        with their own quotes first.
         """
-        sentences = sentences_of(passages)
-        if not sentences:
-            return Verdict([], "declined")
-        scores, picks = self._scores(question, sentences, passages)
-        for i in unquotable(sentences, passages, scores, already_said):  # neighbours' context only
-            scores[i] = picks[i] = -np.inf
-        by_score = np.argsort(-scores, kind="stable")
-        best = float(scores[by_score[0]])
-        if best < self.threshold:
-            return Verdict([], "declined")
-        vectors = self._vectors(sentences, by_score)
-        who = [speaker_of(quotes, s.source, s.start_char, s.end_char) for s in sentences]
-        said = Statements(sentences)
-        claims: list[Claim] = []
-        used: set[int] = set()
-        status, first_missing, near = "answered", [], None
-        order = np.argsort(-picks, kind="stable")  # the selector's order (or the score's)
-        theirs = own_words(question, who)  # asked for someone's words: their quotes come first
-        order = np.array([*(i for i in order if i in theirs), *(i for i in order if i not in theirs)], int)
-        # The first claim is the selector's best of the sentences scoring near the best; when
-        # none of those meets the question's constraints, the best that does, down to the
-        # threshold (the best-scoring sentences may lack the figure or name the question asks).
-        eligible = -np.inf if self.eligible is None else max(self.threshold, self.eligible * best)
-        for first_floor in dict.fromkeys([eligible, min(eligible, self.threshold)]):
-            if claims:
-                break
-            for i in order:
-                if len(claims) == self.max_claims or not np.isfinite(picks[i]):
-                    break
-                if claims:
-                    floor = max(self.threshold, 0.8 * best)
-                elif i in theirs:
-                    floor = self.threshold
-                else:  # the first claim: the selector's best of the sentences it may choose from
-                    floor = first_floor
-                if i in used or scores[i] < floor:
-                    continue
-                speaker = who[i].speaker if who[i] is not None else None
-                missing = check(question, list(passages), sentences[i], speaker)
-                if near is None:
-                    near, first_missing = sentences[i], missing
-                if any(not m.partial for m in missing) or (claims and missing and status == "answered"):
-                    continue
-                if not claims and missing:
-                    status, first_missing = "partial", missing
-                group = [int(i)]
-                for j in order:
-                    # Another source stating the same thing joins this claim.
-                    if j in used or j == i or any(sentences[j].source == sentences[g].source for g in group):
-                        continue
-                    mine, other = who[i], who[j]
-                    if mine is not None and other is not None and mine.speaker != other.speaker:
-                        continue  # each speaker speaks for themself
-                    if same_fact(said, int(i), int(j), float(vectors[i] @ vectors[j])):
-                        group.append(int(j))
-                used.update(group)
-                spans = [self._span(sentences, scores, picks, g, who) for g in group]
-                for span in spans:
-                    used.update(sentences.index(s) for s in span)
-                claims.append(Claim(spans, float(scores[i])))
-        if not claims:
-            return Verdict([], "declined", first_missing, near)
-        claims = with_conflicts(claims, said, scores, 0.5 * self.threshold, who, used, question)
-        return Verdict(claims, status, first_missing if status == "partial" else [])
+        who = [speaker_of(quotes, s.source, s.start_char, s.end_char) for s in sentences_of(passages)]
+        ranked = rank(question, passages, self.scorer, who, already_said, self.embed)
+        first = answerability(ranked, self.decline_below)
+        if first.index is None:
+            near = ranked.sentences[first.near] if first.near is not None else None
+            return Verdict([], "declined", first.missing, near)
+        claims = claims_from(question, passages, ranked, first, who, self._vectors(ranked), self.max_claims)
+        return Verdict(claims, first.status, first.missing if first.status == "partial" else [])
 
-    def _scores(
-        self, question: str, sentences: list[Sentence], passages: Sequence[Passage]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Each sentence's score against the question, less the rank prior of its passage (what
-        the thresholds judge), and the selector's score (which claim comes first)."""
-        combined, semantic, lexical = score_parts(self.scorer, question, sentences, passages, self.embed)
-        ranks = np.array([s.passage for s in sentences], dtype=float)
-        scores = combined - self.rank_prior * np.log1p(ranks)
-        if self.selector is None:
-            return scores, scores.copy()
-        picks = selection_scores(question, sentences, passages, semantic, lexical, self.selector)
-        return scores, picks
-
-    def _vectors(self, sentences: list[Sentence], order: np.ndarray) -> np.ndarray:
-        """Unit vectors of the `embed` best sentences, zeros for the others (which then neither
-        join a claim nor contradict one): a first sight embeds `embed` sentences, not all."""
-        texts = [s.text for s in sentences]
+    def _vectors(self, ranked: Ranked) -> np.ndarray:
+        """Unit vectors of the `embed` best scoring sentences, zeros for the others (which then
+        neither join a claim nor contradict one): a first sight embeds `embed` sentences, not all."""
+        texts = [s.text for s in ranked.sentences]
         if self.embed is None or self.embed >= len(texts):
             return self.scorer.vectors(texts)
-        chosen = order[: self.embed]
+        chosen = np.argsort(-ranked.scores, kind="stable")[: self.embed]
         found = self.scorer.vectors([texts[i] for i in chosen])
         vectors = np.zeros((len(texts), found.shape[1]))
         vectors[chosen] = found
         return vectors
-
-    def _span(
-        self,
-        sentences: list[Sentence],
-        scores: np.ndarray,
-        picks: np.ndarray,
-        i: int,
-        who: Sequence[Quote | None] = (),
-    ) -> list[Sentence]:
-        """Sentence `i` with the other half of its quotation, or else with a neighbour in its
-        paragraph that the selector finds nearly as likely to hold the answer (or, without a
-        selector, that scores nearly as well): the answer often sits in the sentence next to the
-        best match. A quote never runs over a paragraph break it does not need to."""
-        span = with_speaker(sentences, i)
-        if len(span) > 1:
-            return span
-        neighbours = [
-            j
-            for j in (i - 1, i + 1)
-            if 0 <= j < len(sentences)
-            and sentences[j].passage == sentences[i].passage
-            and same_paragraph(sentences[min(i, j)], sentences[max(i, j)])
-            and self._joins(sentences, scores, picks, i, j)
-            and not (who and who[i] is not None and who[j] is not who[i])  # a quote takes no narration
-        ]
-        by = scores if self.selector is None else picks
-        if not neighbours:
-            return span
-        j = max(neighbours, key=lambda n: by[n])
-        return [sentences[min(i, j)], sentences[max(i, j)]]
-
-    def _joins(
-        self, sentences: list[Sentence], scores: np.ndarray, picks: np.ndarray, i: int, j: int
-    ) -> bool:
-        """Neighbour `j` joins sentence `i`'s quote: with the selector, likely enough for the
-        quote's length (see JOIN_SHARE); without, scoring NEIGHBOUR_SHARE of sentence `i`."""
-        if self.selector is None:
-            return bool(scores[j] >= self.neighbour * scores[i])
-        chars = max(sentences[i].end_char, sentences[j].end_char) - min(
-            sentences[i].start_char, sentences[j].start_char
-        )
-        return bool(picks[j] >= self.join * picks[i] * (chars / JOIN_CHARS) ** self.join_power)
 
     def stream(
         self,
@@ -261,7 +261,6 @@ class ExtractiveAnswerer:
         verdict = self.judge(question, passages, already_said, quotes)
         if verdict.status == "declined" and already_said:  # a follow-up answered before: say it again
             verdict = self.judge(question, passages, "", quotes)
-        claims = verdict.claims
         if verdict.status == "declined":
             near = cite(passages, 0, verdict.near_miss) if verdict.near_miss is not None else None
             declined = declined_answer(question, passages, verdict.missing, near, sources)
@@ -273,7 +272,7 @@ class ExtractiveAnswerer:
         if pieces:
             yield pieces[0]
         numbers: list[list[int]] = []
-        for claim in claims:
+        for number, claim in enumerate(verdict.claims):
             markers = ""
             numbers.append([])
             for span in claim.spans:
@@ -286,8 +285,8 @@ class ExtractiveAnswerer:
                 f"{claim_lead(first, claim.against is not None)}{neutralize_markers(quoted(first))} {markers}"
             )
             pieces.append(piece)
-            yield piece if len(pieces) == 1 else ("\n\n" if claims.index(claim) else " ") + piece
-        agreements = notes(claims, numbers, citations)
+            yield piece if len(pieces) == 1 else ("\n\n" if number else " ") + piece
+        agreements = notes(verdict.claims, numbers, citations)
         for agreement in agreements:
             yield f"\n\n{agreement.heading}: {agreement.note}"
         body = "\n\n".join(pieces)

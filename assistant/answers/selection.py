@@ -198,6 +198,13 @@ def selection_scores(
     """How likely each sentence holds the answer: a softmax over the question's sentences."""
     if not len(sentences):
         return np.zeros(0)
-    logits = features(question, sentences, passages, semantic, lexical) @ weights
+    return probabilities(features(question, sentences, passages, semantic, lexical), weights)
+
+
+def probabilities(rows: np.ndarray, weights: np.ndarray = WEIGHTS) -> np.ndarray:
+    """The softmax of the selector over one question's rows of FEATURES."""
+    if not len(rows):
+        return np.zeros(0)
+    logits = rows @ weights
     likely = np.exp(logits - logits.max())
-    return likely / likely.sum()
+    return np.asarray(likely / likely.sum())

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -40,6 +40,7 @@ class Fitted:
     script: str  # the script that fitted them and writes the file
     fitted: str  # the date of the fit, YYYY-MM-DD
     method: str  # how: "conditional logit ...", "logistic regression ..."
+    thresholds: dict[str, float] = field(default_factory=dict)  # chosen with the fit, by name
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -76,6 +77,7 @@ def load(name: str, features: Sequence[str]) -> Fitted:
         script=record["script"],
         fitted=record["fitted"],
         method=record["method"],
+        thresholds={k: float(v) for k, v in record.get("thresholds", {}).items()},
     )
 
 
@@ -101,8 +103,10 @@ def write(
     method: str,
     about: str,
     folder: Path = FOLDER,
+    thresholds: dict[str, float] | None = None,
 ) -> Path:
-    """Write model `name`'s weights (rounded to 4 significant digits) to `<folder>/<name>.json`."""
+    """Write model `name`'s weights (rounded to 4 significant digits) to `<folder>/<name>.json`,
+    with any `thresholds` chosen with the fit (by name)."""
     if len(features) != len(weights):
         raise ValueError(f"{name}: {len(features)} features but {len(weights)} weights")
     record = {
@@ -114,6 +118,7 @@ def write(
         "fitted": datetime.now(UTC).date().isoformat(),
         "commit": _commit(),
         "weights": {f: float(f"{w:.4g}") for f, w in zip(features, weights, strict=True)},
+        **({"thresholds": {k: float(f"{v:.4g}") for k, v in thresholds.items()}} if thresholds else {}),
     }
     path = folder / f"{name}.json"
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
