@@ -38,7 +38,10 @@ def test_each_model_reads_its_weights_by_feature_name(name: str) -> None:
 
 
 def test_every_weights_file_belongs_to_a_model() -> None:
-    assert {p.stem for p in fitted.FOLDER.glob("*.json")} == set(MODELS)
+    records = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in fitted.FOLDER.glob("*.json")}
+    assert {name for name, record in records.items() if "weights" in record} == set(MODELS)
+    for record in records.values():  # word lists (antonyms) too name their data and script
+        assert record["data"] and record["method"] and (REPO / record["script"].split()[0]).is_file()
 
 
 def test_no_fitted_weights_left_in_code() -> None:
