@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from assistant.components import Components, check_sources_kept, remember_source
 from assistant.errors import AssistantError, InputError, LanguageModelError
 from assistant.ingest.decoding import decode
 from assistant.ingest.locking import writer_lock
+from assistant.ingest.metadata import same_version
 from assistant.ingest.pipeline import Progress, ingest, remove
 from assistant.models import Answer, IngestReport, Passage, Quote, SourceInfo, Speaker
 from assistant.retrieval.filters import allowed_sources
@@ -322,7 +322,8 @@ class Assistant:
             data = path.read_bytes()
         except OSError as exc:
             raise InputError(f"Cannot open {path} ({exc.strerror or exc}); ingest {source} again.") from None
-        if not extracted and record and record.get("sha256") not in (None, hashlib.sha256(data).hexdigest()):
+        recorded, outlet = (record or {}).get("sha256"), stored.metadata.get("outlet")
+        if not extracted and recorded and not same_version(recorded, data, path, outlet):
             raise InputError(f"{source} has changed since it was indexed: ingest it again.")
         return decode(data, path)[0]
 

@@ -50,3 +50,18 @@ def test_a_text_file_shows_as_itself(tmp_path: Path) -> None:
     (tmp_path / "ferry.txt").write_text(text.replace("14", "15"), encoding="utf-8")
     changed = run_cli("show", "ferry.txt", "--text", cwd=tmp_path)
     assert changed.returncode == 1 and "changed since it was indexed" in changed.stderr
+
+
+def test_a_file_with_a_sidecar_or_an_outlet_shows_as_itself(tmp_path: Path) -> None:
+    text = "Ferry news\n\nThe Ostby ferry ran 14 times on Sunday, the harbour office said.\n"
+    for name in ("ferry.txt", "dock.txt"):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "ferry.txt.meta.json").write_text('{"outlet": "Ostby Post"}', encoding="utf-8")
+    assert run_cli("ingest", "ferry.txt", cwd=tmp_path).returncode == 0
+    assert run_cli("ingest", "dock.txt", "--outlet", "Harbour Herald", cwd=tmp_path).returncode == 0
+    for name in ("ferry.txt", "dock.txt"):  # the metadata is part of the version, not a change
+        shown = run_cli("show", name, "--text", cwd=tmp_path)
+        assert shown.returncode == 0 and shown.stdout == text, shown.stderr
+    (tmp_path / "ferry.txt").write_text(text.replace("14", "15"), encoding="utf-8")
+    changed = run_cli("show", "ferry.txt", "--text", cwd=tmp_path)
+    assert changed.returncode == 1 and "changed since it was indexed" in changed.stderr

@@ -92,12 +92,31 @@ def with_metadata(document: Document, path: Path, outlet: str | None = None) -> 
     )
     if not given:
         return found
-    key = json.dumps(given, sort_keys=True)
     return replace(
         found,
         outlet=given.get("outlet", found.outlet),
         dateline=given.get("dateline", found.dateline),
         title=given.get("title", found.title),
         date=given.get("date", found.date),
-        sha256=hashlib.sha256(f"{document.sha256}\n{key}".encode()).hexdigest(),
+        sha256=versioned(document.sha256, given),
     )
+
+
+def versioned(sha256: str, given: dict[str, str]) -> str:
+    """The version recorded for a file whose bytes hash to `sha256` and whose metadata `given`
+    (sidecar, or `--outlet`) says more: a change of either is a new version, re-indexed."""
+    if not given:
+        return sha256
+    key = json.dumps(given, sort_keys=True)
+    return hashlib.sha256(f"{sha256}\n{key}".encode()).hexdigest()
+
+
+def same_version(recorded: str, data: bytes, path: Path, outlet: str | None) -> bool:
+    """True when the file's bytes `data` (at `path`, indexed with `outlet`) are the version
+    `recorded`: the metadata it was indexed with is read again from the sidecar and the outlet."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    given = sidecar_of(path)
+    versions = {sha256, versioned(sha256, given)}
+    if outlet:
+        versions.add(versioned(sha256, {"outlet": outlet, **given}))
+    return recorded in versions
