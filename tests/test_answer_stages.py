@@ -188,3 +188,14 @@ def test_the_answer_model_is_data_with_its_threshold() -> None:
     assert 0.0 < DECLINE_BELOW < 1.0
     with pytest.raises(ValueError, match="max_claims"):
         ExtractiveAnswerer(Scorer(FakeEmbedder()), max_claims=0)
+
+
+def test_a_caption_is_furniture_but_a_sentence_about_a_video_is_a_claim(scorer: Scorer) -> None:
+    text = (
+        "Photo: A police car outside the station.\n\n"
+        "Video shows the driver's hands were raised, contradicting the police's earlier account.\n"
+    )
+    ranked = rank("What does the video show about the driver?", [passage(text, title="Station")], scorer)
+    texts = [ranked.sentences[i].text for i in ranked.order]
+    claim = "Video shows the driver's hands were raised, contradicting the police's earlier account."
+    assert texts == [claim]

@@ -67,8 +67,10 @@ def opens_paragraph(sentence: Sentence, passage: Passage) -> bool:
 
 
 _FURNITURE = re.compile(
-    r"^\W*(?:by\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\W*$|(?:photo|image|video|credit|caption|"
-    r"copyright|getty images|ap photo|reuters/)\b|#)"
+    r"^\W*(?:by\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\W*$|#"
+    # a caption's label ("Photo: ...", "Video by ...", "Image credit"), not a sentence about a video
+    r"|(?:photo|image|video|caption)s?(?:\s*[:/|]|\s+(?:credit|by)\b)|credits?\s*:"
+    r"|(?:copyright|getty images|ap photo|reuters/)\b)"
     r"|\b(?:all rights reserved|click here|sign up|subscribe|newsletter|advertisement|read more|"
     r"share this|follow us|skip to)\b",
     re.IGNORECASE,
