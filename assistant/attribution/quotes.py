@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from assistant.attribution import positions
 from assistant.attribution.cues import CUE, after_cue, before_cue
+from assistant.attribution.directives import directives
 from assistant.attribution.mentions import DATELINE, Mention, mention_at
 from assistant.attribution.parsing import parses
 from assistant.attribution.people import People
@@ -44,7 +45,7 @@ from assistant.text.sentences import line_at, newlines, sentence_around
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 17  # part of every stored quote's id: better rules re-index on the next ingest
+RULES_VERSION = 18  # part of every stored quote's id: better rules re-index on the next ingest
 
 INTRODUCTION = 300  # characters at most of a paragraph parsed for who introduces the next one
 JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
@@ -123,8 +124,14 @@ def statements(text: str, parse: bool = True) -> tuple[list[Found], list[Mention
             raws.append(raw)
             previous_direct = raw
         raws.extend(reported_speech(text, p_start, p_end, marks))
+    if parse:  # `X called on Y not to ...`: a request is said too, where no rule above found it
+        raws += [d for d in directives(text, paragraphs, marked) if not any(_overlap(d, r) for r in raws)]
     raws.sort(key=lambda r: (r.start, r.end))
     return raws, persons
+
+
+def _overlap(a: Found, b: Found) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def _window(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]]) -> tuple[int, int]:
