@@ -6,13 +6,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.text.words import NOT_NAMES, ROLE_NOUNS, STOP_WORDS
+from assistant.text.words import NOT_NAMES, NOT_PERSON_WORDS, ROLE_NOUNS, SPEECH_CUES, STOP_WORDS, alternation
 
 _TOKEN = re.compile(r"[\w’'\-.]+")
 _CAP = re.compile(r"[A-ZÀ-Þ][\w’'\-]*")
 _PRONOUNS = {"he": "he", "she": "she", "He": "he", "She": "she"}
 _LEAD_WORD = re.compile(
     r"(?:But|And|So|Yet|While|Although|Though|As|When|After|Before|If|Because|Since|In|On|At)(?:\s+|$)"
+)
+# `Said Ellis: “...”`, `Added Smith, ...`: a cue that opens a sentence before its speaker
+_INVERTED_CUE = re.compile(
+    rf"(?:{alternation([c.capitalize() for c in SPEECH_CUES if '_' not in c])})\s+(?=[A-ZÀ-Þ])"
 )
 _ADVERBIAL = re.compile(
     r"(?:\s+(?:on|late on|early on|last|this|earlier on|later on|in|at)?\s*"
@@ -92,7 +96,7 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
     age = _AGE.search(text, start, end)
     if age and age.end() == end:  # "Sarandon, 69": an age, no part of the name
         end = age.start()
-    lead = _LEAD_WORD.match(text, start, end)
+    lead = _LEAD_WORD.match(text, start, end) or _INVERTED_CUE.match(text, start, end)
     if lead:  # "While Hillary Clinton", "But Wheeler": a clause's first word is no part of a speaker
         start = lead.end()
     words = text[start:end]
@@ -108,8 +112,12 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
     tokens = [t for t in tokens if t[0] not in {".", "-"}]
     # A name: the capitalized words at the end of the phrase (at most three), not titles.
     name_tokens: list[tuple[str, int, int]] = []
+    after_body = False  # "of the Washington Post Trump said": the outlet's words end before the name
     for token in reversed(tokens):
         initial = bool(name_tokens) and re.fullmatch(r"[A-Z]\.", token[0])  # "Harry M. Reid"
+        if name_tokens and token[0] in NOT_PERSON_WORDS:
+            after_body = True
+            break
         if (
             (initial or _CAP.fullmatch(token[0]))
             and token[0] not in NOT_NAMES
@@ -127,7 +135,7 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
         role_words = text[start:name_start].strip()
         role = role_words if role_words and has_role_noun(role_words) else None
         name = text[name_start:end]
-        if len(name_tokens) == 1 and role is None and len(tokens) > 1:
+        if len(name_tokens) == 1 and role is None and len(tokens) > 1 and not after_body:
             return Mention(words, start, end)  # "Kyiv’s army": a body, not a person
         return Mention(name, name_start, end, name=name, role=role)
     if words[0].islower() and not _DETERMINER.match(words):

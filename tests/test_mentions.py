@@ -1,0 +1,32 @@
+"""The words that name a speaker: where a name starts and ends in the sentence around it."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.attribution.mentions import mention_at
+from assistant.attribution.quotes import find_quotes
+
+pytestmark = pytest.mark.fast  # the unit tier: no embedding model, no Chroma
+
+
+def test_an_outlet_right_before_a_name_is_no_part_of_it() -> None:
+    text = (
+        "Mayor Dana Whitlock spoke on Monday.\n\n"
+        "In a meeting with the editorial board of the Harbor Times Whitlock said that the bridge "
+        "would need to close for a year.\n"
+    )
+    said = [q for q in find_quotes(text, "a.txt") if q.kind == "reported"]
+    assert [(q.speaker, q.mention) for q in said] == [("Dana Whitlock", "Whitlock")]
+    mention = mention_at(text, text.index("Harbor"), text.index(" said that"))
+    assert mention is not None and mention.name == "Whitlock"
+
+
+def test_a_cue_opening_the_sentence_is_no_first_name() -> None:
+    text = (
+        "“It is hard to avoid,” said Nora Quist, an analyst at the Tax Institute.\n\n"
+        "The plan would make the code more complicated. Said Quist: “I do not get the sense "
+        "they want reform at all.”\n"
+    )
+    speakers = [q.speaker for q in find_quotes(text, "a.txt") if q.kind == "direct"]
+    assert speakers == ["Nora Quist", "Nora Quist"]
