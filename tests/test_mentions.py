@@ -30,3 +30,16 @@ def test_a_cue_opening_the_sentence_is_no_first_name() -> None:
     )
     speakers = [q.speaker for q in find_quotes(text, "a.txt") if q.kind == "direct"]
     assert speakers == ["Nora Quist", "Nora Quist"]
+
+
+def test_an_honorific_and_a_surname_name_the_person_the_article_names_in_full() -> None:
+    text = (
+        "Tom Clarke bought the old bridge in 2014.\n\n"
+        "“I sort of felt like I was having my Jeffersonian moment,” Mr. Clarke said.\n\n"
+        "“It was hard,” Ms. Vale said.\n"
+    )
+    quotes = find_quotes(text, "a.txt")
+    assert [(q.speaker, q.mention, q.unnamed) for q in quotes] == [
+        ("Tom Clarke", "Clarke", False),
+        ("Vale", "Vale", False),
+    ]

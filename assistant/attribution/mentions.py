@@ -18,6 +18,7 @@ _LEAD_WORD = re.compile(
 _INVERTED_CUE = re.compile(
     rf"(?:{alternation([c.capitalize() for c in SPEECH_CUES if '_' not in c])})\s+(?=[A-ZÀ-Þ])"
 )
+_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+$")
 _ADVERBIAL = re.compile(
     r"(?:\s+(?:on|late on|early on|last|this|earlier on|later on|in|at)?\s*"
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year|night|"
@@ -135,7 +136,8 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
         role_words = text[start:name_start].strip()
         role = role_words if role_words and has_role_noun(role_words) else None
         name = text[name_start:end]
-        if len(name_tokens) == 1 and role is None and len(tokens) > 1 and not after_body:
+        honorific = _HONORIFIC.search(text, start, name_start) is not None  # "Mr. Clarke": a person
+        if len(name_tokens) == 1 and role is None and len(tokens) > 1 and not (after_body or honorific):
             return Mention(words, start, end)  # "Kyiv’s army": a body, not a person
         return Mention(name, name_start, end, name=name, role=role)
     if words[0].islower() and not _DETERMINER.match(words):
