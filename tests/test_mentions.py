@@ -43,3 +43,24 @@ def test_an_honorific_and_a_surname_name_the_person_the_article_names_in_full() 
         ("Tom Clarke", "Clarke", False),
         ("Vale", "Vale", False),
     ]
+
+
+@pytest.mark.parametrize(
+    ("words", "name", "role"),
+    [
+        ("Tarn, a top Walsh surrogate", "Tarn", None),
+        ("the vote, Nora Quist, a senior adviser", "Nora Quist", "a senior adviser"),
+        ("Nora Quist, the mayor’s deputy", "Nora Quist", "the mayor’s deputy"),
+    ],
+)
+def test_a_name_between_commas_is_the_speaker_and_the_description_after_it_the_role(
+    words: str, name: str, role: str | None
+) -> None:
+    mention = mention_at(words, 0, len(words))
+    assert mention is not None and (mention.name, mention.text, mention.role) == (name, name, role)
+    assert words[mention.start : mention.end] == name
+
+
+def test_names_in_a_list_are_no_name_and_role() -> None:
+    mention = mention_at("Tarn, Quist", 0, len("Tarn, Quist"))
+    assert mention is None or mention.name != "Tarn"

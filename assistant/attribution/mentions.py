@@ -38,7 +38,7 @@ _AGE = re.compile(r",\s*\d{1,3}$")
 _DETERMINER = re.compile(
     r"(?:the|a|an|one|another|some|several|many|two|three|four|his|her|their|its|our|former|top|senior)\s"
 )
-_PARTY = re.compile(r"\s*\((?:[RDI]|Rep|Dem|Ind)\.?-[A-Z][\w. ]{0,14}\)")
+_PARTY = re.compile(r"\s*\((?:[RDI]|Rep|Dem|Ind)\.?-[A-Z][\w. ]{0,14}\)?")  # its ")" may be cut off
 _FINITE = re.compile(r"\b(?:is|are|was|were|be|being|been|cannot|can|could|will|would|has|have|had)\b")
 
 
@@ -97,6 +97,9 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
     age = _AGE.search(text, start, end)
     if age and age.end() == end:  # "Sarandon, 69": an age, no part of the name
         end = age.start()
+    appositive = _named_with_appositive(text, start, end)
+    if appositive is not None:
+        return appositive
     lead = _LEAD_WORD.match(text, start, end) or _INVERTED_CUE.match(text, start, end)
     if lead:  # "While Hillary Clinton", "But Wheeler": a clause's first word is no part of a speaker
         start = lead.end()
@@ -145,6 +148,36 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
     if re.search(r"\b(?:figures|data|statistics|estimates|records|numbers)$", words):
         return None  # "according to the port's own figures": a source of numbers, not a speaker
     return Mention(words, start, end)
+
+
+def _named_with_appositive(text: str, start: int, end: int) -> Mention | None:
+    """`Flynn, a top Trump surrogate` or `the election, Minyon Moore, a senior adviser`: of a
+    phrase in parts split by commas, the one part that is a name, with the part after it as its
+    role when that is a description (`a/an/the ...`); None unless exactly one part is a name."""
+    parts = [(m.start(), m.end()) for m in re.finditer(r"[^,]+", text[start:end])]
+    if len(parts) < 2:
+        return None
+    names = [n for n, (a, b) in enumerate(parts) if _NAME_PART.fullmatch(text[start + a : start + b].strip())]
+    if len(names) != 1:
+        return None
+    n = names[0]
+    a, b = parts[n]
+    rest = [text[start + x : start + y].strip() for x, y in parts[n + 1 :]]
+    if len(rest) > 1 or (rest and not _DESCRIPTION.match(rest[0])):
+        return None  # "Smith, Jones and Brown": a list, not a name and its role
+    lead = text[start + a : start + b]
+    offset = start + a + len(lead) - len(lead.lstrip())
+    mention = mention_at(text, offset, start + a + len(lead.rstrip()))
+    if mention is None or not mention.name:
+        return None
+    if rest and has_role_noun(rest[0]) and not mention.role:
+        mention.role = rest[0]
+    return mention
+
+
+# A name and nothing else: "Minyon Moore", "Michael T. Flynn", "Flynn".
+_NAME_PART = re.compile(r"(?:[A-ZÀ-Þ][\w’'\-]*\.?\s+){0,3}[A-ZÀ-Þ][\w’'\-]+")
+_DESCRIPTION = re.compile(r"(?:a|an|the)\s+\S")
 
 
 def is_body(words: str) -> bool:
