@@ -34,9 +34,10 @@ _UP = {"conj", "acl", "advcl", "xcomp", "pobj", "prep", "pcomp"}
 
 
 def directives(
-    text: str, paragraphs: list[tuple[int, int]], marked: list[list[tuple[int, int]]]
+    text: str, paragraphs: list[tuple[int, int]], marked: list[list[tuple[int, int]]], found: list[Found]
 ) -> list[Found]:
-    """The requests and orders of an article as reported statements, in order."""
+    """The requests and orders of an article as reported statements, in order, but for those
+    over the words of a statement already `found` (`urged` is a reporting cue of its own)."""
     windows: list[tuple[int, int, list[tuple[int, int]]]] = []
     for (p_start, p_end), marks in zip(paragraphs, marked, strict=True):
         for s_start, s_end in sentences_outside(text, p_start, p_end, marks):
@@ -45,12 +46,12 @@ def directives(
                 windows.append((s_start, s_end, marks))
     if not windows:
         return []
-    found = []
+    requests = []
     for (start, _, marks), doc in zip(windows, parses(text[a:b] for a, b, _ in windows), strict=True):
         said = directive(doc, start, text, marks)
-        if said is not None:
-            found.append(said)
-    return found
+        if said is not None and not any(said.start < f.end and f.start < said.end for f in found):
+            requests.append(said)
+    return requests
 
 
 def directive(doc: Doc, offset: int, text: str, marks: list[tuple[int, int]]) -> Found | None:

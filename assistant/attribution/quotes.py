@@ -61,12 +61,11 @@ def find_quotes(
     parse: bool = True,
     screen: bool = True,
 ) -> list[Quote]:
-    """Every attributed quote of an article, in order of appearance. With `parse` (the default),
-    paragraphs that hold a quotation mark or a speech cue are parsed with spaCy; without, only
-    the hand-written patterns run (the rules of RULES_VERSION 1, kept as the baseline). With
-    `screen` (the default, with `parse`), what a small model finds unlikely to be a statement is
-    left out (`plausible`), a short quotation runs on to its sentence's end (`clauses`) and a
-    reported statement ends at the clause boundary a second model picks (`extent`).
+    """Every attributed quote of an article, in order. With `parse` (the default), paragraphs that hold a
+    quotation mark or a speech cue are parsed with spaCy; without, only the hand-written patterns run (the
+    rules of RULES_VERSION 1, the baseline). With `screen` (the default, with `parse`), what a small model
+    finds unlikely to be a statement is left out (`plausible`), a short quotation runs on to its sentence's
+    end (`clauses`) and a reported statement ends at the clause boundary a second model picks (`extent`).
 
     Example:
         >>> text = "“We hold the line,” said Ivan Petrenko, the brigade’s commander."
@@ -124,14 +123,9 @@ def statements(text: str, parse: bool = True) -> tuple[list[Found], list[Mention
             raws.append(raw)
             previous_direct = raw
         raws.extend(reported_speech(text, p_start, p_end, marks))
-    if parse:  # `X called on Y not to ...`: a request is said too, where no rule above found it
-        raws += [d for d in directives(text, paragraphs, marked) if not any(_overlap(d, r) for r in raws)]
+    raws += directives(text, paragraphs, marked, raws) if parse else []  # `X called on Y to ...`
     raws.sort(key=lambda r: (r.start, r.end))
     return raws, persons
-
-
-def _overlap(a: Found, b: Found) -> bool:
-    return a.start < b.end and b.start < a.end
 
 
 def _window(text: str, p_start: int, p_end: int, marks: list[tuple[int, int]]) -> tuple[int, int]:
@@ -207,8 +201,7 @@ def _content(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     if end > start and text[end - 1] in '”"“':
         end -= 1
-    while start < end and text[start].isspace():
-        start += 1
+    start = end - len(text[start:end].lstrip())
     while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
         end -= 1
     return start, end

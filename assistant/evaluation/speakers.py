@@ -72,7 +72,6 @@ def gold_name(source: str) -> str | None:
     ("Sviatoslav Palamar, the Azov regiment's deputy commander" -> "Sviatoslav Palamar")."""
     runs: list[list[str]] = [[]]
     joined: list[bool] = [False]  # whether a run follows the one before it across words alone
-    lower = False
     for token in re.findall(r"[\w’'\-.]+|[^\w\s]", source):
         if _CAPITALISED.fullmatch(token) and token not in _NOT_NAME and not token.endswith(("’s", "'s")):
             runs[-1].append(token.rstrip("."))
@@ -80,11 +79,8 @@ def gold_name(source: str) -> str | None:
         if runs[-1]:
             runs.append([])
             joined.append(True)
-            lower = False
-        word = token[:1].isalpha() and (token[:1].islower() or token.endswith(("’s", "'s")))
-        if not word or lower is None:
+        if not (token[:1].isalpha() and (token[:1].islower() or token.endswith(("’s", "'s")))):
             joined[-1] = False  # punctuation or "He" in between: another phrase
-        lower = lower if word else None
     person = None
     for run, follows in zip(runs, joined, strict=True):
         if not run or NOT_PERSON_WORDS & set(run):
