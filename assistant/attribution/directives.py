@@ -22,10 +22,14 @@ from assistant.text.words import DIRECTIVE_PARTICLES, DIRECTIVE_VERBS
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-# Forms of the verbs above, loosely: the parse decides (by lemma) which ones are directives.
+# Forms of the verbs above with a "to" after them: only these sentences are parsed, and the parse
+# decides (by lemma, object and infinitive) which ones are requests.
 _CANDIDATE = re.compile(
-    r"\b(?:urg|ask|call|order|tell|told|instruct|implor|encourag|beg|appeal|advis|warn|press|direct|"
-    r"command|exhort|plead|challeng)\w*\b[^.;:!?“”\"]{1,80}?\bto\s+[a-z]"
+    r"\b(?:urg(?:e|es|ed|ing)|ask(?:s|ed|ing)?|call(?:s|ed|ing)?\s+(?:on|upon)|order(?:s|ed|ing)?|"
+    r"tell(?:s|ing)?|told|instruct(?:s|ed|ing)?|implor(?:e|es|ed|ing)|encourag(?:e|es|ed|ing)|"
+    r"beg(?:s|ged|ging)?|appeal(?:s|ed|ing)?\s+to|advis(?:e|es|ed|ing)|warn(?:s|ed|ing)?|"
+    r"press(?:es|ed|ing)?|direct(?:s|ed|ing)?|command(?:s|ed|ing)?|exhort(?:s|ed|ing)?|"
+    r"plead(?:s|ed|ing)?\s+with|challeng(?:e|es|ed|ing))\s+(?:[^\s.;:!?“”\"]+\s+){1,8}?(?:not\s+)?to\s+[a-z]"
 )
 _OBJECTS = {"dobj", "dative"}
 # Links of a verb to the clause it belongs to, up to a subject: "and called on" (conj), "despite
