@@ -14,7 +14,7 @@ from assistant.models import Speaker
 from tests.conftest import run_cli
 from tests.test_persons import COURIER, HERALD, LEDGER
 
-SEVEN = ("Palamar", "Arestovych", "Peskov", "Prokopenko", "Boichenko", "Shoigu", "Zelensky")
+SEVEN = ("Palamar", "Arestovych", "Peskov", "Prokopenko", "Boichenko", "Putin", "Shoigu", "Zelensky")
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.text.words import NOT_NAMES, ROLE_NOUNS, STOP_WORDS
+from assistant.text.words import NOT_NAMES, NOT_PERSON_WORDS, ROLE_NOUNS, SPEECH_CUES, STOP_WORDS, alternation
 
 _TOKEN = re.compile(r"[\w’'\-.]+")
 _CAP = re.compile(r"[A-ZÀ-Þ][\w’'\-]*")
@@ -14,6 +14,11 @@ _PRONOUNS = {"he": "he", "she": "she", "He": "he", "She": "she"}
 _LEAD_WORD = re.compile(
     r"(?:But|And|So|Yet|While|Although|Though|As|When|After|Before|If|Because|Since|In|On|At)(?:\s+|$)"
 )
+# `Said Ellis: “...”`, `Added Smith, ...`: a cue that opens a sentence before its speaker
+_INVERTED_CUE = re.compile(
+    rf"(?:{alternation([c.capitalize() for c in SPEECH_CUES if '_' not in c])})\s+(?=[A-ZÀ-Þ])"
+)
+_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+$")
 _ADVERBIAL = re.compile(
     r"(?:\s+(?:on|late on|early on|last|this|earlier on|later on|in|at)?\s*"
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year|night|"
@@ -33,7 +38,7 @@ _AGE = re.compile(r",\s*\d{1,3}$")
 _DETERMINER = re.compile(
     r"(?:the|a|an|one|another|some|several|many|two|three|four|his|her|their|its|our|former|top|senior)\s"
 )
-_PARTY = re.compile(r"\s*\((?:[RDI]|Rep|Dem|Ind)\.?-[A-Z][\w. ]{0,14}\)")
+_PARTY = re.compile(r"\s*\((?:[RDI]|Rep|Dem|Ind)\.?-[A-Z][\w. ]{0,14}\)?")  # its ")" may be cut off
 _FINITE = re.compile(r"\b(?:is|are|was|were|be|being|been|cannot|can|could|will|would|has|have|had)\b")
 
 
@@ -92,7 +97,10 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
     age = _AGE.search(text, start, end)
     if age and age.end() == end:  # "Sarandon, 69": an age, no part of the name
         end = age.start()
-    lead = _LEAD_WORD.match(text, start, end)
+    appositive = _named_with_appositive(text, start, end)
+    if appositive is not None:
+        return appositive
+    lead = _LEAD_WORD.match(text, start, end) or _INVERTED_CUE.match(text, start, end)
     if lead:  # "While Hillary Clinton", "But Wheeler": a clause's first word is no part of a speaker
         start = lead.end()
     words = text[start:end]
@@ -108,8 +116,12 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
     tokens = [t for t in tokens if t[0] not in {".", "-"}]
     # A name: the capitalized words at the end of the phrase (at most three), not titles.
     name_tokens: list[tuple[str, int, int]] = []
+    after_body = False  # "of the Washington Post Trump said": the outlet's words end before the name
     for token in reversed(tokens):
         initial = bool(name_tokens) and re.fullmatch(r"[A-Z]\.", token[0])  # "Harry M. Reid"
+        if name_tokens and token[0] in NOT_PERSON_WORDS:
+            after_body = True
+            break
         if (
             (initial or _CAP.fullmatch(token[0]))
             and token[0] not in NOT_NAMES
@@ -127,12 +139,43 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
         role_words = text[start:name_start].strip()
         role = role_words if role_words and has_role_noun(role_words) else None
         name = text[name_start:end]
-        if len(name_tokens) == 1 and role is None and len(tokens) > 1:
+        honorific = _HONORIFIC.search(text, start, name_start) is not None  # "Mr. Clarke": a person
+        if len(name_tokens) == 1 and role is None and len(tokens) > 1 and not (after_body or honorific):
             return Mention(words, start, end)  # "Kyiv’s army": a body, not a person
         return Mention(name, name_start, end, name=name, role=role)
     if words[0].islower() and not _DETERMINER.match(words):
         return None
     return Mention(words, start, end)
+
+
+def _named_with_appositive(text: str, start: int, end: int) -> Mention | None:
+    """`Flynn, a top Trump surrogate` or `the election, Minyon Moore, a senior adviser`: of a
+    phrase in parts split by commas, the one part that is a name, with the part after it as its
+    role when that is a description (`a/an/the ...`); None unless exactly one part is a name."""
+    parts = [(m.start(), m.end()) for m in re.finditer(r"[^,]+", text[start:end])]
+    if len(parts) < 2:
+        return None
+    names = [n for n, (a, b) in enumerate(parts) if _NAME_PART.fullmatch(text[start + a : start + b].strip())]
+    if len(names) != 1:
+        return None
+    n = names[0]
+    a, b = parts[n]
+    rest = [text[start + x : start + y].strip() for x, y in parts[n + 1 :]]
+    if len(rest) > 1 or (rest and not _DESCRIPTION.match(rest[0])):
+        return None  # "Smith, Jones and Brown": a list, not a name and its role
+    lead = text[start + a : start + b]
+    offset = start + a + len(lead) - len(lead.lstrip())
+    mention = mention_at(text, offset, start + a + len(lead.rstrip()))
+    if mention is None or not mention.name:
+        return None
+    if rest and has_role_noun(rest[0]) and not mention.role:
+        mention.role = rest[0]
+    return mention
+
+
+# A name and nothing else: "Minyon Moore", "Michael T. Flynn", "Flynn".
+_NAME_PART = re.compile(r"(?:[A-ZÀ-Þ][\w’'\-]*\.?\s+){0,3}[A-ZÀ-Þ][\w’'\-]+")
+_DESCRIPTION = re.compile(r"(?:a|an|the)\s+\S")
 
 
 def is_body(words: str) -> bool:

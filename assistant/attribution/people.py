@@ -21,6 +21,7 @@ from assistant.attribution.occurrences import Occurrences, Openings
 from assistant.text.words import (
     GROUP_NOUNS,
     NOT_NAMES,
+    NOT_PERSON_WORDS,
     PREPOSITIONS,
     ROLE_CONTEXT,
     ROLE_NOUNS,
@@ -56,6 +57,7 @@ _ABBREVIATIONS = {
 _ROLE_AFTER = re.compile(r",\s+((?:the|a|an)\s[^,.;“”\"]{3,100})")
 _SENTENCE_OPENING = re.compile(r"(?:^|(?<=[.!?”\"]\s)|(?<=\n))\s*(?:(?:But|And|So|Yet|Meanwhile),?\s+)?")
 _QUOTATION = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
+_NOT_FIRST = NOT_NAMES | NOT_PERSON_WORDS
 _NAME_CHAR = re.compile(r"[\w’'\-]")
 _INDEFINITE = re.compile(r"(?i)(?:a|an|one|another|some|two|three|several)\b")
 _GROUP = re.compile(rf"(?i)(?:the\s+)?(?:\w+\s+)?(?:{alternation(GROUP_NOUNS)})")
@@ -230,7 +232,8 @@ class People:
                 for at in range(start, space):
                     m = pattern.match(self.text, at)
                     if m:
-                        if m.group(1) not in NOT_NAMES and not m.group(1).endswith(("’s", "'s")):
+                        first = m.group(1)  # "the Washington Post Trump": "Post" is no first name
+                        if first not in _NOT_FIRST and not first.endswith(("’s", "'s")):
                             found.add(m.group(0))
                         end = m.end()
                         break

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from assistant.attribution import positions
 from assistant.attribution.cues import CUE, after_cue, before_cue
+from assistant.attribution.directives import directives
 from assistant.attribution.mentions import DATELINE, Mention, mention_at
 from assistant.attribution.parsing import parses
 from assistant.attribution.people import People
@@ -44,7 +45,7 @@ from assistant.text.sentences import line_at, newlines, sentence_around
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = 17  # part of every stored quote's id: better rules re-index on the next ingest
+RULES_VERSION = 18  # part of every stored quote's id: better rules re-index on the next ingest
 
 INTRODUCTION = 300  # characters at most of a paragraph parsed for who introduces the next one
 JOIN_GAP = 100  # characters of narration at most between two quotations joined as one statement
@@ -60,12 +61,11 @@ def find_quotes(
     parse: bool = True,
     screen: bool = True,
 ) -> list[Quote]:
-    """Every attributed quote of an article, in order of appearance. With `parse` (the default),
-    paragraphs that hold a quotation mark or a speech cue are parsed with spaCy; without, only
-    the hand-written patterns run (the rules of RULES_VERSION 1, kept as the baseline). With
-    `screen` (the default, with `parse`), what a small model finds unlikely to be a statement is
-    left out (`plausible`), a short quotation runs on to its sentence's end (`clauses`) and a
-    reported statement ends at the clause boundary a second model picks (`extent`).
+    """Every attributed quote of an article, in order. With `parse` (the default), paragraphs that hold a
+    quotation mark or a speech cue are parsed with spaCy; without, only the hand-written patterns run (the
+    rules of RULES_VERSION 1, the baseline). With `screen` (the default, with `parse`), what a small model
+    finds unlikely to be a statement is left out (`plausible`), a short quotation runs on to its sentence's
+    end (`clauses`) and a reported statement ends at the clause boundary a second model picks (`extent`).
 
     Example:
         >>> text = "“We hold the line,” said Ivan Petrenko, the brigade’s commander."
@@ -123,6 +123,7 @@ def statements(text: str, parse: bool = True) -> tuple[list[Found], list[Mention
             raws.append(raw)
             previous_direct = raw
         raws.extend(reported_speech(text, p_start, p_end, marks))
+    raws += directives(text, paragraphs, marked, raws) if parse else []  # `X called on Y to ...`
     raws.sort(key=lambda r: (r.start, r.end))
     return raws, persons
 
@@ -200,8 +201,7 @@ def _content(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     if end > start and text[end - 1] in '”"“':
         end -= 1
-    while start < end and text[start].isspace():
-        start += 1
+    start = end - len(text[start:end].lstrip())
     while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
         end -= 1
     return start, end

@@ -183,7 +183,9 @@ def _features(
         f["verb_subject"] = float(head.dep_ in {"nsubj", "nsubjpass"})
         to = head.head
         f["according"] = float(head.dep_ == "pobj" and to.lower_ == "to" and to.head.lower_ == "according")
-        f["object"] = float(head.dep_ in {"dobj", "pobj"} and not f["according"])
+        # a noun the parse hangs on a verb as a preposition (`compared Trump to ...`) is its object
+        misparsed = head.dep_ == "prep" and head.pos_ in _HEADS
+        f["object"] = float((head.dep_ in {"dobj", "pobj"} or misparsed) and not f["according"])
         f["proper"] = float(head.pos_ == "PROPN")
         f["other_pronoun"] = float(head.pos_ == "PRON" and not f["person_pronoun"])
         f["same_sentence"] = float(any(sentences[i].start <= head.i < sentences[i].end for i in own))

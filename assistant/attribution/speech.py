@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 _SUBJECTS = {"nsubj", "nsubjpass"}
+_HONORIFICS = {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr"}
 # Parts of a subject phrase that are not the speaker: "Obama, who was campaigning ..., said".
 _NOT_SUBJECT = {"relcl", "acl", "advcl", "cc", "conj", "prep", "punct", "parataxis", "dep", "ccomp"}
 # Words that open where or when something was said (`... in a long speech`), not what was said.
@@ -342,6 +343,9 @@ def names_in(doc: Doc, offset: int) -> list[Mention]:
             continue
         run = [c for c in token.lefts if c.dep_ == "compound" and c.tag_ == "NNP" and c.i >= token.i - 2]
         if not run or run[0].i != token.i - len(run) or not all(t.is_title for t in [*run, token]):
+            continue
+        run = [t for t in run if t.text.rstrip(".") not in _HONORIFICS]  # "Mr. Clarke" is no full name
+        if not run:
             continue
         if any(t.text in NOT_PERSON_WORDS for t in [*run, token]):
             continue  # "New Hampshire", "State Department": a place or a body, not a person

@@ -13,8 +13,10 @@ name, across articles):
   (1.0: each person listed once); people per entry: how many real persons' quotes an entry
   named for someone holds (1.0: nobody merged with someone else).
 
-The real person of a gold source is the first run of capitalised words in it that is no body's
-name ("Ohio State University professor Paul Beck" -> "Paul Beck"), without titles; full names
+The real person of a gold source is the head of its phrase (`gold_name`): of the runs of
+capitalised words that are no body's name, joined by lower-case words alone, the last ("Ohio
+State University professor Paul Beck" -> "Paul Beck", "Clinton campaign spokesman Brian Fallon"
+-> "Brian Fallon"), without titles; full names
 that `same_person` joins are one person, and a lone surname ("Clinton") is the one person of
 that surname in the split's gold sources, else a person of its own. Gold sources that name no
 person ("a story by the website Politico") still count in the share of named direct quotes.
@@ -64,14 +66,29 @@ def _overlap(q: Quote, fragments: Fragments) -> int:
 
 
 def gold_name(source: str) -> str | None:
-    """The person a gold source names, without titles; None for "he", "a source"."""
+    """The person a gold source names, without titles; None for "he", "a source". Of capitalised
+    runs joined by lower-case words alone, the last is the phrase's head and the rest modify it
+    ("Clinton campaign spokesman Brian Fallon" -> "Brian Fallon"); punctuation ends the phrase
+    ("Sviatoslav Palamar, the Azov regiment's deputy commander" -> "Sviatoslav Palamar")."""
     runs: list[list[str]] = [[]]
+    joined: list[bool] = [False]  # whether a run follows the one before it across words alone
     for token in re.findall(r"[\w’'\-.]+|[^\w\s]", source):
         if _CAPITALISED.fullmatch(token) and token not in _NOT_NAME and not token.endswith(("’s", "'s")):
             runs[-1].append(token.rstrip("."))
-        elif runs[-1]:
+            continue
+        if runs[-1]:
             runs.append([])
-    person = next((r for r in runs if r and not NOT_PERSON_WORDS & set(r)), None)
+            joined.append(True)
+        if not (token[:1].isalpha() and (token[:1].islower() or token.endswith(("’s", "'s")))):
+            joined[-1] = False  # punctuation or "He" in between: another phrase
+    person = None
+    for run, follows in zip(runs, joined, strict=True):
+        if not run or NOT_PERSON_WORDS & set(run):
+            continue
+        if person is None or follows:
+            person = run
+        elif person is not None:
+            break
     return bare_name(" ".join(person)) if person else None
 
 

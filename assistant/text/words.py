@@ -196,3 +196,13 @@ SITE_BOILERPLATE = (
     "follow us",
     "skip to",
 )
+
+# Lemmas of verbs that report a request or an order as said to someone: `X urged Y to ...`,
+# `X called on Y not to ...`, `X told Y to ...` (the cues of such attributions in PolNeAR train/:
+# told, asked, urged, warned, called on, ordered, encouraged; with their obvious kin).
+DIRECTIVE_VERBS = frozenset(
+    "urge ask call order tell instruct implore encourage beg appeal advise warn press direct "
+    "command exhort plead challenge".split()
+)
+# The particle a directive verb takes before whom it addresses: `called on`, `appealed to`.
+DIRECTIVE_PARTICLES = {"call": {"on", "upon"}, "appeal": {"to"}, "plead": {"with"}}
