@@ -102,20 +102,23 @@ class EncoderProcess:
     def encode_spans(
         self,
         texts: list[str],
-        spans: Sequence[Sequence[tuple[int, int]]],
+        spans: Sequence[Sequence[tuple[int, int]]] | None,
         batch_size: int,
         max_pieces: int | None,
+        beside: bool = False,
     ) -> tuple[np.ndarray, Pooled]:
-        """`OnnxEncoder.encode_spans(texts, spans, ...)`, in the worker when it is ready."""
+        """`OnnxEncoder.encode_spans(texts, spans, ...)`, in the worker when it is ready (in this
+        process until then, on one core with `beside`: work that runs beside other work)."""
         if len(texts) >= WORKER_FROM:
             self.start()
         if self.ready():
-            reply = self._ask(("encode", texts, [list(s) for s in spans], batch_size, max_pieces))
+            listed = [list(s) for s in spans] if spans is not None else None
+            reply = self._ask(("encode", texts, listed, batch_size, max_pieces))
             if reply is not None:
                 vectors, pooled, pieces, busy = reply
                 self.encoder.add_usage(pieces, busy)
                 return vectors, pooled
-        return self.encoder.encode_spans(texts, spans, batch_size, max_pieces)
+        return self.encoder.encode_spans(texts, spans, batch_size, max_pieces, beside)
 
     def stop(self) -> None:
         """Stop the worker: it exits when its stdin closes (a later pass starts no new one)."""
