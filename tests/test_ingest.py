@@ -124,7 +124,7 @@ def test_a_failed_batch_write_stops_the_ingest_and_no_later_batch_is_recorded(tm
         add(**records)  # type: ignore[arg-type]
 
     assistant.store.add = second_write_fails  # type: ignore[method-assign]
-    interval = sys.getswitchinterval()  # quicker during the ingest, for its threads
+    interval = sys.getswitchinterval()  # an ingest leaves Python's switch interval alone
     with pytest.raises(OSError, match="disk full"):
         ingest(
             [articles], assistant.store, assistant.embedder, assistant.chunker,
@@ -134,7 +134,8 @@ def test_a_failed_batch_write_stops_the_ingest_and_no_later_batch_is_recorded(tm
     assert len(calls) == 2  # no batch after the failed one was written
     assert sys.getswitchinterval() == interval
     assert not any(
-        t.name.startswith(("embedder", "quote-finder", "chroma-writer")) for t in threading.enumerate()
+        t.name.startswith(("embedder", "quote-finder", "quote-embedder", "chroma-writer"))
+        for t in threading.enumerate()
     )
 
     assistant.store.add = add  # type: ignore[method-assign]

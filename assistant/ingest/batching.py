@@ -7,19 +7,17 @@ batch's quotes are embedded (`quote-embedder`) once all its files' quotes are fo
 finder goes on with the next files, and a batch is written to Chroma (`chroma-writer`) once its
 vectors and quotes are both ready. Both model passes run in the model's worker process
 (`vectorstore.worker`), so this process's interpreter is left to the finder and the writes.
-Neither the model nor the quote finder waits for the other: ONNX Runtime and Chroma's Rust core
-leave the interpreter free while they run, and while an ingest runs Python hands the
-interpreter over within 1 ms (`quick_handover`).
+Python's thread switch interval is left as it is: with both passes in the worker, a 1 ms
+interval (set while ingests ran until issue 30) no longer made an ingest faster
+(docs/evaluation.md, issue 29 round 2).
 """
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -58,32 +56,6 @@ class Companion(Protocol):
 
 
 IN_FLIGHT = 2  # batches the ingesting thread may run ahead of the writes
-# How long a thread running Python (the quote finder) keeps the interpreter from one waiting for it
-# (a model worker back from ONNX Runtime, with the next batch to start): Python's default, 5 ms, left
-# a core idle after most model calls; 1 ms made the bench's ingest 8% faster (6.51 s to 6.01 s,
-# median of 4, same process; 0.5 ms: 6.16 s).
-SWITCH_INTERVAL = 0.001
-_switching = threading.Lock()
-_ingests = 0
-_default_interval = sys.getswitchinterval()
-
-
-@contextmanager
-def quick_handover() -> Iterator[None]:
-    """Python's thread switch interval at SWITCH_INTERVAL while any ingest of this process runs."""
-    global _ingests, _default_interval
-    with _switching:
-        if _ingests == 0:
-            _default_interval = sys.getswitchinterval()
-            sys.setswitchinterval(min(SWITCH_INTERVAL, _default_interval))
-        _ingests += 1
-    try:
-        yield
-    finally:
-        with _switching:
-            _ingests -= 1
-            if _ingests == 0:
-                sys.setswitchinterval(_default_interval)
 
 
 @dataclass
