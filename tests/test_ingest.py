@@ -134,8 +134,7 @@ def test_a_failed_batch_write_stops_the_ingest_and_no_later_batch_is_recorded(tm
     assert len(calls) == 2  # no batch after the failed one was written
     assert sys.getswitchinterval() == interval
     assert not any(
-        t.name.startswith(("embedder", "quote-finder", "quote-embedder", "chroma-writer"))
-        for t in threading.enumerate()
+        t.name.startswith(("embedder", "quote-finder", "chroma-writer")) for t in threading.enumerate()
     )
 
     assistant.store.add = add  # type: ignore[method-assign]

@@ -73,42 +73,6 @@ def test_an_ingest_with_the_worker_stores_the_vectors_an_ingest_without_it_store
         assert np.array_equal(vector, stored["here"][key])
 
 
-def test_with_the_worker_ready_no_model_call_of_an_ingest_runs_in_the_ingesting_process(
-    tmp_path: Path,
-) -> None:
-    """The chunks' pass and the quotes' pass both run in the worker, so the ingesting process's
-    interpreter is left to finding quotes and writing them (before, the quotes' pass ran here)."""
-    encoder = Embedder(backend="onnx-int8")._load()
-    worker = encoder_process(encoder)
-    worker.start()
-    assert worker.ready(wait=120)
-    articles = tmp_path / "articles"
-    articles.mkdir()
-    (articles / "ferry.txt").write_text(
-        "Ferry line reopens\n\n"
-        "“The first boat leaves at seven on Monday,” said Ines Varga, the harbour master.\n\n"
-        "The line had been closed since the autumn storms damaged the pier.\n",
-        encoding="utf-8",
-    )
-    assistant = Assistant(data_dir=tmp_path / "index", embedding_backend="onnx-int8")
-    sessions = (encoder.session, encoder.single_session())
-
-    class Refused:
-        def run(self, *args: object) -> None:
-            raise AssertionError("a model call ran in the ingesting process")
-
-    encoder.session = encoder.single = Refused()
-    try:
-        report = assistant.ingest([articles])
-    finally:
-        encoder.session, encoder.single = sessions
-    assert report.added == ["articles/ferry.txt"] and not report.failed
-    assert [(q.speaker, q.quote) for q in assistant.quotes()] == [
-        ("Ines Varga", "The first boat leaves at seven on Monday")
-    ]
-    assert [q.speaker for q in assistant.quotes(query="When does the first boat leave?")] == ["Ines Varga"]
-
-
 def test_the_worker_never_runs_the_callers_script_again(tmp_path: Path) -> None:
     """A worker started the way `multiprocessing` starts one would import the caller's script
     again, and a script without a main guard would run twice; this one is started with

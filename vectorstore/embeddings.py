@@ -221,9 +221,7 @@ class Embedder:
 
         With a vector cache, texts seen before (by this model and backend) are not encoded again.
         With `beside` (work that runs beside other work, such as an ingest's quotes beside its
-        chunks and their quote finding), ONNX backends run in the model's worker process as the
-        chunks' pass does (`vectorstore.worker`), so this process's interpreter is left to the
-        work beside it; until the worker is ready, one batch at a time on one core.
+        chunks), ONNX backends run one batch at a time on one core.
         """
         import numpy as np
 
@@ -315,9 +313,6 @@ class Embedder:
         if self.backend == "torch-bf16":
             return encode_bf16(model, self.tokenizer, texts, self.batch_size, self.max_tokens)
         if self.backend != "torch":
-            if beside and self.model_process:
-                where = encoder_process(model)
-                return where.encode_spans(texts, None, self.batch_size, self.max_pieces, beside=True)[0]
             return model.encode(texts, batch_size=self.batch_size, max_pieces=self.max_pieces, beside=beside)
         vectors = model.encode(
             texts,

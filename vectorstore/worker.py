@@ -104,24 +104,22 @@ class EncoderProcess:
     def encode_spans(
         self,
         texts: list[str],
-        spans: Sequence[Sequence[tuple[int, int]]] | None,
+        spans: Sequence[Sequence[tuple[int, int]]],
         batch_size: int,
         max_pieces: int | None,
-        beside: bool = False,
     ) -> tuple[np.ndarray, Pooled]:
-        """`OnnxEncoder.encode_spans(texts, spans, ...)`, in the worker when it is ready (in this
-        process until then, on one core with `beside`: work that runs beside other work)."""
+        """`OnnxEncoder.encode_spans(texts, spans, ...)`, in the worker when it is ready."""
         if len(texts) >= WORKER_FROM:
             self.start()
         if self.ready():
-            listed = [list(s) for s in spans] if spans is not None else None
+            listed = [list(s) for s in spans]
             reply = self._ask(("encode", texts, listed, batch_size, max_pieces, self.meter is not None))
             if reply is not None:
                 vectors, pooled, usage = reply
                 if self.meter is not None and usage is not None:
                     self.meter.note(*usage)
                 return vectors, pooled
-        return self.encoder.encode_spans(texts, spans, batch_size, max_pieces, beside)
+        return self.encoder.encode_spans(texts, spans, batch_size, max_pieces)
 
     def stop(self) -> None:
         """Stop the worker: it exits when its stdin closes (a later pass starts no new one)."""

@@ -1,15 +1,13 @@
 """How an ingest's work runs: a batch of files' chunks embedded, their quotes found, both written.
 
-Four threads besides the ingesting one keep the cores busy, each taking its jobs in order: a
+Three threads besides the ingesting one keep the cores busy, each taking its jobs in order: a
 file's quotes are found (`quote-finder`) as soon as the ingesting thread has read it, a batch's
-chunks are embedded (`embedder`) while the ingesting thread reads and chunks the next files, a
-batch's quotes are embedded (`quote-embedder`) once all its files' quotes are found, while the
-finder goes on with the next files, and a batch is written to Chroma (`chroma-writer`) once its
-vectors and quotes are both ready. Both model passes run in the model's worker process
-(`vectorstore.worker`), so this process's interpreter is left to the finder and the writes.
-Python's thread switch interval is left as it is: with both passes in the worker, a 1 ms
-interval (set while ingests ran until issue 30) no longer made an ingest faster
-(docs/evaluation.md, issue 29 round 2).
+chunks are embedded (`embedder`) while the ingesting thread reads and chunks the next files, and
+a batch is written to Chroma (`chroma-writer`) once its vectors and quotes are both ready. Neither
+the model nor the quote finder waits for the other: ONNX Runtime and Chroma's Rust core leave the
+interpreter free while they run. Python's thread switch interval is left as it is: a 1 ms
+interval, set for the whole process while ingests ran until issue 29 round 2, no longer made
+the bench's ingest faster (docs/evaluation.md, issue 29 round 2).
 """
 
 from __future__ import annotations
@@ -31,9 +29,8 @@ class Companion(Protocol):
 
     `plan` notes what a document needs (None: nothing) and may start slow set-up early; `find`
     does one file's work on a thread of its own (`quote-finder`) as soon as the file is read,
-    and `prepare` then finishes a batch's (embedding what its files found, on another thread,
-    `quote-embedder`, while the finder goes on with the next files; it may share the embedder
-    with the chunks' pass, never the store's writes); `write`
+    and `prepare` then finishes a batch's (embedding what its files found, on the same thread,
+    so it may share the embedder with the chunks' pass, never the store's writes); `write`
     stores what was prepared, right after the batch's chunks (on the writer thread); `store`
     holds the records, deleted with their file; `version` is part of each file's manifest
     record, so new rules re-plan every file.
@@ -90,7 +87,6 @@ class Batch:
         self.embedded = 0
         self._embedding = ThreadPoolExecutor(1, thread_name_prefix="embedder")
         self._finding = ThreadPoolExecutor(1, thread_name_prefix="quote-finder")
-        self._preparing = ThreadPoolExecutor(1, thread_name_prefix="quote-embedder")
         self._writing = ThreadPoolExecutor(1, thread_name_prefix="chroma-writer")
         self._writes: deque[Future[list[Pending]]] = deque()
         self._failed = threading.Event()
@@ -113,8 +109,12 @@ class Batch:
         # the sentences are cut here, so the model thread goes from one batch's pass to the next
         spans = [sentence_spans(c.text) for c in chunks]
         vectors = self._embedding.submit(self._embed, chunks, spans)
-        # once the batch's own finds are done; the finder goes on with the next files meanwhile
-        quotes = self._preparing.submit(self._prepare, found) if self.quotes is not None else None
+        companion = self.quotes
+        quotes = (  # after the batch's own finds: one thread, jobs in order
+            self._finding.submit(lambda: companion.prepare([f.result() for f in found]))
+            if companion is not None
+            else None
+        )
         self._writes.append(self._writing.submit(self._write, files, chunks, vectors, quotes))
         done: list[Pending] = []
         while self._writes and (self._writes[0].done() or len(self._writes) > IN_FLIGHT):
@@ -125,10 +125,6 @@ class Batch:
         if not chunks or self._failed.is_set():
             return None
         return self.embedder.embed_in_context([c.text for c in chunks], spans)
-
-    def _prepare(self, found: list[Future[Any]]) -> Any:
-        assert self.quotes is not None
-        return self.quotes.prepare([f.result() for f in found])
 
     def _write(
         self, files: list[Pending], chunks: list[Chunk], vectors: Future[Any], quotes: Future[Any] | None
@@ -166,7 +162,7 @@ class Batch:
         return done
 
     def close(self) -> None:
-        """Stop all four threads, after an error too: nothing left running or queued."""
+        """Stop all three threads, after an error too: nothing left running or queued."""
         self._failed.set()
-        for pool in (self._finding, self._preparing, self._embedding, self._writing):
+        for pool in (self._finding, self._embedding, self._writing):
             pool.shutdown(wait=True, cancel_futures=True)
