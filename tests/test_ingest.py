@@ -124,7 +124,7 @@ def test_a_failed_batch_write_stops_the_ingest_and_no_later_batch_is_recorded(tm
         add(**records)  # type: ignore[arg-type]
 
     assistant.store.add = second_write_fails  # type: ignore[method-assign]
-    interval = sys.getswitchinterval()  # quicker during the ingest, for its threads
+    interval = sys.getswitchinterval()  # an ingest leaves Python's switch interval alone
     with pytest.raises(OSError, match="disk full"):
         ingest(
             [articles], assistant.store, assistant.embedder, assistant.chunker,

@@ -216,14 +216,6 @@ class Embedder:
             return int(model.get_sentence_embedding_dimension())
         return int(model.dimension)
 
-    def model_usage(self) -> tuple[int, float]:
-        """Word pieces run through this ONNX model by this process so far, and the seconds it took
-        (0, 0.0 with torch, whose calls are not timed); loads the model."""
-        if self.backend in TORCH_BACKENDS:
-            return 0, 0.0
-        model = self._load()  # shared by the process: counts every embedder's calls
-        return int(model.word_pieces), float(model.seconds)
-
     def embed(self, texts: list[str], beside: bool = False) -> np.ndarray:
         """Unit-length float32 vectors for `texts`, one row each, encoded in batches.
 

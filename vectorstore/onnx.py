@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -56,12 +55,6 @@ class OnnxEncoder:
         self.tokenizer = tokenizer
         self.max_tokens = max_tokens
         self.dimension = int(self.session.get_outputs()[0].shape[-1])
-        self.word_pieces = 0  # running totals, for the bench's FLOP count and model time
-        self.busy: list[tuple[float, float]] = []  # spans of wall time in which a call ran
-        self._folded = 0.0  # seconds of spans folded out of `busy`
-        self._running = 0
-        self._since = 0.0
-        self._totals = threading.Lock()
         # One thread per core at a time: threads that share the encoder (ingest finds and
         # embeds quotes on one while it embeds chunks on another) take turns by batch. A call
         # on all cores claims every core, one claimer at a time so that two never deadlock.
@@ -118,8 +111,6 @@ class OnnxEncoder:
             }
             with self._claim(cores):
                 result = (self.session if cores > 1 else self.single_session()).run(outputs, feed)
-            with self._totals:
-                self.word_pieces += int(mask.sum())
             vectors[rows] = result[0]
             if spans is not None:
                 for n, r in enumerate(rows):
@@ -139,28 +130,6 @@ class OnnxEncoder:
                     done.result()
         return vectors, pooled
 
-    @property
-    def seconds(self) -> float:
-        """Wall seconds in which at least one call ran (here or, see `add_usage`, elsewhere)."""
-        with self._totals:
-            return self._folded + sum(end - start for start, end in _merged(self.busy))
-
-    def add_usage(self, word_pieces: int, busy: Sequence[tuple[float, float]]) -> None:
-        """Count calls run for this encoder in another process (`vectorstore.worker`): their word
-        pieces and the spans of time they ran (`time.perf_counter`, the same clock in every
-        process), which count once where they overlap calls run here."""
-        with self._totals:
-            self.word_pieces += word_pieces
-            self._note_busy(busy)
-
-    def _note_busy(self, spans: Sequence[tuple[float, float]]) -> None:
-        """Add spans of busy time (the totals' lock held); old ones are folded into a sum."""
-        self.busy.extend(spans)
-        if len(self.busy) > 4096:
-            merged = _merged(self.busy)
-            self._folded += sum(end - start for start, end in merged[:-256])
-            self.busy = merged[-256:]
-
     def single_session(self) -> Any:
         """The single-threaded session of calls run side by side, made when first needed (a
         process that only answers questions never loads it)."""
@@ -171,34 +140,15 @@ class OnnxEncoder:
 
     @contextmanager
     def _claim(self, cores: int) -> Iterator[None]:
-        """Hold `cores` of the encoder's cores while a call runs, and count the model's time."""
+        """Hold `cores` of the encoder's cores while a call runs."""
         with self._claiming:
             for _ in range(cores):
                 self._cores.acquire()
-        with self._totals:
-            self._running += 1
-            if self._running == 1:
-                self._since = time.perf_counter()
         try:
             yield
         finally:
-            with self._totals:
-                self._running -= 1
-                if not self._running:
-                    self._note_busy([(self._since, time.perf_counter())])
             for _ in range(cores):
                 self._cores.release()
-
-
-def _merged(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
-    """The union of time spans, as sorted disjoint spans."""
-    merged: list[tuple[float, float]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def batches(lengths: Sequence[int], batch_size: int, max_pieces: int | None) -> list[tuple[int, int]]:

@@ -32,6 +32,7 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import numpy as np
 
+    from vectorstore.metering import Meter
     from vectorstore.onnx import OnnxEncoder
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class EncoderProcess:
     def __init__(self, encoder: OnnxEncoder) -> None:
         self.encoder = encoder
         self.broken = False
+        self.meter: Meter | None = None  # a benchmark's (`metering`): the worker counts its calls too
         self._process: subprocess.Popen[bytes] | None = None
         self._ready = threading.Event()
         self._talking = threading.Lock()  # one request and its reply at a time
@@ -110,10 +112,12 @@ class EncoderProcess:
         if len(texts) >= WORKER_FROM:
             self.start()
         if self.ready():
-            reply = self._ask(("encode", texts, [list(s) for s in spans], batch_size, max_pieces))
+            listed = [list(s) for s in spans]
+            reply = self._ask(("encode", texts, listed, batch_size, max_pieces, self.meter is not None))
             if reply is not None:
-                vectors, pooled, pieces, busy = reply
-                self.encoder.add_usage(pieces, busy)
+                vectors, pooled, usage = reply
+                if self.meter is not None and usage is not None:
+                    self.meter.note(*usage)
                 return vectors, pooled
         return self.encoder.encode_spans(texts, spans, batch_size, max_pieces)
 
@@ -166,6 +170,7 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
     """The worker: answer pickled requests until its stdin closes."""
     from tokenizers import Tokenizer
 
+    from vectorstore.metering import meter_sessions
     from vectorstore.onnx import OnnxEncoder
 
     encoder: OnnxEncoder | None = None
@@ -182,11 +187,10 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
                 reply: Any = "loaded"
             else:
                 assert encoder is not None, "the graph was never loaded"
-                texts, spans, batch_size, max_pieces = request[1:]
-                pieces = encoder.word_pieces
-                encoder.busy.clear()  # one request at a time: what it holds next is this pass's
+                texts, spans, batch_size, max_pieces, metered = request[1:]
+                meter = meter_sessions(encoder) if metered else None  # a benchmark's
                 vectors, pooled = encoder.encode_spans(texts, spans, batch_size, max_pieces)
-                reply = (vectors, pooled, encoder.word_pieces - pieces, list(encoder.busy))
+                reply = (vectors, pooled, meter.take() if meter is not None else None)
             answer = (True, reply)
         except Exception as exc:  # reported to the caller, which runs its passes itself from then on
             answer = (False, f"{type(exc).__name__}: {exc}")

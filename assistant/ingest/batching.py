@@ -5,18 +5,17 @@ file's quotes are found (`quote-finder`) as soon as the ingesting thread has rea
 chunks are embedded (`embedder`) while the ingesting thread reads and chunks the next files, and
 a batch is written to Chroma (`chroma-writer`) once its vectors and quotes are both ready. Neither
 the model nor the quote finder waits for the other: ONNX Runtime and Chroma's Rust core leave the
-interpreter free while they run, and while an ingest runs Python hands the interpreter over
-within 1 ms (`quick_handover`).
+interpreter free while they run. Python's thread switch interval is left as it is: a 1 ms
+interval, set for the whole process while ingests ran until issue 29 round 2, no longer made
+the bench's ingest faster (docs/evaluation.md, issue 29 round 2).
 """
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -54,32 +53,6 @@ class Companion(Protocol):
 
 
 IN_FLIGHT = 2  # batches the ingesting thread may run ahead of the writes
-# How long a thread running Python (the quote finder) keeps the interpreter from one waiting for it
-# (a model worker back from ONNX Runtime, with the next batch to start): Python's default, 5 ms, left
-# a core idle after most model calls; 1 ms made the bench's ingest 8% faster (6.51 s to 6.01 s,
-# median of 4, same process; 0.5 ms: 6.16 s).
-SWITCH_INTERVAL = 0.001
-_switching = threading.Lock()
-_ingests = 0
-_default_interval = sys.getswitchinterval()
-
-
-@contextmanager
-def quick_handover() -> Iterator[None]:
-    """Python's thread switch interval at SWITCH_INTERVAL while any ingest of this process runs."""
-    global _ingests, _default_interval
-    with _switching:
-        if _ingests == 0:
-            _default_interval = sys.getswitchinterval()
-            sys.setswitchinterval(min(SWITCH_INTERVAL, _default_interval))
-        _ingests += 1
-    try:
-        yield
-    finally:
-        with _switching:
-            _ingests -= 1
-            if _ingests == 0:
-                sys.setswitchinterval(_default_interval)
 
 
 @dataclass

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import InputError, SkippedFile
-from assistant.ingest.batching import Batch, Companion, Pending, quick_handover
+from assistant.ingest.batching import Batch, Companion, Pending
 from assistant.ingest.chunking import Chunker
 from assistant.ingest.discovery import SourceNames, find_files
 from assistant.ingest.extracted import store_extracted
@@ -85,35 +85,34 @@ def ingest(
             if progress is not None:
                 progress(source, done, len(files))
 
-    with quick_handover():
-        try:
-            for path, problem in files:
-                source = naming.of(path)
-                duplicates += naming.duplicates(path)
-                try:
-                    if problem is not None:
-                        raise InputError(problem)
-                    document = with_metadata(read_document(path, max_bytes, source), path, outlet)
-                    if path.suffix.lower() in CONVERTED:  # offsets count in the extracted text: keep it
-                        document = replace(document, extracted=store_extracted(document, extracted_dir))
-                    pending = _plan(document, path, manifest.get(source), store, chunker, quotes)
-                except InputError as exc:
-                    found = FileProblem(source, str(exc).removeprefix(f"{path}: "))
-                    (skipped if isinstance(exc, SkippedFile) else failed).append(found)
-                    report_done([source])
-                    continue
-                if document.encoding != "utf-8":
-                    encodings[source] = document.encoding
-                if pending is None:
-                    outcomes["unchanged"].append(source)
-                    report_done([source])
-                    continue
-                batch.add(pending)
-                if batch.size() >= batch_chunks:
-                    report_done(_record(batch.flush(), outcomes, stopped))
-            report_done(_record(batch.finish(), outcomes, stopped))
-        finally:
-            batch.close()  # after an error too: no quote search or write left running
+    try:
+        for path, problem in files:
+            source = naming.of(path)
+            duplicates += naming.duplicates(path)
+            try:
+                if problem is not None:
+                    raise InputError(problem)
+                document = with_metadata(read_document(path, max_bytes, source), path, outlet)
+                if path.suffix.lower() in CONVERTED:  # offsets count in the extracted text: keep it
+                    document = replace(document, extracted=store_extracted(document, extracted_dir))
+                pending = _plan(document, path, manifest.get(source), store, chunker, quotes)
+            except InputError as exc:
+                found = FileProblem(source, str(exc).removeprefix(f"{path}: "))
+                (skipped if isinstance(exc, SkippedFile) else failed).append(found)
+                report_done([source])
+                continue
+            if document.encoding != "utf-8":
+                encodings[source] = document.encoding
+            if pending is None:
+                outcomes["unchanged"].append(source)
+                report_done([source])
+                continue
+            batch.add(pending)
+            if batch.size() >= batch_chunks:
+                report_done(_record(batch.flush(), outcomes, stopped))
+        report_done(_record(batch.finish(), outcomes, stopped))
+    finally:
+        batch.close()  # after an error too: no quote search or write left running
     if duplicates:  # one file recorded under two names (two working directories): one source now
         _delete_sources(duplicates, store, quotes)
     removed = _prune(paths, store, quotes) if prune else []
