@@ -28,6 +28,7 @@ class EmbeddingBackend(StrEnum):
     TORCH = "torch"
     ONNX = "onnx"
     ONNX_INT8 = "onnx-int8"
+    ONNX_INT8_DYNAMIC = "onnx-int8-dynamic"  # earlier int8 indexes open with it
     TORCH_BF16 = "torch-bf16"
 
 

@@ -129,3 +129,9 @@ def test_modes_are_enums_and_an_unknown_one_is_named_with_the_allowed_ones() -> 
     mode = next(p for p in search.params if p.name == "mode")
     assert isinstance(mode.type, click.Choice)
     assert list(mode.type.choices) == [m.value for m in SearchMode]
+
+
+def test_every_embedding_backend_the_encoder_knows_can_be_chosen() -> None:
+    from vectorstore.embeddings import BACKENDS
+
+    assert {b.value for b in EmbeddingBackend} == set(BACKENDS)
