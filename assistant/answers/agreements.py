@@ -103,7 +103,8 @@ def relation(
     On a disputed question (`said.subject`) statements of `others` (not the same speaker) on its
     subject that oppose conflict too (`agreement.opposes`)."""
     if said.subject and others:
-        return strongest(opposes(said[k], said[j], said.subject) for k in mine for j in theirs)
+        near = frozenset().union(*(about(s) for s in said.read(mine)))  # one claim speaks of it
+        return strongest(opposes(said[k], said[j], said.subject, near) for k in mine for j in theirs)
     return strongest(compare(said[k], said[j]) for k in mine for j in theirs)
 
 
