@@ -9,7 +9,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.answers.agreements import disputed
-from assistant.attribution.agreement import Relation, opposes, relate
+from assistant.attribution.agreement import Relation, about, opposes, relate
 from assistant.attribution.claims import statements
 
 QUESTION = "Does host Dale Marsh back Ortiz? What do Vera Lind and Marsh himself say?"
@@ -83,6 +83,37 @@ def test_statements_on_another_subject_or_that_do_not_oppose_are_no_conflict() -
         ["Ms. Lind claims that harbor fraud is a big problem.", "Harbor fraud is, in fact, very rare."]
     )
     assert opposes(*corrected, subject).kind == "none"  # not what the question asks about
+
+
+@pytest.mark.fast
+def test_a_fate_foretold_opposes_its_antonym_through_a_derived_word() -> None:
+    # "destined to fail" states the failure (not an aim), and "successful" is "success"'s, the
+    # antonym of "fail"
+    subject = disputed(QUESTION) | {"venture"}
+    foretold, successful = statements(
+        [
+            "Ms. Lind said the harbor venture of Mr. Marsh was destined to fail.",
+            "Mr. Marsh said his harbor venture was highly successful when it opened.",
+        ]
+    )
+    assert opposes(foretold, successful, subject) == Relation("conflict", "opposite", ("fail", "successful"))
+    (aim,) = statements(["Ms. Lind said the harbor venture of Mr. Marsh was planned to fail."])
+    assert opposes(aim, successful, subject).kind == "none"  # an aim is not what happened
+
+
+@pytest.mark.fast
+def test_a_claims_earlier_sentence_says_what_its_pronoun_speaks_of() -> None:
+    subject = disputed(QUESTION) | {"venture"}
+    setup, doomed, successful = statements(
+        [
+            "Ms. Lind said Mr. Ortiz set up the harbor venture as a dump.",
+            "It was doomed to fail.",
+            "Mr. Marsh said the harbor venture was highly successful.",
+        ]
+    )
+    assert opposes(doomed, successful, subject).kind == "none"  # "It": of what, this alone does not say
+    found = opposes(doomed, successful, subject, near=about(setup))
+    assert (found.kind, found.slot) == ("conflict", "opposite")
 
 
 ARTICLES = {
