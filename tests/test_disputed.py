@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
-from assistant.answers.agreements import disputed
-from assistant.attribution.agreement import Relation, opposes, relate
+from assistant.answers.agreements import Statements, disputed, relation
+from assistant.attribution.agreement import Relation, about, opposes, relate
 from assistant.attribution.claims import statements
+from assistant.models import Sentence
 
 QUESTION = "Does host Dale Marsh back Ortiz? What do Vera Lind and Marsh himself say?"
 
@@ -83,6 +84,65 @@ def test_statements_on_another_subject_or_that_do_not_oppose_are_no_conflict() -
         ["Ms. Lind claims that harbor fraud is a big problem.", "Harbor fraud is, in fact, very rare."]
     )
     assert opposes(*corrected, subject).kind == "none"  # not what the question asks about
+
+
+@pytest.mark.fast
+def test_a_fate_foretold_opposes_its_antonym_through_a_derived_word() -> None:
+    # "destined to fail" states the failure (not an aim), and "successful" is "success"'s, the
+    # antonym of "fail"
+    subject = disputed(QUESTION) | {"venture"}
+    foretold, successful = statements(
+        [
+            "Ms. Lind said the harbor venture of Mr. Marsh was destined to fail.",
+            "Mr. Marsh said his harbor venture was highly successful when it opened.",
+        ]
+    )
+    assert opposes(foretold, successful, subject) == Relation("conflict", "opposite", ("fail", "successful"))
+    (aim,) = statements(["Ms. Lind said the harbor venture of Mr. Marsh was planned to fail."])
+    assert opposes(aim, successful, subject).kind == "none"  # an aim is not what happened
+
+
+@pytest.mark.fast
+def test_a_claims_earlier_sentence_says_what_its_pronoun_speaks_of() -> None:
+    subject = disputed(QUESTION) | {"venture"}
+    setup, doomed, successful = statements(
+        [
+            "Ms. Lind said Mr. Ortiz set up the harbor venture as a dump.",
+            "It was doomed to fail.",
+            "Mr. Marsh said the harbor venture was highly successful.",
+        ]
+    )
+    assert opposes(doomed, successful, subject).kind == "none"  # "It": of what, this alone does not say
+    found = opposes(doomed, successful, subject, near=about(setup))
+    assert (found.kind, found.slot) == ("conflict", "opposite")
+
+
+@pytest.mark.fast
+def test_only_a_sentence_opening_with_a_pronoun_borrows_its_claims_subject() -> None:
+    texts = [
+        "Ms. Lind said Mr. Ortiz set up the harbor venture as a dump.",
+        "It was doomed to fail.",
+        "Mr. Marsh said the harbor venture was highly successful.",
+        "A ferry was doomed to fail.",  # of something else: the claim's words are not its own
+    ]
+    sentences = [
+        Sentence(
+            source="ledger.txt",
+            start_char=100 * i,
+            end_char=100 * i + len(t),
+            start_line=i + 1,
+            end_line=i + 1,
+            passage=0,
+            title="Ledger",
+            date=None,
+            text=t,
+        )
+        for i, t in enumerate(texts)
+    ]
+    said = Statements(sentences, disputed(QUESTION) | {"venture"})
+    found = relation(said, [0, 1], [2])
+    assert found is not None and (found.kind, found.slot) == ("conflict", "opposite")
+    assert relation(said, [0, 3], [2]) is None
 
 
 ARTICLES = {

@@ -35,6 +35,8 @@ CANDIDATE = 0.4
 # dispute ("How do the two estimates differ?").
 REPORTING = SPEECH_VERBS | frozenset("show find rule respond suggest claim".split())
 DISPUTING = frozenset("differ dispute disagree contradict".split())
+# A sentence opening with one of these speaks of what its claim's sentences before it speak of.
+REFERRING = frozenset("it he she they this that these those its his her their".split())
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,14 @@ def relation(
     On a disputed question (`said.subject`) statements of `others` (not the same speaker) on its
     subject that oppose conflict too (`agreement.opposes`)."""
     if said.subject and others:
-        return strongest(opposes(said[k], said[j], said.subject) for k in mine for j in theirs)
+        near = frozenset().union(*(about(s) for s in said.read(mine)))  # what the claim speaks of
+        return strongest(
+            opposes(
+                said[k], said[j], said.subject, near if _refers_back(said.sentences[k].text) else frozenset()
+            )
+            for k in mine
+            for j in theirs
+        )
     return strongest(compare(said[k], said[j]) for k in mine for j in theirs)
 
 
@@ -211,6 +220,13 @@ def _two_sided(
             used.add(j)
             return [Claim([[said.sentences[j]]], float(scores[j]), against=at, relation=found)]
     return []
+
+
+def _refers_back(text: str) -> bool:
+    """A sentence that opens with a pronoun ("It was destined to fail."): what it speaks of is
+    what the sentences before it in its claim speak of."""
+    words = text.lstrip("\"'“‘( ").split(maxsplit=1)
+    return bool(words) and words[0].lower().strip(",.;:") in REFERRING
 
 
 def _same_speaker(said: Statements, who: list[Quote | None], i: int, j: int) -> bool:

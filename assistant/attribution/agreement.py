@@ -122,17 +122,21 @@ def compare(a: Statement, b: Statement) -> Relation:
     return Relation("agree")
 
 
-def opposes(a: Statement, b: Statement, subject: frozenset[str]) -> Relation:
+def opposes(
+    a: Statement, b: Statement, subject: frozenset[str], near: frozenset[str] = frozenset()
+) -> Relation:
     """How `a` and `b` oppose on the subject a question asks about (`subject`: its lower-case
     words and lemmas), where their wordings share too little for `compare`: both speak of it (a
     name's word or a content word of `subject` in each), and one negates a predicate the other
     affirms ("seemed supportive of Trump" / "did not support Trump"), or denies it ("neither
     ... helped"), or they hold opposite predicates ("succeed" / "fail"), or one sets the other
-    right ("Voting fraud is, in fact, very rare."). Else what `compare` finds, agreement aside."""
+    right ("Voting fraud is, in fact, very rare."). Else what `compare` finds, agreement aside.
+    `near`: what the sentences `a` goes with (its claim's others) speak of, counted as `a`'s own
+    ("Patriot was set up as a liability dump," ... "It was destined to fail.")."""
     found = compare(a, b)
     if found.kind in {"conflict", "figures"}:
         return found
-    shared = about(a) & about(b)
+    shared = (about(a) | near) & about(b)
     if not shared & subject:
         return NONE
     for x, y in ((a, b), (b, a)):
@@ -214,9 +218,15 @@ def _antonymous(a: Statement, b: Statement) -> tuple[str, str] | None:
     pairs = _antonyms()
     for p in sorted(a.asserted & a.stated - b.asserted):
         for q in sorted(b.asserted & b.stated - a.asserted):
-            if (min(p, q), max(p, q)) in pairs:
+            if any((min(x, y), max(x, y)) in pairs for x in _roots(p) for y in _roots(q)):
                 return p, q
     return None
+
+
+def _roots(word: str) -> set[str]:
+    """The word and the word it is derived from by a _DERIVED ending ("successful" -> "success"):
+    WordNet links some adjectives to their noun only as an attribute, which its antonyms skip."""
+    return {word} | {word[: -len(e)] for e in _DERIVED if word.endswith(e) and len(word) - len(e) >= 4}
 
 
 @cache

@@ -39,6 +39,9 @@ NAME_LABELS = {
 STANCES = {"against": ("support", True), "oppose": ("support", True), "for": ("support", False)}
 # Verbs whose complement did not happen ("avoid paying", "refused to leave", "failed to stop").
 IMPLICIT_NEGATIVES = frozenset("avoid refuse fail decline prevent stop cease neglect".split())
+# Words that state their infinitive as what will happen, not an aim ("destined to fail", "doomed
+# to collapse", "bound to lose", "sure to win"): the complement is asserted.
+CERTAINTIES = frozenset("destine doom bind certain sure".split())
 DENIAL_VERBS = frozenset("deny dispute refute reject".split())
 NEGATING_WORDS = frozenset("no never nobody nothing none neither nor not n't".split())
 FALSEHOODS = frozenset("lie false untrue wrong baseless nonsense fabrication fake misleading".split())
@@ -248,7 +251,7 @@ def _polarity(content: list[Token], denied: bool) -> tuple[set[str], set[str], s
         if predicate in STANCES:  # "was against the war", "opposes the plan": does not support it
             predicate, negative = STANCES[predicate][0], negative != STANCES[predicate][1]
         (negated if negative else asserted).add(predicate)
-        infinitive = any(c.tag_ == "TO" for c in token.children)  # "pleading not to shoot": an aim
+        infinitive = any(c.tag_ == "TO" for c in token.children) and not _certain(token)  # an aim
         modifier = token.pos_ == "ADJ" and token.head.pos_ == "ADJ"
         if token.dep_ in _CLAUSE_DEPS and not infinitive and not modifier:
             stated.add(predicate)
@@ -261,9 +264,15 @@ def _unasserted(token: Token) -> bool:
     infinitive = any(c.dep_ == "aux" and c.tag_ == "TO" for c in token.children)
     return (
         infinitive
+        and not _certain(token)
         and token.dep_ in {"acl", "xcomp", "ccomp", "advcl"}
         and not _negates(token, {c.i for c in token.children})
     )
+
+
+def _certain(token: Token) -> bool:
+    """An infinitive a word of certainty states as what happens ("destined to fail")."""
+    return token.dep_ == "xcomp" and token.head.lemma_.lower() in CERTAINTIES
 
 
 def _predicate(token: Token) -> str:
