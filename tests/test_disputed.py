@@ -194,3 +194,8 @@ def test_the_speakers_tab_flags_a_rebuttal_the_article_announces_as_the_answer_d
     assert any("Half the village" in q for q in quotes) and any("under control" in q for q in quotes)
     (tmp_path / "herald.txt").write_text("Rewritten since.\n", encoding="utf-8")  # its text is gone
     assert Disputes().of(list(book.statements["Tom Berg"]), everyone, assistant.source_text) == []
+
+
+def test_an_empty_statement_relates_to_nothing() -> None:
+    assert relate("", "The dam cost 40 million euros.").kind == "none"
+    assert relate("  ", "That claim is a lie.").kind == "none"

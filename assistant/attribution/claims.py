@@ -163,9 +163,10 @@ def _content(doc: Doc) -> tuple[list[Token], bool]:
 def _refutes_before(doc: Doc) -> bool:
     """ "That comment is a lie.", "This is simply untrue.": a copula whose subject points back
     ("that", "this claim") and whose complement calls it false."""
-    root = next(iter(doc.sents)).root
-    if root.lemma_.lower() != "be":
+    first = next(iter(doc.sents), None)
+    if first is None or first.root.lemma_.lower() != "be":  # an empty text claims nothing
         return False
+    root = first.root
     subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
     complement = next((c for c in root.children if c.dep_ in {"attr", "acomp"}), None)
     if subject is None or complement is None or _negates(root, {t.i for t in doc}):
