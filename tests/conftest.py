@@ -233,6 +233,17 @@ def _every_answer_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Assistant, "stream", checked_stream)
 
 
+def indexed(folder: Path, articles: dict[str, str], **settings: Any) -> Assistant:
+    """An Assistant whose index (in `folder`/index) holds `articles` (file name -> text), written
+    to `folder`/news and ingested: the small made-up corpus a test asks its questions of."""
+    (folder / "news").mkdir(parents=True, exist_ok=True)
+    for name, text in articles.items():
+        (folder / "news" / name).write_text(text, encoding="utf-8")
+    assistant = Assistant(data_dir=folder / "index", **settings)
+    assistant.ingest([folder / "news"])
+    return assistant
+
+
 def add_filler(assistant: Assistant, count: int) -> None:
     """Store `count` random unit vectors: past Chroma's in-memory threshold (1,000), the vector
     index lives in its own files."""

@@ -13,6 +13,7 @@ from assistant import Assistant
 from assistant.answers.answerability import unmet
 from assistant.answers.questions import constraints, parts
 from assistant.answers.rendering import as_text
+from tests.conftest import indexed
 
 ARTICLES = {
     "tennis.txt": (
@@ -41,13 +42,7 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    root = tmp_path_factory.mktemp("answerability")
-    (root / "news").mkdir()
-    for name, text in ARTICLES.items():
-        (root / "news" / name).write_text(text, encoding="utf-8")
-    assistant = Assistant(data_dir=root / "index")
-    assistant.ingest([root / "news"])
-    return assistant
+    return indexed(tmp_path_factory.mktemp("answerability"), ARTICLES)
 
 
 def test_a_question_the_sources_answer_is_answered(assistant: Assistant) -> None:

@@ -7,6 +7,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.attribution.quotes import find_quotes
+from tests.conftest import indexed
 
 ARTICLES = {
     "depot.txt": (
@@ -31,13 +32,7 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    root = tmp_path_factory.mktemp("speakers")
-    (root / "news").mkdir()
-    for name, text in ARTICLES.items():
-        (root / "news" / name).write_text(text, encoding="utf-8")
-    assistant = Assistant(data_dir=root / "index")
-    assistant.ingest([root / "news"])
-    return assistant
+    return indexed(tmp_path_factory.mktemp("speakers"), ARTICLES)
 
 
 def test_narration_next_to_a_quote_is_no_ones_quote(assistant: Assistant) -> None:
